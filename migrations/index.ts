@@ -1,0 +1,10 @@
+/**
+ * Every migration, in order. Listed explicitly (not globbed) so the same list works from
+ * TypeScript sources under vitest and from compiled JavaScript under `npm start`.
+ */
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261121000000_bank_customer } from './Migration20261121000000_bank_customer.js';
+
+export const migrationsList: MigrationObject[] = [
+  { name: 'Migration20261121000000_bank_customer', class: Migration20261121000000_bank_customer },
+];

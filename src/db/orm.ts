@@ -1,0 +1,72 @@
+/**
+ * MikroORM on PostgreSQL. The schema changes only through migrations/ (applied at start-up);
+ * request code never touches the global EntityManager — each request forks its own.
+ */
+import { MikroORM, type Options } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import { migrationsList } from '../../migrations/index.js';
+import { entities } from '../entities/index.js';
+import type { Logger } from '../logger.js';
+
+export type Orm = MikroORM;
+
+export function ormOptions(url: string, logger?: Logger): Options {
+  return {
+    clientUrl: url,
+    entities,
+    extensions: [Migrator],
+    migrations: {
+      migrationsList,
+      tableName: 'mikro_orm_migrations',
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+    },
+    allowGlobalContext: false,
+    discovery: { warnWhenNoEntities: false },
+    pool: { min: 0, max: 20 },
+    debug: false,
+    loggerFactory: logger
+      ? (options) => {
+          const log = logger.child({ component: 'orm' });
+          return new (class {
+            log(namespace: string, message: string) {
+              log.debug({ namespace }, message);
+            }
+            error(namespace: string, message: string) {
+              log.error({ namespace }, message);
+            }
+            warn(namespace: string, message: string) {
+              log.warn({ namespace }, message);
+            }
+            logQuery() {}
+            setDebugMode() {}
+            isEnabled() {
+              return false;
+            }
+          })() as unknown as ReturnType<NonNullable<Options['loggerFactory']>>;
+        }
+      : undefined,
+  };
+}
+
+export async function openOrm(url: string, logger?: Logger): Promise<Orm> {
+  return MikroORM.init(ormOptions(url, logger));
+}
+
+export async function migrate(orm: Orm): Promise<string[]> {
+  const applied = await orm.getMigrator().up();
+  return applied.map((m) => m.name);
+}
+
+/** Ready means: the database answers and no migration is waiting. */
+export async function isReady(orm: Orm): Promise<{ ready: boolean; reason?: string }> {
+  try {
+    await orm.em.getConnection().execute('select 1');
+  } catch (error) {
+    return { ready: false, reason: `database unreachable: ${(error as Error).message}` };
+  }
+  const pending = await orm.getMigrator().getPendingMigrations();
+  if (pending.length > 0) return { ready: false, reason: `${pending.length} migration(s) not applied` };
+  return { ready: true };
+}

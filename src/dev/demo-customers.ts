@@ -1,0 +1,65 @@
+/**
+ * Demo customers for development and tests, so the whole flow is real out of the box.
+ * - Alice is new to Wise: partner KYC creates her Wise account.
+ * - Bob's email already exists at Wise (the simulator seeds a Wise user with it): creating an
+ *   account answers 409 and he links his existing account instead.
+ * - Carol lives in the US (state required), for recipient and profile forms with a state.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Customer } from '../services/customers.js';
+
+export const DEMO_CUSTOMERS: Customer[] = [
+  {
+    id: 'cust-alice',
+    email: 'alice.new@bank.example',
+    givenName: 'Alice',
+    familyName: 'Newcomer',
+    dateOfBirth: '1990-04-12',
+    address: { firstLine: '1 High Street', city: 'London', postCode: 'N1 1AA', stateCode: null, country: 'GB' },
+    phone: '+447700900001',
+  },
+  {
+    id: 'cust-bob',
+    email: 'bob.existing@bank.example',
+    givenName: 'Bob',
+    familyName: 'Already',
+    dateOfBirth: '1985-09-30',
+    address: { firstLine: '2 Canal Road', city: 'Manchester', postCode: 'M1 2AB', stateCode: null, country: 'GB' },
+    phone: '+447700900002',
+  },
+  {
+    id: 'cust-carol',
+    email: 'carol.us@bank.example',
+    givenName: 'Carol',
+    familyName: 'Stateside',
+    dateOfBirth: '1979-01-05',
+    address: { firstLine: '45 Sunflower Ave', city: 'Phoenix', postCode: '85001', stateCode: 'AZ', country: 'US' },
+    phone: '+14085550103',
+  },
+];
+
+/** Inserts the demo customers that are missing; never overwrites a bank's edits. */
+export async function seedDemoCustomers(em: EntityManager): Promise<number> {
+  let inserted = 0;
+  for (const customer of DEMO_CUSTOMERS) {
+    const result = await em
+      .getConnection()
+      .execute(
+        `insert into bank_customer (id, email, given_name, family_name, date_of_birth, address, phone)
+         values (?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing`,
+        [
+          customer.id,
+          customer.email,
+          customer.givenName,
+          customer.familyName,
+          customer.dateOfBirth,
+          JSON.stringify(customer.address),
+          customer.phone,
+        ],
+        'run',
+      );
+    inserted += (result as { affectedRows?: number }).affectedRows ?? 0;
+  }
+  return inserted;
+}
+

@@ -1,0 +1,88 @@
+/**
+ * Assembles the gateway from a validated Config: database (embedded unless DATABASE_URL),
+ * migrations, schema, HTTP + WebSocket server. `stop()` undoes it in reverse order. Used by
+ * main.ts and, unchanged, by the tests — so what the tests start is what `npm start` runs.
+ */
+import type { Config } from './config.js';
+import { resolveDataDir, startEmbeddedPostgres, type EmbeddedPostgresHandle } from './db/embedded.js';
+import { isReady, migrate, openOrm, type Orm } from './db/orm.js';
+import { seedDemoCustomers, DEMO_CUSTOMERS } from './dev/demo-customers.js';
+import { createAuthenticator, mintCustomerToken } from './http/auth.js';
+import { createContextFactory } from './http/context.js';
+import { startHttpServer, type RunningHttpServer } from './http/server.js';
+import type { Logger } from './logger.js';
+import { buildGatewaySchema } from './schema/build.js';
+
+export type Gateway = {
+  url: string;
+  config: Config;
+  orm: Orm;
+  http: RunningHttpServer;
+  /** Where the data lives, for the start-up log (never the URL: it may hold a password). */
+  database: string;
+  stop(): Promise<void>;
+};
+
+export async function startGateway(config: Config, logger: Logger): Promise<Gateway> {
+  const stack: { name: string; stop: () => Promise<unknown> }[] = [];
+  const stopAll = async () => {
+    for (const { name, stop } of stack.reverse()) {
+      logger.debug({ component: name }, 'stopping');
+      await stop().catch((error: unknown) => logger.warn({ err: error, component: name }, 'error while stopping'));
+    }
+    stack.length = 0;
+  };
+
+  try {
+    let databaseUrl = config.database.url;
+    let database = 'the PostgreSQL server at DATABASE_URL';
+    if (!databaseUrl) {
+      const { dataDir: requested, dataDirExplicit, port } = config.database.embedded;
+      const dataDir = await resolveDataDir(requested, dataDirExplicit);
+      if (dataDir !== requested) {
+        logger.info({ requested, dataDir }, 'the postgres system user cannot reach the project directory; embedded data kept in the temp directory instead');
+      }
+      const embedded: EmbeddedPostgresHandle = await startEmbeddedPostgres({
+        dataDir,
+        port,
+        database: 'wise_gateway',
+        logger,
+      });
+      stack.push({ name: 'embedded-postgres', stop: embedded.stop });
+      databaseUrl = embedded.url;
+      database = `embedded PostgreSQL on 127.0.0.1:${port}, data in ${dataDir}`;
+    }
+
+    const orm = await openOrm(databaseUrl, logger);
+    stack.push({ name: 'orm', stop: () => orm.close(true) });
+    const applied = await migrate(orm);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
+
+    if (config.seedDemoData) {
+      const inserted = await seedDemoCustomers(orm.em.fork());
+      if (inserted > 0) logger.info({ inserted }, 'demo customers seeded');
+    }
+
+    const schema = await buildGatewaySchema();
+    const http = await startHttpServer(
+      {
+        schema,
+        logger,
+        authenticate: createAuthenticator(config.auth),
+        createContext: createContextFactory({ orm, logger }),
+        readiness: () => isReady(orm),
+        graphiqlToken:
+          config.auth.usingDevelopmentSecret && config.seedDemoData
+            ? () => mintCustomerToken(config.auth.jwtSecret!, DEMO_CUSTOMERS[0].id, { expiresIn: '12h' })
+            : undefined,
+      },
+      { host: config.host, port: config.port },
+    );
+    stack.push({ name: 'http', stop: () => http.close() });
+
+    return { url: http.url, config, orm, http, database, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

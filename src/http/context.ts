@@ -1,0 +1,50 @@
+/**
+ * The per-request context, built in exactly one place for HTTP and WebSocket alike: a forked
+ * EntityManager (MikroORM forbids the global one in request code), fresh DataLoaders (so
+ * batching and caching never leak between requests or customers) and the authenticated viewer.
+ */
+import DataLoader from 'dataloader';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Orm } from '../db/orm.js';
+import type { Logger } from '../logger.js';
+import { PostgresCustomerDirectory, type Customer, type CustomerDirectory } from '../services/customers.js';
+import type { Viewer } from './auth.js';
+
+export type Loaders = {
+  customerById: DataLoader<string, Customer | null>;
+};
+
+// A type alias, not an interface: graphql-ws's context typing needs an indexable type.
+export type GatewayContext = {
+  requestId: string;
+  viewer: Viewer;
+  em: EntityManager;
+  loaders: Loaders;
+  log: Logger;
+};
+
+export type ContextDependencies = {
+  orm: Orm;
+  logger: Logger;
+  /** Swap in the bank's own customer system; defaults to the gateway's Postgres table. */
+  customerDirectory?: (em: EntityManager) => CustomerDirectory;
+};
+
+export type ContextFactory = (viewer: Viewer, requestId: string) => GatewayContext;
+
+export function createContextFactory(deps: ContextDependencies): ContextFactory {
+  const directoryFor = deps.customerDirectory ?? ((em: EntityManager) => new PostgresCustomerDirectory(em));
+  return (viewer, requestId) => {
+    const em = deps.orm.em.fork() as EntityManager;
+    const directory = directoryFor(em);
+    return {
+      requestId,
+      viewer,
+      em,
+      log: deps.logger.child({ requestId, customerId: viewer.customerId }),
+      loaders: {
+        customerById: new DataLoader((ids) => directory.findByIds(ids)),
+      },
+    };
+  };
+}

@@ -1,0 +1,222 @@
+/**
+ * The HTTP edge: one express app and one http server carrying
+ *   /graphql   GraphQL over HTTP (Apollo Server) and over WebSocket (graphql-ws), same path
+ *   /graphiql  GraphiQL, served from this process with no CDN
+ *   /healthz   alive;  /readyz  database reachable and migrations applied
+ */
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { Logger } from '../logger.js';
+import { ErrorCode } from '../schema/errors.js';
+import { AuthenticationError, type Authenticator, type Viewer } from './auth.js';
+import type { ContextFactory, GatewayContext } from './context.js';
+import { graphiqlPage } from './graphiql.js';
+
+export type HttpServerOptions = {
+  schema: GraphQLSchema;
+  authenticate: Authenticator;
+  createContext: ContextFactory;
+  logger: Logger;
+  readiness: () => Promise<{ ready: boolean; reason?: string }>;
+  /** A token GraphiQL pre-fills in development, so the explorer works out of the box. */
+  graphiqlToken?: () => Promise<string | undefined>;
+};
+
+export type RunningHttpServer = {
+  url: string;
+  port: number;
+  server: http.Server;
+  close(): Promise<void>;
+};
+
+/** Close code for a WebSocket whose connection_init carried no valid token (mirrors HTTP 401). */
+export const WS_CLOSE_UNAUTHORIZED = 4401;
+
+type RequestWithId = Request & { id?: string; viewer?: Viewer };
+
+export async function startHttpServer(
+  options: HttpServerOptions,
+  listen: { host: string; port: number },
+): Promise<RunningHttpServer> {
+  const { schema, authenticate, createContext, logger } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  const server = http.createServer(app);
+
+  app.use(requestIdAndAccessLog(logger));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const { ready, reason } = await options.readiness();
+    res.status(ready ? 200 : 503).json(ready ? { status: 'ready' } : { status: 'not ready', reason });
+  });
+
+  let graphiqlHtml: string | undefined;
+  app.get('/graphiql', async (_req, res) => {
+    // The page is ~9 MB of inlined JavaScript; rendered once. The dev token inside it is
+    // minted per request so it never goes stale.
+    const token = await options.graphiqlToken?.();
+    graphiqlHtml ??= graphiqlPage('__GRAPHIQL_TOKEN__');
+    res
+      .type('html')
+      .set('Cache-Control', 'no-store')
+      .send(graphiqlHtml.replace('__GRAPHIQL_TOKEN__', token ? `Bearer ${token}` : 'Bearer <paste a bank customer token>'));
+  });
+
+  const wsServer = new WebSocketServer({ server, path: '/graphql' });
+  const wsCleanup = useServer<Record<string, unknown>, { viewer?: Viewer; requestId?: string }>(
+    {
+      schema,
+      onConnect: async (ctx) => {
+        const requestId = randomUUID();
+        try {
+          const viewer = await authenticate(authorizationFromConnectionParams(ctx.connectionParams));
+          ctx.extra.viewer = viewer;
+          ctx.extra.requestId = requestId;
+          return true;
+        } catch (error) {
+          const message = error instanceof AuthenticationError ? error.message : 'Authentication failed';
+          logger.info({ requestId, reason: message }, 'websocket connection refused');
+          ctx.extra.socket.close(WS_CLOSE_UNAUTHORIZED, `Unauthorized: ${message}`.slice(0, 120));
+          return false;
+        }
+      },
+      context: (ctx): GatewayContext => createContext(ctx.extra.viewer!, ctx.extra.requestId ?? randomUUID()),
+    },
+    wsServer,
+  );
+
+  const apollo = new ApolloServer<GatewayContext>({
+    schema,
+    introspection: true,
+    // The gateway owns shutdown order (HTTP, jobs, ORM, database); Apollo must not race it.
+    stopOnTerminationSignals: false,
+    // Apollo's landing page loads from a CDN; GraphiQL is served at /graphiql instead.
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await wsCleanup.dispose();
+            },
+          };
+        },
+      },
+    ],
+    formatError: (formatted, error) => {
+      const code = formatted.extensions?.code;
+      if (code === ErrorCode.INTERNAL_SERVER_ERROR || code === undefined) {
+        logger.error({ err: error }, 'unexpected error in a GraphQL operation');
+        return { message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+      }
+      // Never ship stack traces to a client.
+      const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    },
+  });
+  await apollo.start();
+
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    requireViewer(authenticate),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const r = req as RequestWithId;
+        return createContext(r.viewer!, r.id!);
+      },
+    }),
+  );
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not_found' });
+  });
+  app.use((error: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
+    const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+    if (status === 500) logger.error({ err: error, requestId: (req as RequestWithId).id }, 'unhandled error');
+    res.status(status).json({
+      errors: [{ message: status === 500 ? 'Internal server error' : error.message, extensions: { code: status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : ErrorCode.BAD_USER_INPUT } }],
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(listen.port, listen.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const hostForUrl = listen.host === '0.0.0.0' || listen.host === '::' ? 'localhost' : listen.host;
+
+  return {
+    url: `http://${hostForUrl}:${port}`,
+    port,
+    server,
+    async close() {
+      // Apollo's drain plugin stops accepting, waits for in-flight requests and closes
+      // the WebSocket subscriptions.
+      await apollo.stop();
+      wsServer.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
+    },
+  };
+}
+
+/** GraphiQL and most clients put the header in the payload; accept the common spellings. */
+function authorizationFromConnectionParams(params: Record<string, unknown> | undefined): string | undefined {
+  if (!params) return undefined;
+  const headers = (params.headers ?? {}) as Record<string, unknown>;
+  const value = params.Authorization ?? params.authorization ?? headers.Authorization ?? headers.authorization;
+  return typeof value === 'string' ? value : undefined;
+}
+
+function requireViewer(authenticate: Authenticator) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      (req as RequestWithId).viewer = await authenticate(req.headers.authorization);
+      next();
+    } catch (error) {
+      if (!(error instanceof AuthenticationError)) return next(error);
+      res
+        .status(401)
+        .set('WWW-Authenticate', `Bearer error="invalid_token", error_description="${error.message.replace(/"/g, "'")}"`)
+        .json({ errors: [{ message: error.message, extensions: { code: ErrorCode.UNAUTHENTICATED, reason: error.reason } }] });
+    }
+  };
+}
+
+function requestIdAndAccessLog(logger: Logger) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const incoming = req.headers['x-request-id'];
+    const id = typeof incoming === 'string' && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+    (req as RequestWithId).id = id;
+    res.setHeader('X-Request-Id', id);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const path = req.originalUrl.split('?')[0];
+      if (path === '/healthz' || path === '/readyz') return;
+      logger.info(
+        {
+          requestId: id,
+          method: req.method,
+          path,
+          status: res.statusCode,
+          durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+          customerId: (req as RequestWithId).viewer?.customerId,
+        },
+        'request',
+      );
+    });
+    next();
+  };
+}

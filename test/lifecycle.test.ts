@@ -1,0 +1,104 @@
+/**
+ * The gateway as `npm start` runs it: a real child process with an embedded PostgreSQL that
+ * keeps its data across restarts and leaves nothing running after SIGINT/SIGTERM.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mintCustomerToken } from '../src/http/auth.js';
+import { sql } from './support/database.js';
+import { freePort } from './support/ports.js';
+
+const SECRET = 'lifecycle-test-secret-0123456789abcdefghijklmnop';
+let dataDir: string;
+let pgPort: number;
+
+beforeAll(async () => {
+  dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'wpg-lifecycle-'));
+  pgPort = await freePort();
+});
+afterAll(async () => {
+  await fs.rm(dataDir, { recursive: true, force: true });
+});
+
+async function startProcess() {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'src/main.ts'], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'development',
+      DATABASE_URL: '',
+      PORT: String(port),
+      EMBEDDED_POSTGRES_DIR: dataDir,
+      EMBEDDED_POSTGRES_PORT: String(pgPort),
+      AUTH_JWT_SECRET: SECRET,
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 120; i++) {
+    if (child.exitCode !== null) throw new Error(`gateway exited early:\n${output}`);
+    const ready = await fetch(`${url}/readyz`).then((r) => r.ok).catch(() => false);
+    if (ready) return { child, url, output: () => output };
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`gateway not ready in 30 s:\n${output}`);
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
+}
+
+function postgresProcessesFor(dir: string): string[] {
+  try {
+    return execFileSync('pgrep', ['-af', '--', `postgres -D ${dir}`], { encoding: 'utf8' }).trim().split('\n');
+  } catch (error) {
+    if ((error as { status?: number }).status === 1) return []; // pgrep: nothing matched
+    throw error;
+  }
+}
+
+async function viewerId(url: string, customerId: string) {
+  const token = await mintCustomerToken(SECRET, customerId);
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: '{ viewer { id } }' }),
+  });
+  return (await response.json()).data?.viewer?.id;
+}
+
+describe('the gateway process', () => {
+  it('logs where everything is, keeps its data across a restart, and stops cleanly on SIGTERM and SIGINT', async () => {
+    const first = await startProcess();
+    expect(first.output()).toContain(`${first.url}/graphiql`);
+    expect(first.output()).toContain('Wise environment: simulator');
+    expect(await viewerId(first.url, 'cust-alice')).toBe('cust-alice');
+    expect(postgresProcessesFor(dataDir)).toHaveLength(1);
+
+    // A customer the bank adds while the gateway runs must still be there after a restart.
+    await sql(
+      `postgres://postgres:postgres@127.0.0.1:${pgPort}/wise_gateway`,
+      `insert into bank_customer (id, email, given_name, family_name, date_of_birth, address, phone)
+       values ('cust-persisted', 'p@bank.example', 'Per', 'Sisted', '1970-01-01',
+               '{"firstLine":"x","city":"y","postCode":null,"stateCode":null,"country":"GB"}', '+447700900009')`,
+    );
+    first.child.kill('SIGTERM');
+    expect(await exited(first.child)).toBe(0);
+    expect(postgresProcessesFor(dataDir)).toEqual([]);
+
+    const second = await startProcess();
+    expect(second.output()).not.toContain('initialising a new embedded PostgreSQL cluster');
+    expect(await viewerId(second.url, 'cust-persisted')).toBe('cust-persisted');
+    second.child.kill('SIGINT');
+    expect(await exited(second.child)).toBe(0);
+    expect(postgresProcessesFor(dataDir)).toEqual([]);
+  }, 90_000);
+});

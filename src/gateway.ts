@@ -6,15 +6,22 @@
 import type { Config } from './config.js';
 import { resolveDataDir, startEmbeddedPostgres, type EmbeddedPostgresHandle } from './db/embedded.js';
 import { isReady, migrate, openOrm, type Orm } from './db/orm.js';
-import { seedDemoCustomers, DEMO_CUSTOMERS } from './dev/demo-customers.js';
+import { seedDemoCustomers, DEMO_CUSTOMERS, DEMO_WISE_USERS } from './dev/demo-customers.js';
 import { createAuthenticator, mintCustomerToken } from './http/auth.js';
 import { createContextFactory } from './http/context.js';
 import { startHttpServer, type RunningHttpServer } from './http/server.js';
 import type { Logger } from './logger.js';
 import { buildGatewaySchema } from './schema/build.js';
+import { defaultSimulatorOptions, startSimulator, type Simulator } from './simulator/server.js';
 
 export type Gateway = {
   url: string;
+  /** Where browsers and Wise reach the gateway (PUBLIC_URL, or the listening URL). */
+  publicUrl: string;
+  /** The Wise connection actually in use (simulator URLs and key filled in). */
+  wise: Config['wise'];
+  /** The embedded simulator, when WISE_ENV=simulator. */
+  simulator?: Simulator;
   config: Config;
   orm: Orm;
   http: RunningHttpServer;
@@ -53,6 +60,30 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
       database = `embedded PostgreSQL on 127.0.0.1:${port}, data in ${dataDir}`;
     }
 
+    let wise = config.wise;
+    let simulator: Simulator | undefined;
+    if (config.wise.environment === 'simulator') {
+      simulator = await startSimulator(
+        defaultSimulatorOptions({
+          clientId: config.wise.clientId,
+          clientSecret: config.wise.clientSecret,
+          clientKey: config.wise.clientKey,
+          stateFile: config.simulator.stateFile,
+          webhookRetryBaseMs: config.simulator.webhookRetryBaseMs,
+          autoVerifyAfterMs: config.simulator.autoVerifySeconds ? config.simulator.autoVerifySeconds * 1000 : undefined,
+          seedUsers: config.seedDemoData ? DEMO_WISE_USERS : [],
+        }),
+        { host: config.simulator.host, port: config.simulator.port },
+      );
+      stack.push({ name: 'simulator', stop: simulator.stop });
+      wise = {
+        ...config.wise,
+        apiUrl: simulator.url,
+        authorizeUrl: `${simulator.url}/oauth/authorize/`,
+        webhookPublicKeyPem: simulator.publicKeyPem,
+      };
+    }
+
     const orm = await openOrm(databaseUrl, logger);
     stack.push({ name: 'orm', stop: () => orm.close(true) });
     const applied = await migrate(orm);
@@ -79,8 +110,11 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
       { host: config.host, port: config.port },
     );
     stack.push({ name: 'http', stop: () => http.close() });
+    const publicUrl = config.publicUrl ?? http.url;
+    // The simulator only redirects browsers to a registered URI, as Wise does.
+    simulator?.core.options.redirectUris.push(`${publicUrl}/oauth/callback`);
 
-    return { url: http.url, config, orm, http, database, stop: stopAll };
+    return { url: http.url, publicUrl, wise, simulator, config, orm, http, database, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

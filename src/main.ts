@@ -28,10 +28,18 @@ async function main(): Promise<void> {
       health: `${gateway.url}/healthz`,
       readiness: `${gateway.url}/readyz`,
       wiseEnvironment: config.wise.environment,
+      wiseApi: gateway.wise.apiUrl,
+      wiseAuthorizePage: gateway.wise.authorizeUrl,
       database: gateway.database,
     },
     `gateway ready at ${gateway.url}/graphql — GraphiQL ${gateway.url}/graphiql — Wise environment: ${config.wise.environment}`,
   );
+  if (gateway.simulator) {
+    logger.info(
+      { simulator: gateway.simulator.url, controls: `${gateway.simulator.url}/__simulator/` },
+      `embedded Wise simulator at ${gateway.simulator.url} (controls under /__simulator/)`,
+    );
+  }
   if (config.auth.usingDevelopmentSecret) {
     logger.warn('bank tokens are verified with the built-in development secret; `npm run token` mints one');
   }

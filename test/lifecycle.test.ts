@@ -21,6 +21,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await fs.rm(dataDir, { recursive: true, force: true });
+  await fs.rm(`${dataDir}.simulator.json`, { force: true });
 });
 
 async function startProcess() {
@@ -33,6 +34,8 @@ async function startProcess() {
       PORT: String(port),
       EMBEDDED_POSTGRES_DIR: dataDir,
       EMBEDDED_POSTGRES_PORT: String(pgPort),
+      SIMULATOR_PORT: '0',
+      SIMULATOR_STATE_FILE: `${dataDir}.simulator.json`,
       AUTH_JWT_SECRET: SECRET,
       LOG_LEVEL: 'info',
     },

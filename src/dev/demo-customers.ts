@@ -7,6 +7,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Customer } from '../services/customers.js';
+import type { SeedUser } from '../simulator/core.js';
 
 export const DEMO_CUSTOMERS: Customer[] = [
   {
@@ -35,6 +36,19 @@ export const DEMO_CUSTOMERS: Customer[] = [
     dateOfBirth: '1979-01-05',
     address: { firstLine: '45 Sunflower Ave', city: 'Phoenix', postCode: '85001', stateCode: 'AZ', country: 'US' },
     phone: '+14085550103',
+  },
+];
+
+/**
+ * People who already have a Wise account in the simulator. Bob's email is the bank's record
+ * of him, so partner KYC meets a 409 and he links instead (password below, development only).
+ */
+export const DEMO_WISE_USERS: SeedUser[] = [
+  {
+    email: 'bob.existing@bank.example',
+    password: 'wise-demo-password',
+    verified: true,
+    profile: { firstName: 'Bob', lastName: 'Already', dateOfBirth: '1985-09-30', country: 'GB', city: 'Manchester', firstLine: '2 Canal Road', postCode: 'M1 2AB' },
   },
 ];
 

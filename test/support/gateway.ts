@@ -28,6 +28,8 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     DATABASE_URL: databaseUrl,
     AUTH_JWT_SECRET: TEST_JWT_SECRET,
     SEED_DEMO_DATA: 'true',
+    SIMULATOR_PORT: '0',
+    SIMULATOR_WEBHOOK_RETRY_BASE_MS: '200',
     ...env,
   });
   const gateway = await startGateway(config, createLogger(config.logLevel));

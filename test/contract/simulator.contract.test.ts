@@ -584,7 +584,7 @@ describe('transfers', () => {
     return { user, quote, recipient };
   }
 
-  const create = (ctx: Awaited<ReturnType<typeof readyToSend>>, customerTransactionId = randomUUID(), unchecked = false) =>
+  const create = (ctx: Awaited<ReturnType<typeof readyToSend>>, customerTransactionId: string = randomUUID(), unchecked = false) =>
     wise({ method: 'POST', path: '/v1/transfers', token: ctx.user.token, json: { targetAccount: ctx.recipient.id, quoteUuid: ctx.quote.id, customerTransactionId, details: { reference: 'rent' } }, unchecked });
 
   it('returns transfer requirements as a form', async () => {

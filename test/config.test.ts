@@ -43,6 +43,23 @@ describe('configuration', () => {
     expect(problems).toContainEqual(expect.stringMatching(/^AUTH_JWT_SECRET or AUTH_JWKS_URL is required/));
   });
 
+  it('needs the bank\'s Wise client for the sandbox, and a production runtime for Wise production', () => {
+    expect(problemsOf({ WISE_ENV: 'sandbox' })).toEqual([
+      'WISE_CLIENT_ID is required when WISE_ENV=sandbox (the client id Wise gave the bank)',
+      'WISE_CLIENT_SECRET is required when WISE_ENV=sandbox (the client secret Wise gave the bank)',
+    ]);
+    expect(problemsOf({ WISE_ENV: 'production', WISE_CLIENT_ID: 'a', WISE_CLIENT_SECRET: 'b' })).toEqual([
+      'WISE_ENV=production needs NODE_ENV=production: real money is never moved by a development gateway',
+    ]);
+    const sandbox = loadConfig({ WISE_ENV: 'sandbox', WISE_CLIENT_ID: 'bank', WISE_CLIENT_SECRET: 's' });
+    expect(sandbox.wise).toMatchObject({ apiUrl: 'https://api.wise-sandbox.com', authorizeUrl: 'https://wise-sandbox.com/oauth/authorize/', clientKey: 'bank' });
+    expect(sandbox.wise.webhookPublicKeyPem).toContain('MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAwpb91cEYuyJNQepZAVfP');
+  });
+
+  it('refuses a webhook key that is not a PEM public key', () => {
+    expect(problemsOf({ WISE_WEBHOOK_PUBLIC_KEY: 'abc' })).toEqual([expect.stringMatching(/^WISE_WEBHOOK_PUBLIC_KEY must be a PEM public key/)]);
+  });
+
   it('refuses both a shared secret and a JWKS URL', () => {
     expect(problemsOf({ AUTH_JWT_SECRET: 'x'.repeat(40), AUTH_JWKS_URL: 'https://idp.bank.example/jwks' })).toEqual([
       expect.stringMatching(/^AUTH_JWT_SECRET and AUTH_JWKS_URL are mutually exclusive/),

@@ -3,10 +3,13 @@
  * .env.example; a missing or malformed value stops start-up with a message that names the
  * variable and says what it expects, all problems at once rather than one per restart.
  */
+import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { parseKeyRing, type KeyRing } from './services/secrets.js';
 
 export type WiseEnvironment = 'simulator' | 'sandbox' | 'production';
 export type RuntimeMode = 'development' | 'test' | 'production';
+export type OnboardingModel = 'partner_kyc' | 'wise_kyc' | 'wise_kyc_prefilled';
 
 export type Config = {
   mode: RuntimeMode;
@@ -51,6 +54,17 @@ export type Config = {
     autoVerifySeconds?: number;
     webhookRetryBaseMs: number;
   };
+  /** Keys that seal tokens and registration codes at rest; the first one seals new values. */
+  encryption: { keyRing: KeyRing; usingDevelopmentKey: boolean };
+  onboarding: {
+    model: OnboardingModel;
+    /** Where the browser goes after /oauth/callback, with ?outcome=… appended. */
+    frontendUrl?: string;
+    /** Currencies the bank's customers pay in: the verification gate checks these. */
+    sourceCurrencies: string[];
+  };
+  /** Timeouts and retries for calls to Wise. */
+  wiseHttp: { timeoutMs: number; maxRetries: number; backoffBaseMs: number };
   /** Seed demo customers (development only, unless asked for explicitly). */
   seedDemoData: boolean;
 };
@@ -210,6 +224,29 @@ export function loadConfig(env: Env = process.env): Config {
   const retryBase = Number(r.string('SIMULATOR_WEBHOOK_RETRY_BASE_MS') ?? 1000);
   if (!(retryBase > 0)) r.problems.push('SIMULATOR_WEBHOOK_RETRY_BASE_MS must be a positive number of milliseconds');
 
+  let keyRing: KeyRing | undefined;
+  let usingDevelopmentKey = false;
+  const keysValue = r.string('ENCRYPTION_KEYS');
+  if (keysValue) {
+    const parsed = parseKeyRing(keysValue);
+    if (typeof parsed === 'string') r.problems.push(`ENCRYPTION_KEYS: ${parsed}`);
+    else keyRing = parsed;
+  } else if (mode === 'production') {
+    r.problems.push('ENCRYPTION_KEYS is required when NODE_ENV=production (keyId:base64 of 32 random bytes; `openssl rand -base64 32`)');
+  } else {
+    usingDevelopmentKey = true;
+    keyRing = { activeKeyId: 'dev', keys: new Map([['dev', createHash('sha256').update('wise-platform-gateway development key').digest()]]) };
+  }
+
+  const model = r.oneOf<OnboardingModel>('ONBOARDING_MODEL', ['partner_kyc', 'wise_kyc', 'wise_kyc_prefilled'], 'partner_kyc');
+  const frontendUrl = r.url('FRONTEND_URL', ['http:', 'https:']);
+  const sourceCurrencies = (r.string('BANK_SOURCE_CURRENCIES') ?? 'GBP,EUR,USD').split(',').map((c) => c.trim().toUpperCase());
+  if (sourceCurrencies.some((c) => !/^[A-Z]{3}$/.test(c))) r.problems.push('BANK_SOURCE_CURRENCIES must be ISO 4217 codes separated by commas, e.g. GBP,EUR');
+  const timeoutMs = Number(r.string('WISE_TIMEOUT_MS') ?? 10_000);
+  if (!(timeoutMs >= 100 && timeoutMs <= 120_000)) r.problems.push('WISE_TIMEOUT_MS must be between 100 and 120000 milliseconds');
+  const maxRetries = Number(r.string('WISE_MAX_RETRIES') ?? 3);
+  if (!Number.isInteger(maxRetries) || maxRetries < 0 || maxRetries > 10) r.problems.push('WISE_MAX_RETRIES must be a whole number from 0 to 10');
+
   const seed = r.oneOf('SEED_DEMO_DATA', ['true', 'false'], mode === 'development' ? 'true' : 'false');
 
   if (r.problems.length > 0) throw new ConfigError(r.problems);
@@ -249,6 +286,9 @@ export function loadConfig(env: Env = process.env): Config {
       autoVerifySeconds: autoVerify !== undefined ? Number(autoVerify) || undefined : mode === 'development' ? 5 : undefined,
       webhookRetryBaseMs: retryBase,
     },
+    encryption: { keyRing: keyRing!, usingDevelopmentKey },
+    onboarding: { model, frontendUrl, sourceCurrencies },
+    wiseHttp: { timeoutMs, maxRetries, backoffBaseMs: Number(r.string('WISE_BACKOFF_BASE_MS') ?? 200) },
     seedDemoData: seed === 'true',
   };
 }

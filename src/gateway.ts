@@ -8,7 +8,19 @@ import { resolveDataDir, startEmbeddedPostgres, type EmbeddedPostgresHandle } fr
 import { isReady, migrate, openOrm, type Orm } from './db/orm.js';
 import { seedDemoCustomers, DEMO_CUSTOMERS, DEMO_WISE_USERS } from './dev/demo-customers.js';
 import { createAuthenticator, mintCustomerToken } from './http/auth.js';
-import { createContextFactory } from './http/context.js';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { createContextFactory, type Services } from './http/context.js';
+import { mountOAuthCallback } from './http/oauth-callback.js';
+import { PostgresCustomerDirectory } from './services/customers.js';
+import { InProcessEventBus, type EventBus } from './services/events.js';
+import { OnboardingService } from './services/onboarding.js';
+import { ProfileService } from './services/profiles.js';
+import { SecretBox } from './services/secrets.js';
+import { WiseTokens } from './services/wise-tokens.js';
+import { WiseApi } from './wise/api.js';
+import { PostgresAuditSink } from './wise/audit.js';
+import { WiseHttp } from './wise/http.js';
+import { WiseOAuth } from './wise/oauth.js';
 import { startHttpServer, type RunningHttpServer } from './http/server.js';
 import type { Logger } from './logger.js';
 import { buildGatewaySchema } from './schema/build.js';
@@ -22,6 +34,9 @@ export type Gateway = {
   wise: Config['wise'];
   /** The embedded simulator, when WISE_ENV=simulator. */
   simulator?: Simulator;
+  services: Services;
+  tokens: WiseTokens;
+  events: EventBus;
   config: Config;
   orm: Orm;
   http: RunningHttpServer;
@@ -30,7 +45,12 @@ export type Gateway = {
   stop(): Promise<void>;
 };
 
-export async function startGateway(config: Config, logger: Logger): Promise<Gateway> {
+export type GatewayOptions = {
+  /** Replaces the in-process event bus (the Postgres one carries events across replicas). */
+  events?: EventBus;
+};
+
+export async function startGateway(config: Config, logger: Logger, options: GatewayOptions = {}): Promise<Gateway> {
   const stack: { name: string; stop: () => Promise<unknown> }[] = [];
   const stopAll = async () => {
     for (const { name, stop } of stack.reverse()) {
@@ -94,13 +114,40 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
       if (inserted > 0) logger.info({ inserted }, 'demo customers seeded');
     }
 
+    // The Wise client and the domain services: built once, shared by every request.
+    let publicUrl = config.publicUrl;
+    const redirectUri = () => `${publicUrl}/oauth/callback`;
+    const audit = new PostgresAuditSink(orm, logger);
+    stack.push({ name: 'audit', stop: () => audit.flush() });
+    const wiseHttp = new WiseHttp({ baseUrl: wise.apiUrl!, ...config.wiseHttp, backoffCapMs: 10_000, audit, logger });
+    const api = new WiseApi(wiseHttp);
+    const oauth = new WiseOAuth({ apiUrl: wise.apiUrl!, clientId: wise.clientId, clientSecret: wise.clientSecret, redirectUri, timeoutMs: config.wiseHttp.timeoutMs, maxRetries: config.wiseHttp.maxRetries, audit });
+    const events = options.events ?? new InProcessEventBus();
+    const tokens = new WiseTokens({ orm, oauth, secrets: new SecretBox(config.encryption.keyRing), events, logger });
+    const profiles = new ProfileService({ api, tokens, events, sourceCurrencies: config.onboarding.sourceCurrencies });
+    const onboarding = new OnboardingService({
+      api,
+      oauth,
+      tokens,
+      profiles,
+      events,
+      logger,
+      config: config.onboarding,
+      wise: { authorizeUrl: wise.authorizeUrl!, clientId: wise.clientId },
+      redirectUri,
+    });
+    const services: Services = { onboarding, profiles };
+    const directoryFor = (em: EntityManager) => new PostgresCustomerDirectory(em);
+
     const schema = await buildGatewaySchema();
     const http = await startHttpServer(
       {
         schema,
         logger,
         authenticate: createAuthenticator(config.auth),
-        createContext: createContextFactory({ orm, logger }),
+        createContext: createContextFactory({ orm, logger, services, customerDirectory: directoryFor }),
+        mountRoutes: (app) =>
+          mountOAuthCallback(app, { orm, onboarding, directoryFor, frontendUrl: () => config.onboarding.frontendUrl ?? `${publicUrl}/onboarding/result`, logger }),
         readiness: () => isReady(orm),
         graphiqlToken:
           config.auth.usingDevelopmentSecret && config.seedDemoData
@@ -110,11 +157,11 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
       { host: config.host, port: config.port },
     );
     stack.push({ name: 'http', stop: () => http.close() });
-    const publicUrl = config.publicUrl ?? http.url;
+    publicUrl ??= http.url;
     // The simulator only redirects browsers to a registered URI, as Wise does.
     simulator?.core.options.redirectUris.push(`${publicUrl}/oauth/callback`);
 
-    return { url: http.url, publicUrl, wise, simulator, config, orm, http, database, stop: stopAll };
+    return { url: http.url, publicUrl, wise, simulator, config, orm, http, database, services, tokens, events, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

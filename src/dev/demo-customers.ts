@@ -72,7 +72,7 @@ export async function seedDemoCustomers(em: EntityManager): Promise<number> {
         ],
         'run',
       );
-    inserted += (result as { affectedRows?: number }).affectedRows ?? 0;
+    inserted += (result as unknown as { affectedRows?: number }).affectedRows ?? 0;
   }
   return inserted;
 }

@@ -8,7 +8,15 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Orm } from '../db/orm.js';
 import type { Logger } from '../logger.js';
 import { PostgresCustomerDirectory, type Customer, type CustomerDirectory } from '../services/customers.js';
+import type { OnboardingService } from '../services/onboarding.js';
+import type { ProfileService } from '../services/profiles.js';
 import type { Viewer } from './auth.js';
+
+/** The domain services, built once per process and shared by every request. */
+export type Services = {
+  onboarding: OnboardingService;
+  profiles: ProfileService;
+};
 
 export type Loaders = {
   customerById: DataLoader<string, Customer | null>;
@@ -20,12 +28,14 @@ export type GatewayContext = {
   viewer: Viewer;
   em: EntityManager;
   loaders: Loaders;
+  services: Services;
   log: Logger;
 };
 
 export type ContextDependencies = {
   orm: Orm;
   logger: Logger;
+  services: Services;
   /** Swap in the bank's own customer system; defaults to the gateway's Postgres table. */
   customerDirectory?: (em: EntityManager) => CustomerDirectory;
 };
@@ -41,6 +51,7 @@ export function createContextFactory(deps: ContextDependencies): ContextFactory 
       requestId,
       viewer,
       em,
+      services: deps.services,
       log: deps.logger.child({ requestId, customerId: viewer.customerId }),
       loaders: {
         customerById: new DataLoader((ids) => directory.findByIds(ids)),

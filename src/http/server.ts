@@ -15,7 +15,8 @@ import type { GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Logger } from '../logger.js';
-import { ErrorCode } from '../schema/errors.js';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { ErrorCode, mapDomainError } from '../schema/errors.js';
 import { AuthenticationError, type Authenticator, type Viewer } from './auth.js';
 import type { ContextFactory, GatewayContext } from './context.js';
 import { graphiqlPage } from './graphiql.js';
@@ -28,6 +29,8 @@ export type HttpServerOptions = {
   readiness: () => Promise<{ ready: boolean; reason?: string }>;
   /** A token GraphiQL pre-fills in development, so the explorer works out of the box. */
   graphiqlToken?: () => Promise<string | undefined>;
+  /** Routes outside GraphQL (OAuth callback, webhooks), mounted before the 404 handler. */
+  mountRoutes?: (app: express.Express) => void;
 };
 
 export type RunningHttpServer = {
@@ -115,6 +118,8 @@ export async function startHttpServer(
       },
     ],
     formatError: (formatted, error) => {
+      const mapped = mapDomainError(unwrapResolverError(error));
+      if (mapped) return { ...formatted, message: mapped.message, extensions: mapped.extensions };
       const code = formatted.extensions?.code;
       if (code === ErrorCode.INTERNAL_SERVER_ERROR || code === undefined) {
         logger.error({ err: error }, 'unexpected error in a GraphQL operation');
@@ -138,6 +143,8 @@ export async function startHttpServer(
       },
     }),
   );
+
+  options.mountRoutes?.(app);
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found' });

@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { OnboardingResolver } from '../resolvers/onboarding.resolver.js';
 import { ViewerResolver } from '../resolvers/viewer.resolver.js';
 
-export const resolvers = [ViewerResolver] as const;
+export const resolvers = [ViewerResolver, OnboardingResolver] as const;
 
 export async function buildGatewaySchema(): Promise<GraphQLSchema> {
   return buildSchema({

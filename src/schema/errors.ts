@@ -4,6 +4,9 @@
  * schema types of their area.
  */
 import { GraphQLError } from 'graphql';
+import { ConcurrentOnboardingError } from '../services/onboarding.js';
+import { NotLinkedError, RelinkRequiredError } from '../services/wise-tokens.js';
+import { WiseError, type WiseErrorCode } from '../wise/errors.js';
 
 export const ErrorCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
@@ -11,6 +14,8 @@ export const ErrorCode = {
   NOT_FOUND: 'NOT_FOUND',
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   CONFLICT: 'CONFLICT',
+  RELINK_REQUIRED: 'RELINK_REQUIRED',
+  NOT_LINKED: 'NOT_LINKED',
   RATE_LIMITED: 'RATE_LIMITED',
   UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
@@ -19,4 +24,40 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 export function gatewayError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...extensions } });
+}
+
+/**
+ * The one place domain and Wise failures become GraphQL errors with a stable code. Everything
+ * a frontend must handle as part of the flow is a typed result instead; these are the rest.
+ */
+export function mapDomainError(error: unknown): { message: string; extensions: Record<string, unknown> } | undefined {
+  if (error instanceof RelinkRequiredError) {
+    return { message: error.message, extensions: { code: 'RELINK_REQUIRED', relinkReason: error.reason } };
+  }
+  if (error instanceof NotLinkedError) return { message: error.message, extensions: { code: 'NOT_LINKED' } };
+  if (error instanceof ConcurrentOnboardingError) return { message: error.message, extensions: { code: ErrorCode.CONFLICT } };
+  if (error instanceof WiseError) {
+    const byCode: Record<WiseErrorCode, ErrorCode> = {
+      RATE_LIMITED: ErrorCode.RATE_LIMITED,
+      UNAVAILABLE: ErrorCode.UPSTREAM_UNAVAILABLE,
+      UNAUTHORIZED: ErrorCode.UPSTREAM_UNAVAILABLE,
+      INVALID_GRANT: ErrorCode.UPSTREAM_UNAVAILABLE,
+      FORBIDDEN: ErrorCode.FORBIDDEN,
+      SCA_REQUIRED: ErrorCode.FORBIDDEN,
+      NOT_FOUND: ErrorCode.NOT_FOUND,
+      VALIDATION: ErrorCode.BAD_USER_INPUT,
+      CONFLICT: ErrorCode.CONFLICT,
+    };
+    return {
+      message: error.code === 'UNAVAILABLE' || error.code === 'RATE_LIMITED' ? 'Wise is not available right now; try again shortly.' : error.message,
+      extensions: {
+        code: byCode[error.code],
+        wiseCode: error.code,
+        ...(error.retryAfterSeconds !== null ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
+        ...(error.fieldErrors.length ? { fieldErrors: error.fieldErrors.map(({ path, code, message }) => ({ path, code, message })) } : {}),
+        ...(error.traceId ? { wiseTraceId: error.traceId } : {}),
+      },
+    };
+  }
+  return undefined;
 }

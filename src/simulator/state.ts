@@ -77,6 +77,7 @@ export type SimRefreshToken = {
   userId: number;
   expiresAt: number;
   revoked: boolean;
+  revokedBecause?: 'email_changed' | 'reclaimed' | 'revoked';
 };
 
 export type SimAuthCode = {

@@ -69,10 +69,15 @@ export function issueUserTokens(sim: SimulatorCore, userId: number, existingRefr
   };
 }
 
-/** Every token and refresh token of a user dies (email changed, account deactivated…). */
-export function revokeAllTokens(sim: SimulatorCore, userId: number): void {
+/** Every token and refresh token of a user dies (email changed, account reclaimed…). */
+export function revokeAllTokens(sim: SimulatorCore, userId: number, because: 'email_changed' | 'reclaimed' | 'revoked'): void {
   for (const t of Object.values(sim.state.tokens)) if (t.userId === userId) t.revoked = true;
-  for (const r of Object.values(sim.state.refreshTokens)) if (r.userId === userId) r.revoked = true;
+  for (const r of Object.values(sim.state.refreshTokens)) {
+    if (r.userId === userId && !r.revoked) {
+      r.revoked = true;
+      r.revokedBecause = because;
+    }
+  }
   sim.changed();
 }
 
@@ -147,6 +152,11 @@ export function oauthRoutes(sim: SimulatorCore, router: Router): void {
         if (!requireFields('refresh_token')) return;
         const refresh = sim.state.refreshTokens[form.refresh_token!];
         const user = refresh && sim.state.users[refresh.userId];
+        if (refresh?.revoked && refresh.revokedBecause === 'email_changed') {
+          // Wise's Wise-KYC guide: after the person changes their email at Wise, every token is
+          // revoked and a refresh is refused with 403.
+          return oauthError(res, 403, 'forbidden', 'The user changed their email address; the user must authorize again');
+        }
         if (!refresh || refresh.revoked || refresh.expiresAt < now || !user?.active) {
           return oauthError(res, 401, 'invalid_grant', INVALID_GRANT);
         }

@@ -108,7 +108,7 @@ export function controlRoutes(sim: SimulatorCore, dispatcher: WebhookDispatcher,
     if (typeof email !== 'string' || !email.includes('@')) return bad(res, 'email is required');
     user.email = email;
     for (const p of profilesOf(sim.state, user.id)) p.email = email;
-    revokeAllTokens(sim, user.id);
+    revokeAllTokens(sim, user.id, 'email_changed');
     res.json(userJson(sim, user));
   });
 
@@ -117,7 +117,7 @@ export function controlRoutes(sim: SimulatorCore, dispatcher: WebhookDispatcher,
     const user = userOr404(res, req.params.userId);
     if (!user) return;
     user.reclaimed = true;
-    revokeAllTokens(sim, user.id);
+    revokeAllTokens(sim, user.id, 'reclaimed');
     res.json({ id: user.id, reclaimed: true });
   });
 
@@ -126,7 +126,9 @@ export function controlRoutes(sim: SimulatorCore, dispatcher: WebhookDispatcher,
     const user = userOr404(res, req.params.userId);
     if (!user) return;
     for (const t of Object.values(sim.state.tokens)) if (t.userId === user.id && t.clientId === sim.options.clientId) t.revoked = true;
-    for (const r of Object.values(sim.state.refreshTokens)) if (r.userId === user.id && r.clientId === sim.options.clientId) r.revoked = true;
+    for (const r of Object.values(sim.state.refreshTokens)) {
+      if (r.userId === user.id && r.clientId === sim.options.clientId) Object.assign(r, { revoked: true, revokedBecause: 'revoked' });
+    }
     sim.changed();
     res.json({ id: user.id, accessRevoked: true });
   });

@@ -1,0 +1,56 @@
+/** Service results → GraphQL types, shared by the resolvers. */
+import type { WiseProfile, VerificationRoute } from '../entities/WiseProfile.js';
+import type { GatewayContext } from '../http/context.js';
+import type { Customer } from '../services/customers.js';
+import type { OnboardingStatus } from '../services/onboarding.js';
+import { ErrorCode, gatewayError } from '../schema/errors.js';
+import type { FieldErrorType, OnboardingStatusType, VerificationRouteType, WiseProfileType } from '../schema/types/onboarding.js';
+import type { WiseFieldError } from '../wise/errors.js';
+import { ISO2_BY_ISO3 } from '../wise/countries.js';
+
+export async function requireCustomer(ctx: GatewayContext): Promise<Customer> {
+  const customer = await ctx.loaders.customerById.load(ctx.viewer.customerId);
+  if (!customer) throw gatewayError(ErrorCode.FORBIDDEN, 'The bank does not know this customer', { customerId: ctx.viewer.customerId });
+  return customer;
+}
+
+export function toVerification(routes: VerificationRoute[] | null): VerificationRouteType[] | null {
+  return routes?.map((r) => ({ currency: r.currency, status: r.status as VerificationRouteType['status'], maximumEntitledAmount: String(r.maximumEntitledAmount) })) ?? null;
+}
+
+export function toOnboardingStatus(status: OnboardingStatus): OnboardingStatusType {
+  return {
+    state: status.state as OnboardingStatusType['state'],
+    model: status.model as OnboardingStatusType['model'],
+    nextAction: status.nextAction as OnboardingStatusType['nextAction'],
+    message: status.message,
+    relinkReason: status.relinkReason as OnboardingStatusType['relinkReason'],
+    profileId: status.profileId === null ? null : String(status.profileId),
+    verification: toVerification(status.verification),
+  };
+}
+
+export function toProfile(profile: WiseProfile): WiseProfileType {
+  const address = profile.data.address as { addressFirstLine?: string; city?: string; postCode?: string | null; stateCode?: string | null; countryIso2Code?: string; countryIso3Code?: string } | undefined;
+  return {
+    id: String(profile.id),
+    type: profile.type as WiseProfileType['type'],
+    fullName: profile.fullName,
+    dateOfBirth: profile.dateOfBirth,
+    address: address
+      ? {
+          firstLine: address.addressFirstLine ?? '',
+          city: address.city ?? '',
+          postCode: address.postCode ?? null,
+          stateCode: address.stateCode ?? null,
+          country: address.countryIso2Code ?? ISO2_BY_ISO3[address.countryIso3Code ?? ''] ?? '',
+        }
+      : null,
+    verification: toVerification(profile.verification),
+    syncedAt: profile.syncedAt,
+  };
+}
+
+export function toFieldErrors(errors: WiseFieldError[]): FieldErrorType[] {
+  return errors.map((e) => ({ path: e.path, code: e.code, message: e.message }));
+}

@@ -1,0 +1,416 @@
+/**
+ * Onboarding, both ways Wise allows:
+ *
+ * - Partner KYC: the gateway creates the Wise user with a registration code, exchanges it for
+ *   tokens and creates the personal profile from the bank's data. An email Wise already knows
+ *   (409) falls back to linking.
+ * - Wise KYC: the customer is sent to Wise's authorization page with a `state` bound to them;
+ *   the callback's one-time code is exchanged for tokens; an account without a profile and a
+ *   profile whose date of birth is not the bank's record are refused. In the pre-filled variant
+ *   the gateway first creates the user and profile (as partner KYC) and sends the customer with
+ *   a claim-account code to review and take it over.
+ *
+ * `status()` folds all of it into one value a frontend can switch on.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Config } from '../config.js';
+import { OAuthState } from '../entities/OAuthState.js';
+import { WiseLink, type LinkModel, type RelinkReason } from '../entities/WiseLink.js';
+import { WiseProfile, type VerificationRoute } from '../entities/WiseProfile.js';
+import type { Logger } from '../logger.js';
+import type { BusinessProfileInput, PersonalProfileInput, WiseApi, WiseV2Profile } from '../wise/api.js';
+import { WiseError, type WiseFieldError } from '../wise/errors.js';
+import type { TokenSet, WiseOAuth } from '../wise/oauth.js';
+import type { Customer } from './customers.js';
+import type { EventBus } from './events.js';
+import { isVerified, ProfileInputError, type ProfileService } from './profiles.js';
+import { RelinkRequiredError, type WiseTokens } from './wise-tokens.js';
+
+const STATE_LIFETIME_MS = 10 * 60_000;
+
+export type OnboardingState = 'NOT_LINKED' | 'AWAITING_AUTHORIZATION' | 'NO_PROFILE' | 'PENDING_VERIFICATION' | 'READY' | 'RELINK_REQUIRED' | 'IDENTITY_MISMATCH';
+export type NextAction = 'CREATE_WISE_ACCOUNT' | 'LINK_WISE_ACCOUNT' | 'COMPLETE_AUTHORIZATION' | 'CREATE_PROFILE' | 'WAIT_FOR_VERIFICATION' | 'RELINK_WISE_ACCOUNT' | 'NONE';
+
+export type OnboardingStatus = {
+  state: OnboardingState;
+  model: LinkModel;
+  nextAction: NextAction;
+  message: string;
+  relinkReason: RelinkReason | null;
+  wiseUserId: number | null;
+  profileId: number | null;
+  verification: VerificationRoute[] | null;
+};
+
+export type LinkRejectionReason =
+  | 'INVALID_STATE'
+  | 'STATE_EXPIRED'
+  | 'STATE_ALREADY_USED'
+  | 'STATE_OF_ANOTHER_CUSTOMER'
+  | 'AUTHORIZATION_DENIED'
+  | 'CODE_REJECTED'
+  | 'NO_PROFILE'
+  | 'PROFILE_NOT_GRANTED'
+  | 'IDENTITY_MISMATCH';
+
+export type CompleteLinkResult =
+  | { kind: 'completed'; customerId: string; status: OnboardingStatus }
+  | { kind: 'rejected'; customerId: string | null; reason: LinkRejectionReason; message: string };
+
+export type CreateAccountResult =
+  | { kind: 'created'; status: OnboardingStatus; profile: WiseProfile | null }
+  | { kind: 'link_required'; reason: 'EMAIL_ALREADY_AT_WISE' | 'BANK_USES_WISE_KYC' | 'ACCOUNT_RECLAIMED'; authorizationUrl: string; expiresAt: Date }
+  | { kind: 'already_linked'; status: OnboardingStatus }
+  | { kind: 'profile_rejected'; status: OnboardingStatus; fieldErrors: WiseFieldError[] };
+
+export type ProfileCreation = { kind: 'created'; profile: WiseProfile } | { kind: 'rejected'; fieldErrors: WiseFieldError[] } | { kind: 'not_linked' };
+
+export type LinkAccountResult = { kind: 'authorization'; authorizationUrl: string; expiresAt: Date; claimsPrefilledAccount: boolean } | { kind: 'already_linked'; status: OnboardingStatus };
+
+export type OnboardingDeps = {
+  api: WiseApi;
+  oauth: WiseOAuth;
+  tokens: WiseTokens;
+  profiles: ProfileService;
+  events: EventBus;
+  logger: Logger;
+  config: Config['onboarding'];
+  wise: { authorizeUrl: string; clientId: string };
+  redirectUri: () => string;
+};
+
+export function hashState(state: string): string {
+  return createHash('sha256').update(state).digest('hex');
+}
+
+export class OnboardingService {
+  constructor(private readonly deps: OnboardingDeps) {}
+
+  liveLink(em: EntityManager, customerId: string): Promise<WiseLink | null> {
+    return em.findOne(WiseLink, { customerId, status: { $ne: 'UNLINKED' } });
+  }
+
+  // ---- status --------------------------------------------------------------------------------
+
+  /** Where the customer stands. `fresh` asks Wise now (verification, and so the tokens). */
+  async status(em: EntityManager, customerId: string, fresh = false): Promise<OnboardingStatus> {
+    const link = await this.liveLink(em, customerId);
+    const model = this.deps.config.model;
+    const base = { model: link?.model ?? model, relinkReason: null, wiseUserId: link?.wiseUserId ?? null, profileId: link?.profileId ?? null, verification: null };
+    if (!link || link.status === 'CREATING') {
+      return model === 'partner_kyc'
+        ? { ...base, state: 'NOT_LINKED', nextAction: 'CREATE_WISE_ACCOUNT', message: 'Open a Wise account with the details the bank already has.' }
+        : { ...base, state: 'NOT_LINKED', nextAction: 'LINK_WISE_ACCOUNT', message: 'Connect a Wise account: log in or sign up at Wise.' };
+    }
+    if (link.status === 'AWAITING_AUTHORIZATION') {
+      return { ...base, state: 'AWAITING_AUTHORIZATION', nextAction: 'COMPLETE_AUTHORIZATION', message: 'Finish connecting at Wise: review your details and allow access.' };
+    }
+    if (link.status === 'IDENTITY_MISMATCH') {
+      return {
+        ...base,
+        state: 'IDENTITY_MISMATCH',
+        nextAction: 'LINK_WISE_ACCOUNT',
+        message: "The Wise profile's date of birth does not match the bank's records. Connect your own Wise account, or contact the bank.",
+      };
+    }
+    if (link.status === 'RELINK_REQUIRED') return this.relinkStatus(base, link.relinkReason);
+    if (!link.profileId) return { ...base, state: 'NO_PROFILE', nextAction: 'CREATE_PROFILE', message: 'Create your Wise profile to start sending money.' };
+
+    const profile = await em.findOne(WiseProfile, link.profileId);
+    if (!profile) return { ...base, state: 'NO_PROFILE', nextAction: 'CREATE_PROFILE', message: 'Create your Wise profile to start sending money.' };
+    let routes: VerificationRoute[];
+    try {
+      routes = await this.deps.profiles.verification(em, link, profile, fresh);
+    } catch (error) {
+      if (error instanceof RelinkRequiredError) return this.relinkStatus(base, error.reason);
+      throw error;
+    }
+    return isVerified(routes)
+      ? { ...base, verification: routes, state: 'READY', nextAction: 'NONE', message: 'Ready to send money with Wise.' }
+      : { ...base, verification: routes, state: 'PENDING_VERIFICATION', nextAction: 'WAIT_FOR_VERIFICATION', message: 'Wise is verifying your profile. Transfers open once it is verified.' };
+  }
+
+  private relinkStatus(base: Omit<OnboardingStatus, 'state' | 'nextAction' | 'message'>, reason: RelinkReason | null): OnboardingStatus {
+    const why: Record<RelinkReason, string> = {
+      REFRESH_TOKEN_EXPIRED: 'Access to your Wise account has expired.',
+      ACCESS_REVOKED: 'Access to your Wise account was withdrawn.',
+      EMAIL_CHANGED: 'Your Wise email address changed, so Wise asks you to connect again.',
+      ACCOUNT_RECLAIMED: 'You now manage your Wise account yourself, so Wise asks you to connect it again.',
+    };
+    return { ...base, state: 'RELINK_REQUIRED', relinkReason: reason, nextAction: 'RELINK_WISE_ACCOUNT', message: `${why[reason ?? 'ACCESS_REVOKED']} Log in to Wise to reconnect.` };
+  }
+
+  // ---- partner KYC -----------------------------------------------------------------------------
+
+  async checkWiseAccount(email: string): Promise<boolean> {
+    return this.deps.tokens.withClientToken((token) => this.deps.api.userExists(token, email));
+  }
+
+  async createWiseAccount(em: EntityManager, customer: Customer): Promise<CreateAccountResult> {
+    if (this.deps.config.model !== 'partner_kyc') {
+      const link = await this.linkAccount(em, customer);
+      if (link.kind === 'already_linked') return link;
+      return { kind: 'link_required', reason: 'BANK_USES_WISE_KYC', authorizationUrl: link.authorizationUrl, expiresAt: link.expiresAt };
+    }
+    let link = await this.liveLink(em, customer.id);
+    if (link && link.status === 'RELINK_REQUIRED') {
+      // A reclaimed or revoked account cannot be re-created; the person must authorize.
+      const url = await this.authorizationUrl(em, customer.id);
+      return { kind: 'link_required', reason: 'ACCOUNT_RECLAIMED', ...url };
+    }
+    if (link && link.status !== 'CREATING') return { kind: 'already_linked', status: await this.status(em, customer.id) };
+
+    const created = await this.createUserAndTokens(em, customer, link, 'partner_kyc');
+    if (created.kind === 'exists') {
+      const url = await this.authorizationUrl(em, customer.id);
+      return { kind: 'link_required', reason: 'EMAIL_ALREADY_AT_WISE', ...url };
+    }
+    link = created.link;
+    const profile = await this.createProfile(em, link, customer);
+    await this.deps.events.publish({ type: 'onboarding.changed', customerId: customer.id });
+    if ('fieldErrors' in profile) return { kind: 'profile_rejected', status: await this.status(em, customer.id), fieldErrors: profile.fieldErrors };
+    return { kind: 'created', status: await this.status(em, customer.id, true), profile: profile.profile };
+  }
+
+  /**
+   * Creates (or, after an interrupted attempt, recovers) the Wise user for the customer with a
+   * registration code, and its tokens. The code is stored — sealed — before Wise sees it, so a
+   * crash between Wise's answer and ours can never lose the only key to the account.
+   */
+  private async createUserAndTokens(em: EntityManager, customer: Customer, existing: WiseLink | null, model: LinkModel): Promise<{ kind: 'created'; link: WiseLink } | { kind: 'exists' }> {
+    let link = existing;
+    if (!link) {
+      link = em.create(WiseLink, { customerId: customer.id, model, status: 'CREATING', signupEmail: customer.email });
+      this.deps.tokens.seal(link, 'registrationCode', randomBytes(32).toString('base64url'));
+      try {
+        await em.flush();
+      } catch (error) {
+        if (error instanceof UniqueConstraintViolationException) throw new ConcurrentOnboardingError();
+        throw error;
+      }
+    }
+    const code = this.deps.tokens.open(link, 'registrationCode')!;
+    const email = link.signupEmail!;
+
+    // A previous attempt may have created the user and lost the answer: the code tells.
+    let tokens: TokenSet | undefined = existing ? await this.tryRegistrationCode(email, code) : undefined;
+    let userId: number | null = null;
+    if (!tokens) {
+      try {
+        const user = await this.deps.tokens.withClientToken((token) => this.deps.api.signUp(token, email, code, customer.id));
+        userId = user.id;
+      } catch (error) {
+        if (!(error instanceof WiseError) || error.code !== 'CONFLICT') throw error;
+        tokens = await this.tryRegistrationCode(email, code);
+        if (!tokens) {
+          // The email belongs to someone's own Wise account: nothing of ours is kept.
+          em.remove(link);
+          await em.flush();
+          return { kind: 'exists' };
+        }
+      }
+      tokens ??= await this.deps.oauth.registrationCode(email, code);
+    }
+    this.deps.tokens.storeTokens(link, tokens);
+    link.status = 'LINKED';
+    link.wiseUserId = userId ?? (await this.deps.api.me({ token: tokens.accessToken, customerId: customer.id })).id;
+    await em.flush();
+    return { kind: 'created', link };
+  }
+
+  private async tryRegistrationCode(email: string, code: string): Promise<TokenSet | undefined> {
+    try {
+      return await this.deps.oauth.registrationCode(email, code);
+    } catch (error) {
+      if (error instanceof WiseError && error.code === 'INVALID_GRANT') return undefined;
+      throw error;
+    }
+  }
+
+  private async createProfile(em: EntityManager, link: WiseLink, customer: Customer): Promise<{ profile: WiseProfile } | { fieldErrors: WiseFieldError[] }> {
+    try {
+      return { profile: await this.deps.profiles.createPersonal(em, link, customer) };
+    } catch (error) {
+      const failure = this.profileFailure(error);
+      return failure.kind === 'rejected' ? { fieldErrors: failure.fieldErrors } : { fieldErrors: [] };
+    }
+  }
+
+  // ---- Wise KYC --------------------------------------------------------------------------------
+
+  async linkAccount(em: EntityManager, customer: Customer): Promise<LinkAccountResult> {
+    let link = await this.liveLink(em, customer.id);
+    if (link?.status === 'LINKED') return { kind: 'already_linked', status: await this.status(em, customer.id) };
+
+    let claimCode: string | undefined;
+    if (this.deps.config.model === 'wise_kyc_prefilled' && (!link || link.status === 'CREATING' || link.status === 'AWAITING_AUTHORIZATION')) {
+      if (!link || link.status === 'CREATING') {
+        const created = await this.createUserAndTokens(em, customer, link, 'wise_kyc_prefilled');
+        if (created.kind === 'created') {
+          link = created.link;
+          await this.createProfile(em, link, customer);
+          link.status = 'AWAITING_AUTHORIZATION';
+          await em.flush();
+          await this.deps.events.publish({ type: 'onboarding.changed', customerId: customer.id });
+        }
+      }
+      if (link && link.status === 'AWAITING_AUTHORIZATION') {
+        const registrationCode = this.deps.tokens.open(link, 'registrationCode');
+        // A claim code lives 5 minutes: a fresh one each time the customer is sent to Wise.
+        if (registrationCode) claimCode = await this.deps.tokens.withUserToken(link, (token) => this.deps.api.claimAccount({ token, customerId: customer.id }, registrationCode));
+      }
+    }
+    const url = await this.authorizationUrl(em, customer.id, claimCode);
+    return { kind: 'authorization', ...url, claimsPrefilledAccount: Boolean(claimCode) };
+  }
+
+  /** A fresh, single-use state bound to this customer, and the URL of Wise's page. */
+  private async authorizationUrl(em: EntityManager, customerId: string, claimAccountCode?: string): Promise<{ authorizationUrl: string; expiresAt: Date }> {
+    const state = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(Date.now() + STATE_LIFETIME_MS);
+    em.create(OAuthState, { stateHash: hashState(state), customerId, expiresAt });
+    await em.flush();
+    const url = new URL(this.deps.wise.authorizeUrl);
+    url.searchParams.set('client_id', this.deps.wise.clientId);
+    url.searchParams.set('redirect_uri', this.deps.redirectUri());
+    url.searchParams.set('state', state);
+    if (claimAccountCode) url.searchParams.set('claim_account_code', claimAccountCode);
+    return { authorizationUrl: url.toString(), expiresAt };
+  }
+
+  /**
+   * Finishes a link from Wise's redirect. `customerId` is the authenticated customer (GraphQL)
+   * or null (the browser callback, where the state alone says whose it is).
+   */
+  async completeLink(
+    em: EntityManager,
+    input: { customerId: string | null; state: string; code?: string | null; profileId?: number | null; error?: string | null; errorDescription?: string | null },
+    customerFor: (customerId: string) => Promise<Customer | null>,
+  ): Promise<CompleteLinkResult> {
+    const reject = (customerId: string | null, reason: LinkRejectionReason, message: string): CompleteLinkResult => ({ kind: 'rejected', customerId, reason, message });
+    const stored = await em.findOne(OAuthState, { stateHash: hashState(input.state) });
+    if (!stored) return reject(input.customerId, 'INVALID_STATE', 'This link request is unknown. Start connecting again.');
+    if (input.customerId && stored.customerId !== input.customerId) {
+      return reject(input.customerId, 'STATE_OF_ANOTHER_CUSTOMER', 'This link request was started by someone else.');
+    }
+    const customerId = stored.customerId;
+    if (stored.usedAt) return reject(customerId, 'STATE_ALREADY_USED', 'This link request was already used. Start connecting again.');
+    if (stored.expiresAt.getTime() < Date.now()) return reject(customerId, 'STATE_EXPIRED', 'This link request has expired. Start connecting again.');
+    // Consumed atomically: two callbacks racing with one state cannot both proceed.
+    const consumed = await em.getConnection().execute('update oauth_state set used_at = now() where state_hash = ? and used_at is null', [stored.stateHash], 'run');
+    if ((consumed as unknown as { affectedRows: number }).affectedRows !== 1) return reject(customerId, 'STATE_ALREADY_USED', 'This link request was already used. Start connecting again.');
+
+    if (input.error) {
+      return reject(customerId, 'AUTHORIZATION_DENIED', input.errorDescription ? `Wise says: ${input.errorDescription}` : 'Access was not granted at Wise.');
+    }
+    if (!input.code) return reject(customerId, 'CODE_REJECTED', 'Wise sent no authorization code.');
+    const customer = await customerFor(customerId);
+    if (!customer) return reject(customerId, 'INVALID_STATE', 'The bank does not know this customer.');
+
+    let tokens: TokenSet;
+    try {
+      tokens = await this.deps.oauth.authorizationCode(input.code);
+    } catch (error) {
+      if (error instanceof WiseError && (error.code === 'INVALID_GRANT' || error.code === 'UNAUTHORIZED' || error.code === 'VALIDATION')) {
+        return reject(customerId, 'CODE_REJECTED', 'Wise did not accept the authorization code (it expires after 30 minutes and works once).');
+      }
+      throw error;
+    }
+    const who = { token: tokens.accessToken, customerId };
+    const profiles = await this.deps.api.listProfiles(who);
+    if (profiles.length === 0) return reject(customerId, 'NO_PROFILE', 'This Wise account has no profile yet. Finish setting it up at Wise, then connect again.');
+    const granted = input.profileId ? profiles.find((p) => p.id === Number(input.profileId)) : (profiles.find((p) => p.type === 'PERSONAL') ?? profiles[0]);
+    if (!granted) return reject(customerId, 'PROFILE_NOT_GRANTED', 'The profile chosen at Wise is not part of this account.');
+
+    let link = await this.liveLink(em, customerId);
+    // Wise recommends checking the linked person is the bank's customer: date of birth.
+    const personal = granted.type === 'PERSONAL' ? granted : profiles.find((p) => String(p.type).toUpperCase() === 'PERSONAL');
+    if (personal?.dateOfBirth && personal.dateOfBirth !== customer.dateOfBirth) {
+      // The tokens are discarded; only the fact of the mismatch is kept.
+      link ??= em.create(WiseLink, { customerId, model: this.deps.config.model === 'partner_kyc' ? 'wise_kyc' : this.deps.config.model, status: 'IDENTITY_MISMATCH' });
+      this.clearCredentials(link);
+      link.status = 'IDENTITY_MISMATCH';
+      link.profileId = null;
+      await em.flush();
+      await this.deps.events.publish({ type: 'onboarding.changed', customerId });
+      return reject(customerId, 'IDENTITY_MISMATCH', "The Wise profile's date of birth does not match the bank's records.");
+    }
+
+    const me = await this.deps.api.me(who);
+    if (link && link.wiseUserId !== null && link.wiseUserId !== me.id) {
+      // Linked to a different Wise user now: the old user's profiles are no longer ours to show.
+      await em.nativeDelete(WiseProfile, { linkId: link.id });
+    }
+    link ??= em.create(WiseLink, { customerId, model: this.deps.config.model === 'partner_kyc' ? 'wise_kyc' : this.deps.config.model, status: 'LINKED' });
+    this.clearCredentials(link);
+    this.deps.tokens.storeTokens(link, tokens);
+    link.status = 'LINKED';
+    link.relinkReason = null;
+    link.wiseUserId = me.id;
+    link.profileId = granted.id;
+    await em.flush();
+    await this.deps.profiles.store(em, link, granted as WiseV2Profile);
+    await this.deps.events.publish({ type: 'onboarding.changed', customerId });
+    return { kind: 'completed', customerId, status: await this.status(em, customerId, true) };
+  }
+
+  // ---- profiles ------------------------------------------------------------------------------
+
+  async createPersonalProfile(em: EntityManager, customer: Customer, overrides: Partial<PersonalProfileInput>): Promise<ProfileCreation> {
+    const link = await this.liveLink(em, customer.id);
+    if (!link || link.status !== 'LINKED') return { kind: 'not_linked' };
+    try {
+      const profile = await this.deps.profiles.createPersonal(em, link, customer, overrides);
+      await this.deps.events.publish({ type: 'onboarding.changed', customerId: customer.id });
+      return { kind: 'created', profile };
+    } catch (error) {
+      return this.profileFailure(error);
+    }
+  }
+
+  async createBusinessProfile(em: EntityManager, customer: Customer, input: BusinessProfileInput, idempotencyKey: string): Promise<ProfileCreation> {
+    const link = await this.liveLink(em, customer.id);
+    if (!link || link.status !== 'LINKED') return { kind: 'not_linked' };
+    try {
+      return { kind: 'created', profile: await this.deps.profiles.createBusiness(em, link, customer, input, idempotencyKey) };
+    } catch (error) {
+      return this.profileFailure(error);
+    }
+  }
+
+  private profileFailure(error: unknown): ProfileCreation {
+    if (error instanceof ProfileInputError) return { kind: 'rejected', fieldErrors: [{ code: 'NOT_SUPPORTED', message: error.message, path: error.path, arguments: [] }] };
+    if (error instanceof WiseError && (error.code === 'VALIDATION' || error.code === 'CONFLICT')) return { kind: 'rejected', fieldErrors: error.fieldErrors };
+    if (error instanceof RelinkRequiredError) return { kind: 'not_linked' };
+    throw error;
+  }
+
+  /** Forgets the customer's Wise credentials and cached profiles; history stays. */
+  async unlink(em: EntityManager, customerId: string): Promise<boolean> {
+    const link = await this.liveLink(em, customerId);
+    if (!link) return false;
+    this.clearCredentials(link);
+    link.status = 'UNLINKED';
+    await em.nativeDelete(WiseProfile, { linkId: link.id });
+    await em.flush();
+    await this.deps.events.publish({ type: 'onboarding.changed', customerId });
+    return true;
+  }
+
+  private clearCredentials(link: WiseLink): void {
+    this.deps.tokens.seal(link, 'accessToken', null);
+    this.deps.tokens.seal(link, 'refreshToken', null);
+    this.deps.tokens.seal(link, 'registrationCode', null);
+    link.accessTokenExpiresAt = null;
+    link.refreshTokenExpiresAt = null;
+  }
+}
+
+export class ConcurrentOnboardingError extends Error {
+  constructor() {
+    super('Another onboarding attempt for this customer is in progress');
+    this.name = 'ConcurrentOnboardingError';
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * HTTP to Wise: a timeout on every call, retries with exponential back-off and full jitter on
+ * network errors, 429 (honouring Retry-After) and 5xx — but only for calls the caller marks
+ * safe to repeat (reads, and writes carrying an idempotency key). Every attempt is audited:
+ * method, path, status, duration, correlation id; never a token, body or query secret.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../logger.js';
+import { errorFromResponse, WiseError } from './errors.js';
+
+export type AuditRecord = {
+  correlationId: string;
+  method: string;
+  /** The path template when given (/v1/transfers/{id}), so ids do not scatter the audit. */
+  path: string;
+  status: number | null;
+  durationMs: number;
+  attempt: number;
+  error: string | null;
+  customerId: string | null;
+};
+
+export interface AuditSink {
+  record(entry: AuditRecord): void;
+}
+
+export type WiseRequest = {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  /** For the audit: the path with ids as {placeholders}. */
+  pathTemplate?: string;
+  query?: Record<string, string | number | undefined>;
+  token?: string;
+  json?: unknown;
+  contentType?: string;
+  headers?: Record<string, string>;
+  /** Safe to send again after a failure (GET, or a write with an idempotency key). */
+  retry: boolean;
+  /** Bank customer the call is for, for the audit. */
+  customerId?: string | null;
+};
+
+export type WiseResponse<T> = { status: number; body: T; headers: Headers };
+
+export type WiseHttpOptions = {
+  baseUrl: string;
+  timeoutMs: number;
+  maxRetries: number;
+  /** First back-off step; doubles each retry, with full jitter. */
+  backoffBaseMs: number;
+  /** Upper bound for one wait, also for Retry-After. */
+  backoffCapMs: number;
+  fetch?: typeof fetch;
+  audit: AuditSink;
+  logger: Logger;
+  sleep?: (ms: number) => Promise<void>;
+};
+
+export class WiseHttp {
+  private readonly fetchImpl: typeof fetch;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(readonly options: WiseHttpOptions) {
+    this.fetchImpl = options.fetch ?? fetch;
+    this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  }
+
+  async request<T>(req: WiseRequest): Promise<WiseResponse<T>> {
+    const correlationId = randomUUID();
+    const url = new URL(req.path, this.options.baseUrl);
+    for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'X-External-Correlation-Id': correlationId,
+      ...req.headers,
+    };
+    if (req.token) headers.authorization = `Bearer ${req.token}`;
+    let body: string | undefined;
+    if (req.json !== undefined) {
+      body = JSON.stringify(req.json);
+      headers['content-type'] = req.contentType ?? 'application/json';
+    }
+
+    const attempts = req.retry ? this.options.maxRetries + 1 : 1;
+    for (let attempt = 1; ; attempt++) {
+      const started = performance.now();
+      let status: number | null = null;
+      try {
+        const response = await this.fetchImpl(url, {
+          method: req.method,
+          headers,
+          body,
+          signal: AbortSignal.timeout(this.options.timeoutMs),
+        });
+        status = response.status;
+        const text = await response.text();
+        const parsed = text ? parseJson(text) : null;
+        this.audit(req, correlationId, attempt, status, started, null);
+        if (response.ok) return { status, body: parsed as T, headers: response.headers };
+        const error = errorFromResponse(status, parsed, response.headers);
+        if (!error.transient || attempt >= attempts) throw error;
+        await this.sleep(this.delayFor(attempt, error.retryAfterSeconds));
+      } catch (caught) {
+        if (caught instanceof WiseError) throw caught;
+        const timedOut = (caught as Error).name === 'TimeoutError';
+        const reason = timedOut ? `no answer within ${this.options.timeoutMs} ms` : describeNetworkError(caught);
+        if (status === null) this.audit(req, correlationId, attempt, null, started, reason);
+        if (attempt >= attempts) {
+          throw new WiseError('UNAVAILABLE', `Wise did not answer ${req.method} ${req.pathTemplate ?? req.path}: ${reason}`, { cause: caught });
+        }
+        await this.sleep(this.delayFor(attempt, null));
+      }
+    }
+  }
+
+  /** Exponential back-off with full jitter; Retry-After wins when Wise gives one. */
+  private delayFor(attempt: number, retryAfterSeconds: number | null): number {
+    if (retryAfterSeconds !== null) return Math.min(retryAfterSeconds * 1000, this.options.backoffCapMs);
+    const ceiling = Math.min(this.options.backoffBaseMs * 2 ** (attempt - 1), this.options.backoffCapMs);
+    return Math.random() * ceiling;
+  }
+
+  private audit(req: WiseRequest, correlationId: string, attempt: number, status: number | null, started: number, error: string | null): void {
+    const entry: AuditRecord = {
+      correlationId,
+      method: req.method,
+      path: req.pathTemplate ?? req.path,
+      status,
+      durationMs: Math.round((performance.now() - started) * 10) / 10,
+      attempt,
+      error,
+      customerId: req.customerId ?? null,
+    };
+    this.options.audit.record(entry);
+    this.options.logger.debug({ wise: entry }, 'wise call');
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function describeNetworkError(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (error as Error).message ?? 'network error';
+}

@@ -57,6 +57,8 @@ export type CallRecord = {
   status: number;
   /** Which token kind authenticated it, never the token. */
   auth: 'client' | 'user' | 'basic' | 'none';
+  /** For /oauth/token: the grant type (never the code or token). */
+  grant?: string;
   correlationId: string | null;
 };
 

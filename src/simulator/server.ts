@@ -138,6 +138,7 @@ function wiseHeadersAndCallLog(sim: SimulatorCore) {
         query: req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1) : '',
         status: res.statusCode,
         auth: (res.locals.auth as 'client' | 'user' | 'basic' | undefined) ?? 'none',
+        ...(res.locals.grant ? { grant: String(res.locals.grant) } : {}),
         correlationId: correlation ?? null,
       });
       if (sim.calls.length > 20_000) sim.calls.splice(0, 10_000);

@@ -111,6 +111,7 @@ export function oauthRoutes(sim: SimulatorCore, router: Router): void {
       return oauthError(res, 400, 'invalid_request', 'Content type must be application/x-www-form-urlencoded');
     }
     const form = (req.body ?? {}) as Record<string, string | undefined>;
+    res.locals.grant = form.grant_type;
     const now = sim.clock.nowMs();
     const requireFields = (...names: string[]) => {
       const missing = names.find((n) => !form[n]);

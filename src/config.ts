@@ -63,6 +63,14 @@ export type Config = {
     /** Currencies the bank's customers pay in: the verification gate checks these. */
     sourceCurrencies: string[];
   };
+  jobs: {
+    /** Run background jobs in this process (webhook apply, sweeps). Off: only enqueue. */
+    enabled: boolean;
+  };
+  webhooks: {
+    /** Create the application webhook subscriptions at Wise on start-up when missing. */
+    ensureSubscriptions: boolean;
+  };
   /** Timeouts and retries for calls to Wise. */
   wiseHttp: { timeoutMs: number; maxRetries: number; backoffBaseMs: number };
   /** Seed demo customers (development only, unless asked for explicitly). */
@@ -247,6 +255,10 @@ export function loadConfig(env: Env = process.env): Config {
   const maxRetries = Number(r.string('WISE_MAX_RETRIES') ?? 3);
   if (!Number.isInteger(maxRetries) || maxRetries < 0 || maxRetries > 10) r.problems.push('WISE_MAX_RETRIES must be a whole number from 0 to 10');
 
+  const jobsEnabled = r.oneOf('JOBS_ENABLED', ['true', 'false'], 'true') === 'true';
+  const ensureDefault = wiseEnvironment === 'simulator' || Boolean(publicUrl?.startsWith('https:')) ? 'true' : 'false';
+  const ensureSubscriptions = r.oneOf('WEBHOOK_SUBSCRIPTIONS_ENSURE', ['true', 'false'], ensureDefault) === 'true';
+
   const seed = r.oneOf('SEED_DEMO_DATA', ['true', 'false'], mode === 'development' ? 'true' : 'false');
 
   if (r.problems.length > 0) throw new ConfigError(r.problems);
@@ -288,6 +300,8 @@ export function loadConfig(env: Env = process.env): Config {
     },
     encryption: { keyRing: keyRing!, usingDevelopmentKey },
     onboarding: { model, frontendUrl, sourceCurrencies },
+    jobs: { enabled: jobsEnabled },
+    webhooks: { ensureSubscriptions },
     wiseHttp: { timeoutMs, maxRetries, backoffBaseMs: Number(r.string('WISE_BACKOFF_BASE_MS') ?? 200) },
     seedDemoData: seed === 'true',
   };

@@ -12,9 +12,14 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { createContextFactory, type Services } from './http/context.js';
 import { mountOAuthCallback } from './http/oauth-callback.js';
 import { PostgresCustomerDirectory } from './services/customers.js';
-import { InProcessEventBus, type EventBus } from './services/events.js';
+import type { EventBus } from './services/events.js';
+import { PostgresEventBus } from './services/pg-events.js';
+import { advisoryLock, ensureWebhookSubscriptions, WebhookService } from './services/webhooks.js';
+import { mountWebhookReceiver } from './http/webhooks.js';
+import { startJobs } from './jobs/worker.js';
 import { OnboardingService } from './services/onboarding.js';
 import { ProfileService } from './services/profiles.js';
+import { VerificationService } from './services/verification.js';
 import { SecretBox } from './services/secrets.js';
 import { WiseTokens } from './services/wise-tokens.js';
 import { WiseApi } from './wise/api.js';
@@ -37,6 +42,8 @@ export type Gateway = {
   services: Services;
   tokens: WiseTokens;
   events: EventBus;
+  webhooks: WebhookService;
+  wiseHttp: WiseHttp;
   config: Config;
   orm: Orm;
   http: RunningHttpServer;
@@ -122,7 +129,14 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     const wiseHttp = new WiseHttp({ baseUrl: wise.apiUrl!, ...config.wiseHttp, backoffCapMs: 10_000, audit, logger });
     const api = new WiseApi(wiseHttp);
     const oauth = new WiseOAuth({ apiUrl: wise.apiUrl!, clientId: wise.clientId, clientSecret: wise.clientSecret, redirectUri, timeoutMs: config.wiseHttp.timeoutMs, maxRetries: config.wiseHttp.maxRetries, audit });
-    const events = options.events ?? new InProcessEventBus();
+    // Events cross replicas through Postgres LISTEN/NOTIFY.
+    let events = options.events;
+    if (!events) {
+      const bus = new PostgresEventBus(databaseUrl, logger);
+      await bus.start();
+      stack.push({ name: 'events', stop: () => bus.stop() });
+      events = bus;
+    }
     const tokens = new WiseTokens({ orm, oauth, secrets: new SecretBox(config.encryption.keyRing), events, logger });
     const profiles = new ProfileService({ api, tokens, events, sourceCurrencies: config.onboarding.sourceCurrencies });
     const onboarding = new OnboardingService({
@@ -136,7 +150,18 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
       wise: { authorizeUrl: wise.authorizeUrl!, clientId: wise.clientId },
       redirectUri,
     });
-    const services: Services = { onboarding, profiles };
+    const webhooks = new WebhookService({ orm, events, logger, publicKeyPem: () => wise.webhookPublicKeyPem });
+    const services: Services = { onboarding, profiles, verification: new VerificationService(profiles), events };
+
+    const jobs = await startJobs({
+      databaseUrl,
+      logger,
+      enabled: config.jobs.enabled,
+      tasks: {
+        apply_webhook: async (payload) => webhooks.apply((payload as { deliveryId: string }).deliveryId),
+      },
+    });
+    stack.push({ name: 'jobs', stop: () => jobs.stop() });
     const directoryFor = (em: EntityManager) => new PostgresCustomerDirectory(em);
 
     const schema = await buildGatewaySchema();
@@ -146,8 +171,10 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
         logger,
         authenticate: createAuthenticator(config.auth),
         createContext: createContextFactory({ orm, logger, services, customerDirectory: directoryFor }),
-        mountRoutes: (app) =>
-          mountOAuthCallback(app, { orm, onboarding, directoryFor, frontendUrl: () => config.onboarding.frontendUrl ?? `${publicUrl}/onboarding/result`, logger }),
+        mountRoutes: (app) => {
+          mountOAuthCallback(app, { orm, onboarding, directoryFor, frontendUrl: () => config.onboarding.frontendUrl ?? `${publicUrl}/onboarding/result`, logger });
+          mountWebhookReceiver(app, { webhooks, logger });
+        },
         readiness: () => isReady(orm),
         graphiqlToken:
           config.auth.usingDevelopmentSecret && config.seedDemoData
@@ -160,8 +187,21 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     publicUrl ??= http.url;
     // The simulator only redirects browsers to a registered URI, as Wise does.
     simulator?.core.options.redirectUris.push(`${publicUrl}/oauth/callback`);
+    if (config.webhooks.ensureSubscriptions) {
+      // Not fatal: the gateway serves reads without webhooks; the log says what is missing.
+      await ensureWebhookSubscriptions({
+        http: wiseHttp,
+        clientToken: (force) => tokens.clientAccessToken(force),
+        clientKey: wise.clientKey,
+        url: `${publicUrl}/webhooks/wise`,
+        logger,
+        serialize: advisoryLock(orm, 'wise-webhook-subscriptions'),
+      }).catch((error: unknown) =>
+        logger.error({ err: error }, 'could not ensure the Wise webhook subscriptions; run `npm run webhooks:ensure`'),
+      );
+    }
 
-    return { url: http.url, publicUrl, wise, simulator, config, orm, http, database, services, tokens, events, stop: stopAll };
+    return { url: http.url, publicUrl, wise, simulator, config, orm, http, database, services, tokens, events, webhooks, wiseHttp, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

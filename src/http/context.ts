@@ -10,12 +10,16 @@ import type { Logger } from '../logger.js';
 import { PostgresCustomerDirectory, type Customer, type CustomerDirectory } from '../services/customers.js';
 import type { OnboardingService } from '../services/onboarding.js';
 import type { ProfileService } from '../services/profiles.js';
+import type { VerificationService } from '../services/verification.js';
+import type { EventBus } from '../services/events.js';
 import type { Viewer } from './auth.js';
 
 /** The domain services, built once per process and shared by every request. */
 export type Services = {
   onboarding: OnboardingService;
   profiles: ProfileService;
+  verification: VerificationService;
+  events: EventBus;
 };
 
 export type Loaders = {

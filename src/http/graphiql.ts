@@ -17,12 +17,16 @@ query Viewer {
  * CDN), pointed at /graphql for queries and the WebSocket on the same path for subscriptions.
  */
 export function graphiqlPage(authorization: string): string {
-  return renderGraphiQL({
+  // GraphiQL sends the header editor's headers with queries over HTTP, but a WebSocket only
+  // carries what connection_init says: the same Authorization goes there too.
+  const options = {
+    connectionParams: { Authorization: authorization },
     title: 'Wise Platform gateway — GraphiQL',
     endpoint: '/graphql',
     subscriptionsProtocol: 'WS',
     defaultQuery: DEFAULT_QUERY,
     headers: JSON.stringify({ Authorization: authorization }, null, 2),
     shouldPersistHeaders: false,
-  });
+  };
+  return renderGraphiQL(options as Parameters<typeof renderGraphiQL>[0]);
 }

@@ -73,7 +73,7 @@ export async function startHttpServer(
     res
       .type('html')
       .set('Cache-Control', 'no-store')
-      .send(graphiqlHtml.replace('__GRAPHIQL_TOKEN__', token ? `Bearer ${token}` : 'Bearer <paste a bank customer token>'));
+      .send(graphiqlHtml.replaceAll('__GRAPHIQL_TOKEN__', token ? `Bearer ${token}` : 'Bearer <paste a bank customer token>'));
   });
 
   const wsServer = new WebSocketServer({ server, path: '/graphql' });

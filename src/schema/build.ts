@@ -2,15 +2,26 @@ import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { OnboardingResolver } from '../resolvers/onboarding.resolver.js';
+import { VerificationResolver } from '../resolvers/verification.resolver.js';
 import { ViewerResolver } from '../resolvers/viewer.resolver.js';
 
-export const resolvers = [ViewerResolver, OnboardingResolver] as const;
+export const resolvers = [ViewerResolver, OnboardingResolver, VerificationResolver] as const;
 
 export async function buildGatewaySchema(): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: [...resolvers],
     validate: false,
     emitSchemaFile: false,
+    // Every subscription brings its own `subscribe` (src/services/event-stream.ts, fed by the
+    // cross-replica event bus); type-graphql's topic PubSub is never used.
+    pubSub: {
+      publish() {
+        throw new Error('topic-based PubSub is not used; publish domain events on the EventBus');
+      },
+      subscribe() {
+        throw new Error('topic-based PubSub is not used; subscriptions define `subscribe`');
+      },
+    },
   });
 }
 

@@ -40,4 +40,22 @@ describe.skipIf(!hasChromium)('GraphiQL in a real browser', () => {
     expect(blocked).toEqual([]);
   }, 60_000);
 
+  it('runs a subscription over WebSocket, authenticated with the header GraphiQL shows', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${gateway.url}/graphiql`);
+    await page.waitForSelector('.graphiql-container', { timeout: 30_000 });
+    await page.locator('.graphiql-query-editor .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.type('subscription { onboardingStatusChanged { state }');
+    await page.waitForTimeout(1000);
+    await page.locator('.graphiql-execute-button').click();
+    await page.waitForTimeout(1000);
+    // Something happens to the demo customer GraphiQL is signed in as.
+    await gateway.events.publish({ type: 'onboarding.changed', customerId: 'cust-alice' });
+    await expect
+      .poll(async () => (await page.locator('.graphiql-response').innerText()).replace(/[\s\u00a0]+/g, ''), { timeout: 20_000 })
+      .toContain('{"data":{"onboardingStatusChanged":{"state":"NOT_LINKED"}}}');
+  }, 60_000);
+
 });

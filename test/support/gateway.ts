@@ -19,8 +19,8 @@ export type TestGateway = Gateway & {
   ): Promise<{ status: number; body: { data?: T; errors?: { message: string; extensions?: Record<string, any> }[] } }>;
 };
 
-export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
-  const databaseUrl = await createTestDatabase();
+export async function startTestGateway(env: Record<string, string> = {}, options: { databaseUrl?: string } = {}): Promise<TestGateway> {
+  const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',

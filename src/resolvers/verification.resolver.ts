@@ -1,0 +1,59 @@
+import { Arg, Ctx, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
+import type { GatewayContext } from '../http/context.js';
+import { eventStream } from '../services/event-stream.js';
+import type { DomainEvent } from '../services/events.js';
+import { ErrorCode, gatewayError } from '../schema/errors.js';
+import { OnboardingStatusType } from '../schema/types/onboarding.js';
+import { VerificationType } from '../schema/types/verification.js';
+import { toOnboardingStatus, toVerification } from './mappers.js';
+
+type VerificationEvent = Extract<DomainEvent, { type: 'verification.changed' }>;
+type OnboardingEvent = Extract<DomainEvent, { type: 'onboarding.changed' }>;
+
+@Resolver()
+export class VerificationResolver {
+  @Query(() => VerificationType, { description: "The profile's verification, from the cache; refreshed from Wise when stale or when asked (`refresh`)." })
+  async verification(
+    @Ctx() ctx: GatewayContext,
+    @Arg('profileId', () => ID) profileId: string,
+    @Arg('refresh', () => Boolean, { defaultValue: false }) refresh: boolean,
+  ): Promise<VerificationType> {
+    const view = await ctx.services.verification.forCustomer(ctx.em, ctx.viewer.customerId, parseProfileId(profileId), refresh);
+    if (!view) throw gatewayError(ErrorCode.NOT_FOUND, 'No such profile for this customer', { profileId });
+    return { profileId, canTransfer: view.canTransfer, routes: toVerification(view.routes) ?? [], syncedAt: view.syncedAt };
+  }
+
+  @Subscription(() => VerificationType, {
+    description: "Each change of a profile's verification (Wise's profiles#verification-state-change), for the subscriber's own profiles only.",
+    subscribe: ({ context, args }) => {
+      const ctx = context as GatewayContext;
+      const only = args.profileId ? parseProfileId(String(args.profileId)) : undefined;
+      return eventStream(ctx.services.events, (e): e is VerificationEvent => e.type === 'verification.changed' && e.customerId === ctx.viewer.customerId && (only === undefined || e.profileId === only));
+    },
+  })
+  async verificationChanged(
+    @Root() event: VerificationEvent,
+    @Ctx() ctx: GatewayContext,
+    @Arg('profileId', () => ID, { nullable: true, description: 'Only this profile.' }) _profileId?: string,
+  ): Promise<VerificationType> {
+    // A fresh unit of work per event: the subscription's own would serve stale rows.
+    const view = await ctx.services.verification.forCustomer(ctx.em.fork(), event.customerId, event.profileId, false);
+    return { profileId: String(event.profileId), canTransfer: view?.canTransfer ?? false, routes: toVerification(view?.routes ?? []) ?? [], syncedAt: view?.syncedAt ?? null };
+  }
+
+  @Subscription(() => OnboardingStatusType, {
+    description: "Each change of the customer's onboarding status (linked, verified, re-link required…).",
+    subscribe: ({ context }) => {
+      const ctx = context as GatewayContext;
+      return eventStream(ctx.services.events, (e): e is OnboardingEvent => e.type === 'onboarding.changed' && e.customerId === ctx.viewer.customerId);
+    },
+  })
+  async onboardingStatusChanged(@Root() event: OnboardingEvent, @Ctx() ctx: GatewayContext): Promise<OnboardingStatusType> {
+    return toOnboardingStatus(await ctx.services.onboarding.status(ctx.em.fork(), event.customerId));
+  }
+}
+
+function parseProfileId(value: string): number {
+  if (!/^\d{1,15}$/.test(value)) throw gatewayError(ErrorCode.BAD_USER_INPUT, 'profileId must be a Wise profile id', { field: 'profileId' });
+  return Number(value);
+}

@@ -1,0 +1,283 @@
+/**
+ * Signed webhooks, the inbox, the job that applies them, and live subscriptions — with a real
+ * graphql-ws client, the simulator delivering over HTTP, and a second gateway process.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sign } from '../src/simulator/webhooks.js';
+import { sql } from './support/database.js';
+import { startTestGateway, TEST_JWT_SECRET, type TestGateway } from './support/gateway.js';
+import { freePort } from './support/ports.js';
+import { subscribe, type Subscriber } from './support/subscriptions.js';
+import { BOB_AT_WISE, CREATE_WISE_ACCOUNT, linkThroughWise, simulatorOf } from './support/wise.js';
+
+const VERIFICATION_CHANGED = 'subscription { verificationChanged { profileId canTransfer routes { currency status } } }';
+const STATUS_CHANGED = 'subscription { onboardingStatusChanged { state nextAction } }';
+
+let gateway: TestGateway;
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
+});
+
+async function start(env: Record<string, string> = {}, databaseUrl?: string) {
+  const g = await startTestGateway({ ONBOARDING_MODEL: 'partner_kyc', ...env }, { databaseUrl });
+  cleanups.push(() => g.stop());
+  return g;
+}
+
+async function aliceWithProfile(g: TestGateway): Promise<number> {
+  const { body } = await g.graphql(CREATE_WISE_ACCOUNT, { customerId: 'cust-alice' });
+  return Number(body.data.createWiseAccount.profile.id);
+}
+
+async function subscriber(g: TestGateway | { url: string }, customerId: string, query: string): Promise<Subscriber> {
+  const s = await subscribe(g.url, await import('../src/http/auth.js').then((m) => m.mintCustomerToken(TEST_JWT_SECRET, customerId)), query);
+  cleanups.push(() => s.close());
+  return s;
+}
+
+/** A delivery as Wise would send it, signed with the simulator's key. */
+function delivery(g: TestGateway, event: { event_type: string; data: unknown }, options: { deliveryId?: string; body?: string; signature?: string | null; test?: boolean } = {}) {
+  const body = options.body ?? JSON.stringify({ ...event, subscription_id: randomUUID(), schema_version: '2.0.0', sent_at: new Date().toISOString() });
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-delivery-id': options.deliveryId ?? randomUUID() };
+  const signature = options.signature === undefined ? sign(g.simulator!.core, body) : options.signature;
+  if (signature !== null) headers['x-signature-sha256'] = signature;
+  if (options.test) headers['x-test-notification'] = 'true';
+  return fetch(`${g.url}/webhooks/wise`, { method: 'POST', headers, body });
+}
+
+const verificationEvent = (profileId: number, state: 'verified' | 'not_verified', occurredAt: string) => ({
+  event_type: 'profiles#verification-state-change',
+  data: { resource: { type: 'profile', id: profileId }, current_state: state, occurred_at: occurredAt },
+});
+
+const inbox = (g: TestGateway) => sql<{ delivery_id: string; status: string; note: string | null }>(g.databaseUrl, 'select delivery_id, status, note from webhook_inbox order by received_at');
+
+describe('verification pushed live', () => {
+  it('a graphql-ws subscriber receives verificationChanged when the simulator verifies the profile', async () => {
+    gateway = await start();
+    const profileId = await aliceWithProfile(gateway);
+    const alice = await subscriber(gateway, 'cust-alice', VERIFICATION_CHANGED);
+    const status = await subscriber(gateway, 'cust-alice', STATUS_CHANGED);
+    await simulatorOf(gateway).control(`/profiles/${profileId}/verification`, { verified: true });
+    expect(await alice.next()).toEqual({ verificationChanged: { profileId: String(profileId), canTransfer: true, routes: [{ currency: 'GBP', status: 'VERIFIED' }, { currency: 'EUR', status: 'VERIFIED' }, { currency: 'USD', status: 'VERIFIED' }] } });
+    expect(await status.next()).toEqual({ onboardingStatusChanged: { state: 'READY', nextAction: 'NONE' } });
+  });
+
+  it('reaches a subscriber on a second gateway process when the webhook is delivered to the first', async () => {
+    gateway = await start();
+    const profileId = await aliceWithProfile(gateway);
+    const second = await startSecondProcess(gateway);
+    const alice = await subscriber(second, 'cust-alice', VERIFICATION_CHANGED);
+    await simulatorOf(gateway).control(`/profiles/${profileId}/verification`, { verified: true });
+    expect((await alice.next(10_000)).verificationChanged).toMatchObject({ profileId: String(profileId), canTransfer: true });
+    // The simulator delivered to the first process only.
+    const deliveries = await simulatorOf(gateway).control('/webhooks/deliveries?eventType=profiles%23verification-state-change', undefined, 'GET');
+    expect(deliveries.every((d: { url: string }) => d.url === `${gateway.publicUrl}/webhooks/wise`)).toBe(true);
+  }, 60_000);
+
+  it("never sends customer A an event about customer B's profile", async () => {
+    gateway = await start();
+    const aliceProfile = await aliceWithProfile(gateway);
+    const { result } = await linkThroughWise(gateway, 'cust-bob', BOB_AT_WISE);
+    const bobProfile = Number(result.onboardingStatus.profileId);
+    const alice = await subscriber(gateway, 'cust-alice', VERIFICATION_CHANGED);
+    const aliceStatus = await subscriber(gateway, 'cust-alice', STATUS_CHANGED);
+    const bob = await subscriber(gateway, 'cust-bob', VERIFICATION_CHANGED);
+
+    await simulatorOf(gateway).control(`/profiles/${bobProfile}/verification`, { verified: false });
+    expect((await bob.next()).verificationChanged.profileId).toBe(String(bobProfile));
+    await simulatorOf(gateway).control(`/profiles/${aliceProfile}/verification`, { verified: true });
+    expect((await alice.next()).verificationChanged.profileId).toBe(String(aliceProfile));
+    expect(alice.received.map((m) => m.verificationChanged.profileId)).toEqual([String(aliceProfile)]);
+    await aliceStatus.next();
+    expect(aliceStatus.received).toHaveLength(1);
+    expect(bob.received).toHaveLength(1);
+  });
+});
+
+describe('POST /webhooks/wise', () => {
+  it('refuses unsigned (400), forged (401) and altered (401) deliveries and stores nothing from them', async () => {
+    gateway = await start();
+    const profileId = await aliceWithProfile(gateway);
+    const body = JSON.stringify({ ...verificationEvent(profileId, 'verified', new Date().toISOString()), subscription_id: randomUUID(), schema_version: '2.0.0', sent_at: new Date().toISOString() });
+    const before = (await inbox(gateway)).length;
+
+    const unsigned = await delivery(gateway, verificationEvent(profileId, 'verified', ''), { body, signature: null });
+    expect(unsigned.status).toBe(400);
+    const forged = await delivery(gateway, verificationEvent(profileId, 'verified', ''), { body, signature: Buffer.alloc(256, 7).toString('base64') });
+    expect(forged.status).toBe(401);
+    const altered = await delivery(gateway, verificationEvent(profileId, 'verified', ''), { body: body.replace('"verified"', '"not_verified"'), signature: sign(gateway.simulator!.core, body) });
+    expect(altered.status).toBe(401);
+
+    expect(await inbox(gateway)).toHaveLength(before);
+    expect((await gateway.graphql(`{ verification(profileId: "${profileId}") { canTransfer } }`, { customerId: 'cust-alice' })).body.data.verification.canTransfer).toBe(false);
+  });
+
+  it('refuses signed malformed JSON (400) and stores nothing', async () => {
+    gateway = await start();
+    const before = (await inbox(gateway)).length;
+    const response = await delivery(gateway, { event_type: '', data: {} }, { body: '{"event_type": "profiles#verif' });
+    expect(response.status).toBe(400);
+    expect(await inbox(gateway)).toHaveLength(before);
+  });
+
+  it('acknowledges a duplicate delivery and applies it once', async () => {
+    gateway = await start();
+    const profileId = await aliceWithProfile(gateway);
+    const alice = await subscriber(gateway, 'cust-alice', VERIFICATION_CHANGED);
+    const deliveryId = randomUUID();
+    const event = verificationEvent(profileId, 'verified', new Date().toISOString());
+    const body = JSON.stringify({ ...event, subscription_id: randomUUID(), schema_version: '2.0.0', sent_at: new Date().toISOString() });
+    const first = await delivery(gateway, event, { deliveryId, body });
+    const second = await delivery(gateway, event, { deliveryId, body });
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(await second.json()).toEqual({ result: 'duplicate' });
+    await alice.next();
+    await expect.poll(async () => (await inbox(gateway)).filter((r) => r.delivery_id === deliveryId).map((r) => r.status)).toEqual(['applied']);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(alice.received).toHaveLength(1);
+  });
+
+  it('applies by occurred_at: an older event arriving later never overwrites the newer state', async () => {
+    gateway = await start();
+    const profileId = await aliceWithProfile(gateway);
+    const newer = new Date().toISOString();
+    const older = new Date(Date.now() - 60_000).toISOString();
+    const first = randomUUID();
+    const late = randomUUID();
+    await delivery(gateway, verificationEvent(profileId, 'verified', newer), { deliveryId: first });
+    await expect.poll(async () => (await inbox(gateway)).find((r) => r.delivery_id === first)?.status).toBe('applied');
+    await delivery(gateway, verificationEvent(profileId, 'not_verified', older), { deliveryId: late });
+    await expect.poll(async () => (await inbox(gateway)).find((r) => r.delivery_id === late)?.status).toBe('stale');
+    const view = (await gateway.graphql(`{ verification(profileId: "${profileId}") { canTransfer routes { status } } }`, { customerId: 'cust-alice' })).body.data.verification;
+    expect(view.canTransfer).toBe(true);
+  });
+
+  it('acknowledges an unknown event type and a test notification without applying them', async () => {
+    gateway = await start();
+    const unknown = randomUUID();
+    const response = await delivery(gateway, { event_type: 'cards#card-status-change', data: { occurred_at: new Date().toISOString() } }, { deliveryId: unknown });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ result: 'ignored' });
+    const test = await delivery(gateway, verificationEvent(0, 'verified', new Date().toISOString()), { test: true });
+    expect(await test.json()).toEqual({ result: 'test' });
+    const rows = await inbox(gateway);
+    expect(rows.find((r) => r.delivery_id === unknown)).toMatchObject({ status: 'ignored', note: 'event type not applied by this gateway' });
+    const [{ count }] = await sql<{ count: string }>(gateway.databaseUrl, "select count(*) from graphile_worker.jobs");
+    expect(count).toBe('0');
+  });
+
+  it("applies the simulator's signed deliveries over real HTTP, including its test notification", async () => {
+    gateway = await start();
+    const wise = simulatorOf(gateway);
+    const subscriptions = await wise.control('/webhooks/deliveries', undefined, 'GET');
+    expect(Array.isArray(subscriptions)).toBe(true);
+    const cc = await gateway.tokens.clientAccessToken();
+    const list = await (await fetch(`${gateway.simulator!.url}/v3/applications/${gateway.wise.clientKey}/subscriptions`, { headers: { authorization: `Bearer ${cc}` } })).json();
+    const id = list.find((s: { trigger_on: string }) => s.trigger_on === 'transfers#state-change').id;
+    await fetch(`${gateway.simulator!.url}/v3/applications/${gateway.wise.clientKey}/subscriptions/${id}/test-notifications`, { method: 'POST', headers: { authorization: `Bearer ${cc}` } });
+    await expect.poll(async () => (await inbox(gateway)).map((r) => r.note)).toContain('test notification');
+  });
+});
+
+describe('the inbox survives a crash', () => {
+  it('stopping after the inbox write and before the apply, then starting again, applies the event exactly once', async () => {
+    // The first gateway stores deliveries but runs no jobs: it "dies" right after answering.
+    const first = await start({ JOBS_ENABLED: 'false' });
+    const profileId = await aliceWithProfile(first);
+    const deliveryId = randomUUID();
+    const response = await delivery(first, verificationEvent(profileId, 'verified', new Date().toISOString()), { deliveryId });
+    expect(response.status).toBe(200);
+    expect((await inbox(first)).find((r) => r.delivery_id === deliveryId)?.status).toBe('pending');
+    await first.stop();
+    cleanups.pop();
+
+    const restarted = await start({}, first.databaseUrl);
+    await expect.poll(async () => (await inbox(restarted)).find((r) => r.delivery_id === deliveryId)?.status, { timeout: 10_000 }).toBe('applied');
+    const [{ verification_event_at }] = await sql<{ verification_event_at: Date | null }>(restarted.databaseUrl, 'select verification_event_at from wise_profile where id = $1', [profileId]);
+    expect(verification_event_at).not.toBeNull();
+    // Running the job again (a retry after a crash mid-apply) changes nothing.
+    await restarted.webhooks.apply(deliveryId);
+    const rows = (await inbox(restarted)).filter((r) => r.delivery_id === deliveryId);
+    expect(rows).toEqual([{ delivery_id: deliveryId, status: 'applied', note: null }]);
+    const [{ count }] = await sql<{ count: string }>(restarted.databaseUrl, "select count(*) from graphile_worker.jobs where task_identifier = 'apply_webhook'");
+    expect(count).toBe('0');
+  }, 60_000);
+});
+
+describe('webhook subscriptions at Wise', () => {
+  it('are ensured at start-up, once, and a second start creates no duplicates', async () => {
+    gateway = await start();
+    const cc = await gateway.tokens.clientAccessToken();
+    const list = async () => (await (await fetch(`${gateway.simulator!.url}/v3/applications/${gateway.wise.clientKey}/subscriptions`, { headers: { authorization: `Bearer ${cc}` } })).json()) as { trigger_on: string; delivery: { url: string } }[];
+    const mine = (await list()).filter((s) => s.delivery.url === `${gateway.publicUrl}/webhooks/wise`);
+    expect(mine.map((s) => s.trigger_on).sort()).toEqual(['profiles#verification-state-change', 'transfers#state-change']);
+    const { ensureWebhookSubscriptions } = await import('../src/services/webhooks.js');
+    const again = await ensureWebhookSubscriptions({ http: gateway.wiseHttp, clientToken: () => gateway.tokens.clientAccessToken(), clientKey: gateway.wise.clientKey, url: `${gateway.publicUrl}/webhooks/wise`, logger: (await import('../src/logger.js')).createLogger('silent') });
+    expect(again).toEqual({ created: [], existing: ['profiles#verification-state-change', 'transfers#state-change'] });
+    expect(await list()).toHaveLength(2);
+  });
+});
+
+describe('verification(profileId)', () => {
+  it('is served from the cache, refreshed on request, and only for the customer\'s own profiles', async () => {
+    gateway = await start();
+    const profileId = await aliceWithProfile(gateway);
+    const query = `query V($id: ID!, $refresh: Boolean) { verification(profileId: $id, refresh: $refresh) { canTransfer routes { currency status maximumEntitledAmount } } }`;
+    const wise = simulatorOf(gateway);
+    await wise.clearCalls();
+    const cached = await gateway.graphql(query, { customerId: 'cust-alice', variables: { id: String(profileId) } });
+    expect(cached.body.data.verification.routes[0]).toEqual({ currency: 'GBP', status: 'NOT_VERIFIED', maximumEntitledAmount: '0' });
+    expect(await wise.calls('/v3/profiles')).toHaveLength(0);
+    await wise.control(`/profiles/${profileId}/verification`, { maximumEntitledAmount: 500 });
+    const refreshed = await gateway.graphql(query, { customerId: 'cust-alice', variables: { id: String(profileId), refresh: true } });
+    expect(refreshed.body.data.verification).toMatchObject({ canTransfer: true, routes: expect.arrayContaining([{ currency: 'GBP', status: 'NOT_VERIFIED', maximumEntitledAmount: '500' }]) });
+    expect(await wise.calls('/v3/profiles')).toHaveLength(1);
+    const foreign = await gateway.graphql(query, { customerId: 'cust-bob', variables: { id: String(profileId) } });
+    expect(foreign.body.errors![0].extensions!.code).toBe('NOT_FOUND');
+  });
+});
+
+/** The gateway as a second OS process on the same database, talking to the same Wise. */
+async function startSecondProcess(first: TestGateway): Promise<{ url: string }> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'src/main.ts'], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      PORT: String(port),
+      DATABASE_URL: first.databaseUrl,
+      AUTH_JWT_SECRET: TEST_JWT_SECRET,
+      WISE_ENV: 'sandbox',
+      WISE_API_URL: first.simulator!.url,
+      WISE_AUTHORIZE_URL: `${first.simulator!.url}/oauth/authorize/`,
+      WISE_CLIENT_ID: first.wise.clientId,
+      WISE_CLIENT_SECRET: first.wise.clientSecret,
+      WISE_WEBHOOK_PUBLIC_KEY: first.simulator!.publicKeyPem.replace(/\n/g, '\\n'),
+      WEBHOOK_SUBSCRIPTIONS_ENSURE: 'false',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (c) => (output += c));
+  child.stderr!.on('data', (c) => (output += c));
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  );
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 120; i++) {
+    if (child.exitCode !== null) throw new Error(`second gateway exited:\n${output}`);
+    if (await fetch(`${url}/readyz`).then((r) => r.ok).catch(() => false)) return { url };
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`second gateway not ready:\n${output}`);
+}

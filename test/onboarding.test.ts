@@ -99,6 +99,33 @@ describe('partner KYC (ONBOARDING_MODEL=partner_kyc)', () => {
     expect(users.filter((u: { email: string }) => u.email === 'alice.new@bank.example')).toHaveLength(1);
   });
 
+  it("reports a profile Wise cannot take as ProfileRejected (NO_PROFILE), then creates it once the bank's data is fixed, and a business profile", async () => {
+    await sql(
+      gateway.databaseUrl,
+      `insert into bank_customer (id, email, given_name, family_name, date_of_birth, address, phone)
+       values ('cust-dora', 'dora@bank.example', 'Dora', 'Faraway', '1995-05-05', '{"firstLine":"1 Ice Road","city":"Base","postCode":null,"stateCode":null,"country":"AQ"}', '+447700900077')`,
+    );
+    const first = (await gateway.graphql(CREATE_WISE_ACCOUNT, { customerId: 'cust-dora' })).body.data.createWiseAccount;
+    expect(first).toMatchObject({ __typename: 'ProfileRejected', fieldErrors: [{ path: 'address.country', code: 'NOT_SUPPORTED' }] });
+    expect(await status('cust-dora')).toMatchObject({ state: 'NO_PROFILE', nextAction: 'CREATE_PROFILE' });
+
+    await sql(gateway.databaseUrl, `update bank_customer set address = '{"firstLine":"5 Quay","city":"Dublin","postCode":"D01","stateCode":null,"country":"IE"}' where id = 'cust-dora'`);
+    const personal = `mutation { createPersonalProfile(input: { occupation: "Nurse" }) { __typename ... on ProfileCreated { profile { id type fullName address { city country } } } } }`;
+    const created = (await gateway.graphql(personal, { customerId: 'cust-dora' })).body.data.createPersonalProfile;
+    expect(created).toMatchObject({ __typename: 'ProfileCreated', profile: { type: 'PERSONAL', fullName: 'Dora Faraway', address: { city: 'Dublin', country: 'IE' } } });
+    expect(await status('cust-dora')).toMatchObject({ state: 'PENDING_VERIFICATION' });
+
+    const business = `mutation B($key: String!) { createBusinessProfile(idempotencyKey: $key, input: {
+      businessName: "Dora Trading", registrationNumber: "IE123", companyType: "LIMITED", companyRole: "OWNER",
+      address: { firstLine: "5 Quay", city: "Dublin", country: "IE" } }) { __typename ... on ProfileCreated { profile { id type fullName } } ... on ProfileRejected { fieldErrors { path message } } } }`;
+    const b1 = (await gateway.graphql(business, { customerId: 'cust-dora', variables: { key: 'biz-1' } })).body.data.createBusinessProfile;
+    const b2 = (await gateway.graphql(business, { customerId: 'cust-dora', variables: { key: 'biz-1' } })).body.data.createBusinessProfile;
+    expect(b1).toMatchObject({ __typename: 'ProfileCreated', profile: { type: 'BUSINESS', fullName: 'Dora Trading' } });
+    expect(b2.profile.id).toBe(b1.profile.id);
+    const profiles = (await gateway.graphql('{ profiles { type } }', { customerId: 'cust-dora' })).body.data.profiles;
+    expect(profiles.map((p: { type: string }) => p.type)).toEqual(['PERSONAL', 'BUSINESS']);
+  });
+
   it('tells whether an email has a Wise account', async () => {
     const check = `mutation Check($email: String) { checkWiseAccount(email: $email) { email exists } }`;
     expect((await gateway.graphql(check, { customerId: 'cust-bob' })).body.data.checkWiseAccount).toEqual({ email: 'bob.existing@bank.example', exists: true });

@@ -6,9 +6,11 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261121000000_bank_customer } from './Migration20261121000000_bank_customer.js';
 import { Migration20261121010000_onboarding } from './Migration20261121010000_onboarding.js';
 import { Migration20261121020000_webhook_inbox } from './Migration20261121020000_webhook_inbox.js';
+import { Migration20261121030000_quotes_recipients } from './Migration20261121030000_quotes_recipients.js';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121000000_bank_customer', class: Migration20261121000000_bank_customer },
   { name: 'Migration20261121010000_onboarding', class: Migration20261121010000_onboarding },
   { name: 'Migration20261121020000_webhook_inbox', class: Migration20261121020000_webhook_inbox },
+  { name: 'Migration20261121030000_quotes_recipients', class: Migration20261121030000_quotes_recipients },
 ];

@@ -20,6 +20,8 @@ import { startJobs } from './jobs/worker.js';
 import { OnboardingService } from './services/onboarding.js';
 import { ProfileService } from './services/profiles.js';
 import { VerificationService } from './services/verification.js';
+import { QuoteService } from './services/quotes.js';
+import { RecipientService } from './services/recipients.js';
 import { SecretBox } from './services/secrets.js';
 import { WiseTokens } from './services/wise-tokens.js';
 import { WiseApi } from './wise/api.js';
@@ -151,7 +153,14 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
       redirectUri,
     });
     const webhooks = new WebhookService({ orm, events, logger, publicKeyPem: () => wise.webhookPublicKeyPem });
-    const services: Services = { onboarding, profiles, verification: new VerificationService(profiles), events };
+    const services: Services = {
+      onboarding,
+      profiles,
+      verification: new VerificationService(profiles),
+      quotes: new QuoteService({ api, tokens }),
+      recipients: new RecipientService({ api, tokens, sourceCurrency: config.onboarding.sourceCurrencies[0] }),
+      events,
+    };
 
     const jobs = await startJobs({
       databaseUrl,

@@ -44,6 +44,9 @@ export class WiseProfile {
   @Property({ type: 'timestamptz', nullable: true })
   verificationSyncedAt: Date | null = null;
 
+  @Property({ type: 'timestamptz', nullable: true })
+  recipientsSyncedAt: Date | null = null;
+
   /** occurred_at of the last verification webhook applied: older events never overwrite. */
   @Property({ type: 'timestamptz', nullable: true })
   verificationEventAt: Date | null = null;

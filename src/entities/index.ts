@@ -1,9 +1,11 @@
 import { BankCustomer } from './BankCustomer.js';
 import { OAuthState } from './OAuthState.js';
+import { Quote } from './Quote.js';
+import { Recipient } from './Recipient.js';
 import { WiseLink } from './WiseLink.js';
 import { WiseProfile } from './WiseProfile.js';
 
 /** Every entity, registered with the ORM in one place. */
-export const entities = [BankCustomer, WiseLink, OAuthState, WiseProfile];
+export const entities = [BankCustomer, WiseLink, OAuthState, WiseProfile, Quote, Recipient];
 
-export { BankCustomer, OAuthState, WiseLink, WiseProfile };
+export { BankCustomer, OAuthState, Quote, Recipient, WiseLink, WiseProfile };

@@ -11,6 +11,8 @@ import { PostgresCustomerDirectory, type Customer, type CustomerDirectory } from
 import type { OnboardingService } from '../services/onboarding.js';
 import type { ProfileService } from '../services/profiles.js';
 import type { VerificationService } from '../services/verification.js';
+import type { QuoteService } from '../services/quotes.js';
+import type { RecipientService } from '../services/recipients.js';
 import type { EventBus } from '../services/events.js';
 import type { Viewer } from './auth.js';
 
@@ -19,6 +21,8 @@ export type Services = {
   onboarding: OnboardingService;
   profiles: ProfileService;
   verification: VerificationService;
+  quotes: QuoteService;
+  recipients: RecipientService;
   events: EventBus;
 };
 

@@ -1,11 +1,12 @@
 import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { MoneyResolver } from '../resolvers/money.resolver.js';
 import { OnboardingResolver } from '../resolvers/onboarding.resolver.js';
 import { VerificationResolver } from '../resolvers/verification.resolver.js';
 import { ViewerResolver } from '../resolvers/viewer.resolver.js';
 
-export const resolvers = [ViewerResolver, OnboardingResolver, VerificationResolver] as const;
+export const resolvers = [ViewerResolver, OnboardingResolver, VerificationResolver, MoneyResolver] as const;
 
 export async function buildGatewaySchema(): Promise<GraphQLSchema> {
   return buildSchema({

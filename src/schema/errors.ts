@@ -5,6 +5,8 @@
  */
 import { GraphQLError } from 'graphql';
 import { ConcurrentOnboardingError } from '../services/onboarding.js';
+import { QuoteInputError } from '../services/quotes.js';
+import { RecipientNotFoundError } from '../services/recipients.js';
 import { NotLinkedError, RelinkRequiredError } from '../services/wise-tokens.js';
 import { WiseError, type WiseErrorCode } from '../wise/errors.js';
 
@@ -36,6 +38,8 @@ export function mapDomainError(error: unknown): { message: string; extensions: R
   }
   if (error instanceof NotLinkedError) return { message: error.message, extensions: { code: 'NOT_LINKED' } };
   if (error instanceof ConcurrentOnboardingError) return { message: error.message, extensions: { code: ErrorCode.CONFLICT } };
+  if (error instanceof QuoteInputError) return { message: error.message, extensions: { code: ErrorCode.BAD_USER_INPUT, field: error.field } };
+  if (error instanceof RecipientNotFoundError) return { message: error.message, extensions: { code: ErrorCode.NOT_FOUND } };
   if (error instanceof WiseError) {
     const byCode: Record<WiseErrorCode, ErrorCode> = {
       RATE_LIMITED: ErrorCode.RATE_LIMITED,

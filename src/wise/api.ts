@@ -63,6 +63,78 @@ export type VerificationCheck = {
 
 type Who = { token: string; customerId?: string | null };
 
+export type WisePaymentOption = {
+  payIn: string;
+  payOut: string;
+  disabled?: boolean;
+  disabledReason?: { code?: string; message?: string };
+  sourceAmount: number;
+  targetAmount: number;
+  fee?: { total?: number };
+  price?: { total?: { value?: { amount?: number } } };
+  estimatedDelivery?: string;
+  formattedEstimatedDelivery?: string;
+};
+
+export type WiseQuote = {
+  id: string;
+  sourceCurrency: string;
+  targetCurrency: string;
+  sourceAmount?: number;
+  targetAmount?: number;
+  rate: number;
+  createdTime: string;
+  expirationTime: string;
+  providedAmountType: 'SOURCE' | 'TARGET';
+  payOut: string;
+  status: 'PENDING' | 'ACCEPTED' | 'FUNDED' | 'EXPIRED';
+  profile: number;
+  targetAccount?: number;
+  paymentOptions: WisePaymentOption[];
+  notices?: { text: string; link: string | null; type: 'WARNING' | 'INFO' | 'BLOCKED' }[];
+  [key: string]: unknown;
+};
+
+export type WiseFormField = {
+  key: string;
+  name: string;
+  type: string;
+  refreshRequirementsOnChange?: boolean;
+  required?: boolean;
+  displayFormat?: string | null;
+  example?: string | null;
+  minLength?: number | null;
+  maxLength?: number | null;
+  validationRegexp?: string | null;
+  valuesAllowed?: { key: string; name: string }[] | null;
+};
+
+export type WiseRequirement = { type: string; title?: string; usageInfo?: string | null; fields: { name: string; group: WiseFormField[] }[] };
+
+export type WiseRecipient = {
+  id: number;
+  profileId: number;
+  currency: string;
+  country?: string;
+  type: string;
+  legalEntityType?: string;
+  active: boolean;
+  name?: { fullName?: string };
+  details?: Record<string, unknown>;
+  accountSummary?: string;
+  longAccountSummary?: string;
+  [key: string]: unknown;
+};
+
+export type RecipientInput = {
+  currency: string;
+  type: string;
+  profile: number;
+  accountHolderName: string;
+  ownedByCustomer?: boolean;
+  details: Record<string, unknown>;
+};
+
 export class WiseApi {
   constructor(readonly http: WiseHttp) {}
 
@@ -155,5 +227,106 @@ export class WiseApi {
       customerId: who.customerId,
     });
     return body;
+  }
+
+  // ---- quotes -------------------------------------------------------------------------------
+
+  /** Safe to retry: a quote costs nothing, and a stray one simply expires. */
+  async createQuote(who: Who, profileId: number, body: Record<string, unknown>): Promise<WiseQuote> {
+    return (
+      await this.http.request<WiseQuote>({
+        method: 'POST',
+        path: `/v3/profiles/${profileId}/quotes`,
+        pathTemplate: '/v3/profiles/{profileId}/quotes',
+        token: who.token,
+        json: body,
+        retry: true,
+        customerId: who.customerId,
+      })
+    ).body;
+  }
+
+  async getQuote(who: Who, profileId: number, quoteId: string): Promise<WiseQuote> {
+    return (
+      await this.http.request<WiseQuote>({
+        method: 'GET',
+        path: `/v3/profiles/${profileId}/quotes/${quoteId}`,
+        pathTemplate: '/v3/profiles/{profileId}/quotes/{quoteId}',
+        token: who.token,
+        retry: true,
+        customerId: who.customerId,
+      })
+    ).body;
+  }
+
+  async patchQuote(who: Who, profileId: number, quoteId: string, body: Record<string, unknown>): Promise<WiseQuote> {
+    return (
+      await this.http.request<WiseQuote>({
+        method: 'PATCH',
+        path: `/v3/profiles/${profileId}/quotes/${quoteId}`,
+        pathTemplate: '/v3/profiles/{profileId}/quotes/{quoteId}',
+        token: who.token,
+        json: body,
+        contentType: 'application/merge-patch+json',
+        retry: true,
+        customerId: who.customerId,
+      })
+    ).body;
+  }
+
+  // ---- account requirements and recipients ------------------------------------------------------
+
+  /** The recipient form for a quote, or (without one) for a route; `details` asks for a refresh. */
+  async accountRequirements(
+    who: Who,
+    target: { quoteId: string } | { source: string; target: string; sourceAmount: number },
+    details?: { type?: string; details: Record<string, unknown> },
+  ): Promise<WiseRequirement[]> {
+    const byQuote = 'quoteId' in target;
+    return (
+      await this.http.request<WiseRequirement[]>({
+        method: details ? 'POST' : 'GET',
+        path: byQuote ? `/v1/quotes/${target.quoteId}/account-requirements` : '/v1/account-requirements',
+        pathTemplate: byQuote ? '/v1/quotes/{quoteId}/account-requirements' : '/v1/account-requirements',
+        query: byQuote ? undefined : { source: target.source, target: target.target, sourceAmount: target.sourceAmount },
+        headers: { 'Accept-Minor-Version': '1' },
+        json: details,
+        token: who.token,
+        // A refresh POST only reads: safe to repeat.
+        retry: true,
+        customerId: who.customerId,
+      })
+    ).body;
+  }
+
+  /** Not retried: a repeat would create a second recipient. */
+  async createRecipient(who: Who, input: RecipientInput): Promise<WiseRecipient> {
+    return (await this.http.request<WiseRecipient>({ method: 'POST', path: '/v1/accounts', token: who.token, json: input, retry: false, customerId: who.customerId })).body;
+  }
+
+  async listRecipients(who: Who, profileId: number, seekPosition?: number): Promise<{ content: WiseRecipient[]; seekPositionForNext?: number }> {
+    return (
+      await this.http.request<{ content: WiseRecipient[]; seekPositionForNext?: number }>({
+        method: 'GET',
+        path: '/v2/accounts',
+        query: { profileId, size: 20, seekPosition, sort: 'id,asc' },
+        token: who.token,
+        retry: true,
+        customerId: who.customerId,
+      })
+    ).body;
+  }
+
+  async deleteRecipient(who: Who, recipientId: number): Promise<WiseRecipient> {
+    return (
+      await this.http.request<WiseRecipient>({
+        method: 'DELETE',
+        path: `/v2/accounts/${recipientId}`,
+        pathTemplate: '/v2/accounts/{accountId}',
+        token: who.token,
+        retry: true,
+        customerId: who.customerId,
+      })
+    ).body;
   }
 }

@@ -301,5 +301,6 @@ export function getPath(details: Record<string, unknown>, key: string): unknown 
 
 /** Java's String.matches is a whole-string match; so is Wise's validationRegexp. */
 export function matchesWhole(regex: string, value: string): boolean {
-  return new RegExp(`^(?:${regex})$`, 'u').test(value);
+  // No 'u' flag: Java patterns escape characters (\-) that unicode mode refuses.
+  return new RegExp(`^(?:${regex})$`).test(value);
 }

@@ -393,6 +393,25 @@ export function moneyRoutes(sim: SimulatorCore, dispatcher: WebhookDispatcher, r
     requirementsFor(req, res, body.details && typeof body.details === 'object' ? body.details : {});
   });
 
+  // The route-only variant (no quote): same form, for a source, target and amount.
+  const routeRequirements = (req: Request, res: Response, details: Record<string, unknown>) => {
+    if (!requireUser(res)) return;
+    const { source, target, sourceAmount } = req.query as Record<string, string | undefined>;
+    const errors: FieldError[] = [];
+    if (!source || !SUPPORTED_CURRENCIES.has(source)) errors.push({ code: 'CurrencyCode', message: "That wasn't a valid ISO-4217 currency code (like GBP, USD or EUR).", path: 'source', arguments: [] });
+    if (!target || !SUPPORTED_CURRENCIES.has(target)) errors.push({ code: 'CurrencyCode', message: "That wasn't a valid ISO-4217 currency code (like GBP, USD or EUR).", path: 'target', arguments: [] });
+    if (sourceAmount !== undefined && !(Number(sourceAmount) > 0)) errors.push({ code: 'NOT_VALID', message: 'sourceAmount must be positive', path: 'sourceAmount', arguments: [] });
+    if (errors.length) return validationError(res, 400, errors);
+    const minorVersion1 = req.header('Accept-Minor-Version') === '1';
+    res.json(requirementsJson(accountRequirements(target!, { minorVersion1, details })));
+  };
+  router.get('/v1/account-requirements', (req, res) => routeRequirements(req, res, {}));
+  router.post('/v1/account-requirements', json, (req, res) => {
+    if (!requireJson(req, res)) return;
+    const body = (req.body ?? {}) as Record<string, any>;
+    routeRequirements(req, res, body.details && typeof body.details === 'object' ? body.details : {});
+  });
+
   router.post('/v1/accounts', json, (req, res) => {
     const user = requireUser(res);
     if (!user || !requireJson(req, res)) return;

@@ -7,10 +7,12 @@ import { Migration20261121000000_bank_customer } from './Migration20261121000000
 import { Migration20261121010000_onboarding } from './Migration20261121010000_onboarding.js';
 import { Migration20261121020000_webhook_inbox } from './Migration20261121020000_webhook_inbox.js';
 import { Migration20261121030000_quotes_recipients } from './Migration20261121030000_quotes_recipients.js';
+import { Migration20261121040000_transfers } from './Migration20261121040000_transfers.js';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121000000_bank_customer', class: Migration20261121000000_bank_customer },
   { name: 'Migration20261121010000_onboarding', class: Migration20261121010000_onboarding },
   { name: 'Migration20261121020000_webhook_inbox', class: Migration20261121020000_webhook_inbox },
   { name: 'Migration20261121030000_quotes_recipients', class: Migration20261121030000_quotes_recipients },
+  { name: 'Migration20261121040000_transfers', class: Migration20261121040000_transfers },
 ];

@@ -45,6 +45,8 @@ export type Config = {
     clientKey: string;
     /** PEM public key that verifies webhook signatures; the simulator's own in simulator mode. */
     webhookPublicKeyPem?: string;
+    /** PEM private key that signs SCA one-time tokens (its public key is registered at Wise). */
+    scaPrivateKeyPem?: string;
   };
   /** The embedded Wise simulator, started beside the gateway when WISE_ENV=simulator. */
   simulator: {
@@ -227,6 +229,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (webhookPublicKeyPem && !webhookPublicKeyPem.includes('BEGIN PUBLIC KEY')) {
     r.problems.push('WISE_WEBHOOK_PUBLIC_KEY must be a PEM public key ("-----BEGIN PUBLIC KEY-----…"; \\n for line breaks)');
   }
+  const scaPrivateKeyPem = r.string('WISE_SCA_PRIVATE_KEY')?.replace(/\\n/g, '\n');
+  if (scaPrivateKeyPem && !scaPrivateKeyPem.includes('PRIVATE KEY')) r.problems.push('WISE_SCA_PRIVATE_KEY must be a PEM private key (\\n for line breaks)');
   const autoVerify = r.string('SIMULATOR_AUTO_VERIFY_SECONDS');
   if (autoVerify !== undefined && !(Number(autoVerify) >= 0)) r.problems.push(`SIMULATOR_AUTO_VERIFY_SECONDS must be a number of seconds, 0 to turn it off (got "${autoVerify}")`);
   const retryBase = Number(r.string('SIMULATOR_WEBHOOK_RETRY_BASE_MS') ?? 1000);
@@ -285,6 +289,7 @@ export function loadConfig(env: Env = process.env): Config {
       clientSecret: clientSecret ?? '',
       clientKey: r.string('WISE_CLIENT_KEY') ?? clientId ?? '',
       webhookPublicKeyPem,
+      scaPrivateKeyPem,
     },
     simulator: {
       host: r.string('SIMULATOR_HOST') ?? '127.0.0.1',

@@ -8,7 +8,10 @@ import { resolveDataDir, startEmbeddedPostgres, type EmbeddedPostgresHandle } fr
 import { isReady, migrate, openOrm, type Orm } from './db/orm.js';
 import { seedDemoCustomers, DEMO_CUSTOMERS, DEMO_WISE_USERS } from './dev/demo-customers.js';
 import { createAuthenticator, mintCustomerToken } from './http/auth.js';
+import { createPrivateKey, createSign, generateKeyPairSync } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { PostgresLedger, type Ledger } from './services/ledger.js';
+import { TransferService } from './services/transfers.js';
 import { createContextFactory, type Services } from './http/context.js';
 import { mountOAuthCallback } from './http/oauth-callback.js';
 import { PostgresCustomerDirectory } from './services/customers.js';
@@ -55,9 +58,27 @@ export type Gateway = {
 };
 
 export type GatewayOptions = {
-  /** Replaces the in-process event bus (the Postgres one carries events across replicas). */
+  /** Replaces the Postgres event bus (LISTEN/NOTIFY). */
   events?: EventBus;
+  /** The bank's ledger; defaults to the gateway's Postgres one (demo accounts). */
+  ledger?: Ledger;
 };
+
+/**
+ * Signs SCA one-time tokens with the bank's key registered at Wise. In simulator mode without a
+ * configured key, a key pair is made for this run and its public half handed to the simulator.
+ */
+function scaSigner(privateKeyPem: string | undefined, simulator: Simulator | undefined): ((token: string) => string) | undefined {
+  let key = privateKeyPem ? createPrivateKey(privateKeyPem) : undefined;
+  if (!key && simulator) {
+    const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    key = pair.privateKey;
+    simulator.core.scaPublicKeyPem = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  }
+  if (!key) return undefined;
+  const signingKey = key;
+  return (token) => createSign('RSA-SHA256').update(token).sign(signingKey, 'base64');
+}
 
 export async function startGateway(config: Config, logger: Logger, options: GatewayOptions = {}): Promise<Gateway> {
   const stack: { name: string; stop: () => Promise<unknown> }[] = [];
@@ -153,12 +174,17 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
       redirectUri,
     });
     const webhooks = new WebhookService({ orm, events, logger, publicKeyPem: () => wise.webhookPublicKeyPem });
+    const verification = new VerificationService(profiles);
+    const sca = scaSigner(config.wise.scaPrivateKeyPem, simulator);
+    const transfers = new TransferService({ orm, api, tokens, verification, ledger: options.ledger ?? new PostgresLedger(), events, logger, signOneTimeToken: sca });
+    webhooks.transferHandler = transfers.webhookHandler;
     const services: Services = {
       onboarding,
       profiles,
-      verification: new VerificationService(profiles),
+      verification,
       quotes: new QuoteService({ api, tokens }),
       recipients: new RecipientService({ api, tokens, sourceCurrency: config.onboarding.sourceCurrencies[0] }),
+      transfers,
       events,
     };
 
@@ -168,7 +194,13 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
       enabled: config.jobs.enabled,
       tasks: {
         apply_webhook: async (payload) => webhooks.apply((payload as { deliveryId: string }).deliveryId),
+        sweep_transfers: async () => {
+          const result = await transfers.sweep();
+          if (result.refreshed || result.resumed) logger.info(result, 'transfer sweep');
+        },
       },
+      // Once a minute on one replica (graphile-worker's cron is cluster-wide).
+      crontab: '* * * * * sweep_transfers',
     });
     stack.push({ name: 'jobs', stop: () => jobs.stop() });
     const directoryFor = (em: EntityManager) => new PostgresCustomerDirectory(em);
@@ -179,6 +211,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
         schema,
         logger,
         authenticate: createAuthenticator(config.auth),
+        exposeCost: config.mode !== 'production',
         createContext: createContextFactory({ orm, logger, services, customerDirectory: directoryFor }),
         mountRoutes: (app) => {
           mountOAuthCallback(app, { orm, onboarding, directoryFor, frontendUrl: () => config.onboarding.frontendUrl ?? `${publicUrl}/onboarding/result`, logger });

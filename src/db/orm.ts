@@ -7,6 +7,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { migrationsList } from '../../migrations/index.js';
 import { entities } from '../entities/index.js';
 import type { Logger } from '../logger.js';
+import { countSql } from '../observability.js';
 
 export type Orm = MikroORM;
 
@@ -39,7 +40,10 @@ export function ormOptions(url: string, logger?: Logger): Options {
             warn(namespace: string, message: string) {
               log.warn({ namespace }, message);
             }
-            logQuery() {}
+            // Called for every statement, whatever the debug setting: counted per request.
+            logQuery() {
+              countSql();
+            }
             setDebugMode() {}
             isEnabled() {
               return false;

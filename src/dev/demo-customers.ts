@@ -52,6 +52,15 @@ export const DEMO_WISE_USERS: SeedUser[] = [
   },
 ];
 
+/** Demo bank balances (the ledger port's Postgres adapter), in major units. */
+export const DEMO_BALANCES: { customerId: string; currency: string; balance: string }[] = [
+  { customerId: 'cust-alice', currency: 'GBP', balance: '5000.00' },
+  { customerId: 'cust-alice', currency: 'EUR', balance: '3000.00' },
+  { customerId: 'cust-alice', currency: 'USD', balance: '2000.00' },
+  { customerId: 'cust-bob', currency: 'GBP', balance: '10000.00' },
+  { customerId: 'cust-carol', currency: 'USD', balance: '8000.00' },
+];
+
 /** Inserts the demo customers that are missing; never overwrites a bank's edits. */
 export async function seedDemoCustomers(em: EntityManager): Promise<number> {
   let inserted = 0;
@@ -73,6 +82,11 @@ export async function seedDemoCustomers(em: EntityManager): Promise<number> {
         'run',
       );
     inserted += (result as unknown as { affectedRows?: number }).affectedRows ?? 0;
+  }
+  for (const account of DEMO_BALANCES) {
+    await em
+      .getConnection()
+      .execute('insert into bank_account (customer_id, currency, balance) values (?, ?, ?) on conflict do nothing', [account.customerId, account.currency, account.balance], 'run');
   }
   return inserted;
 }

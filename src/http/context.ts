@@ -13,6 +13,10 @@ import type { ProfileService } from '../services/profiles.js';
 import type { VerificationService } from '../services/verification.js';
 import type { QuoteService } from '../services/quotes.js';
 import type { RecipientService } from '../services/recipients.js';
+import type { TransferService } from '../services/transfers.js';
+import { Quote } from '../entities/Quote.js';
+import { Recipient } from '../entities/Recipient.js';
+import type { TransferEvent } from '../entities/TransferEvent.js';
 import type { EventBus } from '../services/events.js';
 import type { Viewer } from './auth.js';
 
@@ -23,11 +27,15 @@ export type Services = {
   verification: VerificationService;
   quotes: QuoteService;
   recipients: RecipientService;
+  transfers: TransferService;
   events: EventBus;
 };
 
 export type Loaders = {
   customerById: DataLoader<string, Customer | null>;
+  quoteById: DataLoader<string, Quote | null>;
+  recipientById: DataLoader<number, Recipient | null>;
+  transferHistory: DataLoader<string, TransferEvent[]>;
 };
 
 // A type alias, not an interface: graphql-ws's context typing needs an indexable type.
@@ -61,8 +69,18 @@ export function createContextFactory(deps: ContextDependencies): ContextFactory 
       em,
       services: deps.services,
       log: deps.logger.child({ requestId, customerId: viewer.customerId }),
+      // One query per relation for a whole page, whatever its size.
       loaders: {
         customerById: new DataLoader((ids) => directory.findByIds(ids)),
+        quoteById: new DataLoader(async (ids) => {
+          const rows = await em.find(Quote, { id: { $in: [...ids] } });
+          return ids.map((id) => rows.find((q) => q.id === id) ?? null);
+        }),
+        recipientById: new DataLoader(async (ids) => {
+          const rows = await em.find(Recipient, { id: { $in: [...ids] } });
+          return ids.map((id) => rows.find((r) => r.id === id) ?? null);
+        }),
+        transferHistory: new DataLoader((ids) => deps.services.transfers.histories(em, ids)),
       },
     };
   };

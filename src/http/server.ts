@@ -15,6 +15,7 @@ import type { GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Logger } from '../logger.js';
+import { requestCost } from '../observability.js';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ErrorCode, mapDomainError } from '../schema/errors.js';
 import { AuthenticationError, type Authenticator, type Viewer } from './auth.js';
@@ -29,6 +30,8 @@ export type HttpServerOptions = {
   readiness: () => Promise<{ ready: boolean; reason?: string }>;
   /** A token GraphiQL pre-fills in development, so the explorer works out of the box. */
   graphiqlToken?: () => Promise<string | undefined>;
+  /** Answer X-Gateway-Cost: 1 with extensions.cost (SQL statements, Wise calls); not in production. */
+  exposeCost?: boolean;
   /** Routes outside GraphQL (OAuth callback, webhooks), mounted before the 404 handler. */
   mountRoutes?: (app: express.Express) => void;
 };
@@ -108,6 +111,20 @@ export async function startHttpServer(
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       {
+        // What the request cost, for whoever asks (tests, benchmarks, bank developers).
+        async requestDidStart({ request }) {
+          if (!options.exposeCost || request.http?.headers.get('x-gateway-cost') !== '1') return;
+          return {
+            async willSendResponse({ response }) {
+              const cost = requestCost.getStore();
+              if (cost && response.body.kind === 'single') {
+                response.body.singleResult.extensions = { ...response.body.singleResult.extensions, cost: { ...cost } };
+              }
+            },
+          };
+        },
+      },
+      {
         async serverWillStart() {
           return {
             async drainServer() {
@@ -135,6 +152,8 @@ export async function startHttpServer(
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
+    // After the body is read: from here on the request's async work shares one cost counter.
+    (_req, _res, next) => requestCost.run({ sqlStatements: 0, wiseCalls: 0 }, next),
     requireViewer(authenticate),
     expressMiddleware(apollo, {
       context: async ({ req }) => {

@@ -18,7 +18,7 @@ function workerLogger(logger: Logger): WorkerLogger {
   });
 }
 
-export async function startJobs(options: { databaseUrl: string; logger: Logger; tasks: TaskList; enabled: boolean; concurrency?: number }): Promise<JobsHandle> {
+export async function startJobs(options: { databaseUrl: string; logger: Logger; tasks: TaskList; enabled: boolean; concurrency?: number; crontab?: string }): Promise<JobsHandle> {
   const logger = workerLogger(options.logger);
   if (!options.enabled) {
     // Jobs can still be enqueued (the schema must exist); another process will run them.
@@ -31,6 +31,7 @@ export async function startJobs(options: { databaseUrl: string; logger: Logger; 
     noHandleSignals: true,
     pollInterval: 1000,
     taskList: options.tasks,
+    crontab: options.crontab,
     logger,
   });
   return { stop: () => runner.stop() };

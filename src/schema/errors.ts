@@ -7,6 +7,7 @@ import { GraphQLError } from 'graphql';
 import { ConcurrentOnboardingError } from '../services/onboarding.js';
 import { QuoteInputError } from '../services/quotes.js';
 import { RecipientNotFoundError } from '../services/recipients.js';
+import { TransferInputError, TransferNotFoundError } from '../services/transfers.js';
 import { NotLinkedError, RelinkRequiredError } from '../services/wise-tokens.js';
 import { WiseError, type WiseErrorCode } from '../wise/errors.js';
 
@@ -39,7 +40,8 @@ export function mapDomainError(error: unknown): { message: string; extensions: R
   if (error instanceof NotLinkedError) return { message: error.message, extensions: { code: 'NOT_LINKED' } };
   if (error instanceof ConcurrentOnboardingError) return { message: error.message, extensions: { code: ErrorCode.CONFLICT } };
   if (error instanceof QuoteInputError) return { message: error.message, extensions: { code: ErrorCode.BAD_USER_INPUT, field: error.field } };
-  if (error instanceof RecipientNotFoundError) return { message: error.message, extensions: { code: ErrorCode.NOT_FOUND } };
+  if (error instanceof RecipientNotFoundError || error instanceof TransferNotFoundError) return { message: error.message, extensions: { code: ErrorCode.NOT_FOUND } };
+  if (error instanceof TransferInputError) return { message: error.message, extensions: { code: ErrorCode.BAD_USER_INPUT, field: error.field } };
   if (error instanceof WiseError) {
     const byCode: Record<WiseErrorCode, ErrorCode> = {
       RATE_LIMITED: ErrorCode.RATE_LIMITED,

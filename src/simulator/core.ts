@@ -44,9 +44,10 @@ export type Fault = {
   /** Matches when the request path starts with this, or equals it with :params as wildcards. */
   path: string;
   remaining: number;
-  kind: 'status' | 'rate_limit' | 'timeout' | 'drop' | 'lose_response';
+  kind: 'status' | 'rate_limit' | 'timeout' | 'drop' | 'lose_response' | 'delay_response';
   status?: number;
   retryAfterSeconds?: number;
+  delayMs?: number;
 };
 
 export type CallRecord = {

@@ -169,6 +169,15 @@ function latencyAndFaults(sim: SimulatorCore) {
         // Hold the request and never answer: the caller's timeout must fire.
         res.once('close', () => undefined);
         return;
+      case 'delay_response': {
+        // Do the work at once, answer late: a caller that dies meanwhile never hears of it.
+        const end = res.end.bind(res);
+        res.end = ((...args: Parameters<typeof end>) => {
+          setTimeout(() => end(...args), fault.delayMs ?? 5000).unref();
+          return res;
+        }) as typeof res.end;
+        return next();
+      }
       case 'lose_response': {
         // Do the work, then drop the connection instead of answering ("created at Wise, but
         // the response was lost").

@@ -126,6 +126,25 @@ export type WiseRecipient = {
   [key: string]: unknown;
 };
 
+export type WiseTransfer = {
+  id: number;
+  user: number;
+  targetAccount: number;
+  quoteUuid: string;
+  status: string;
+  reference?: string;
+  rate: number;
+  created: string;
+  sourceCurrency: string;
+  sourceValue: number;
+  targetCurrency: string;
+  targetValue: number;
+  customerTransactionId: string;
+  [key: string]: unknown;
+};
+
+export type FundingResult = { type: string; status: 'COMPLETED' | 'REJECTED'; errorCode: string | null; errorMessage?: string | null; balanceTransactionId?: number | null };
+
 export type RecipientInput = {
   currency: string;
   type: string;
@@ -325,6 +344,55 @@ export class WiseApi {
         pathTemplate: '/v2/accounts/{accountId}',
         token: who.token,
         retry: true,
+        customerId: who.customerId,
+      })
+    ).body;
+  }
+
+  // ---- transfers ----------------------------------------------------------------------------
+
+  async transferRequirements(who: Who, body: { targetAccount: number; quoteUuid: string; details: Record<string, unknown> }): Promise<WiseRequirement[]> {
+    return (await this.http.request<WiseRequirement[]>({ method: 'POST', path: '/v1/transfer-requirements', token: who.token, json: body, retry: true, customerId: who.customerId })).body;
+  }
+
+  /** Safe to retry: Wise treats a repeat of the same customerTransactionId as the same transfer. */
+  async createTransfer(who: Who, body: { targetAccount: number; quoteUuid: string; customerTransactionId: string; details: Record<string, unknown> }): Promise<WiseTransfer> {
+    return (await this.http.request<WiseTransfer>({ method: 'POST', path: '/v1/transfers', token: who.token, json: body, retry: true, customerId: who.customerId })).body;
+  }
+
+  async getTransfer(who: Who, transferId: number): Promise<WiseTransfer> {
+    return (
+      await this.http.request<WiseTransfer>({ method: 'GET', path: `/v1/transfers/${transferId}`, pathTemplate: '/v1/transfers/{transferId}', token: who.token, retry: true, customerId: who.customerId })
+    ).body;
+  }
+
+  async cancelTransfer(who: Who, transferId: number): Promise<WiseTransfer> {
+    return (
+      await this.http.request<WiseTransfer>({
+        method: 'PUT',
+        path: `/v1/transfers/${transferId}/cancel`,
+        pathTemplate: '/v1/transfers/{transferId}/cancel',
+        token: who.token,
+        retry: true,
+        customerId: who.customerId,
+      })
+    ).body;
+  }
+
+  /**
+   * Funds from the balance. A transfer is funded at most once, so a repeat is harmless: retried.
+   * With `approval`, the call carries the signed one-time token of an SCA challenge.
+   */
+  async fundTransfer(who: Who, profileId: number, transferId: number, approval?: { oneTimeToken: string; signature: string }): Promise<FundingResult> {
+    return (
+      await this.http.request<FundingResult>({
+        method: 'POST',
+        path: `/v3/profiles/${profileId}/transfers/${transferId}/payments`,
+        pathTemplate: '/v3/profiles/{profileId}/transfers/{transferId}/payments',
+        token: who.token,
+        json: { type: 'BALANCE' },
+        headers: approval ? { 'x-2fa-approval': approval.oneTimeToken, 'X-Signature': approval.signature } : undefined,
+        retry: !approval,
         customerId: who.customerId,
       })
     ).body;

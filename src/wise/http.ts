@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
+import { countWiseCall } from '../observability.js';
 import { errorFromResponse, WiseError } from './errors.js';
 
 export type AuditRecord = {
@@ -121,6 +122,7 @@ export class WiseHttp {
   }
 
   private audit(req: WiseRequest, correlationId: string, attempt: number, status: number | null, started: number, error: string | null): void {
+    countWiseCall();
     const entry: AuditRecord = {
       correlationId,
       method: req.method,

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as client from 'openid-client';
+import { countWiseCall } from '../observability.js';
 import { errorFromResponse, WiseError } from './errors.js';
 import type { AuditSink } from './http.js';
 
@@ -45,6 +46,7 @@ export class WiseOAuth {
     this.config[client.customFetch] = async (url, init) => {
       const started = performance.now();
       const grant = new URLSearchParams(String(init.body ?? '')).get('grant_type') ?? 'unknown';
+      countWiseCall();
       const record = (status: number | null, error: string | null) =>
         options.audit.record({
           correlationId: randomUUID(),

@@ -14,7 +14,7 @@ import { transferJson } from './money.js';
 
 export const CONTROL_PREFIX = '/__simulator';
 
-const FAULT_KINDS = new Set<Fault['kind']>(['status', 'rate_limit', 'timeout', 'drop', 'lose_response']);
+const FAULT_KINDS = new Set<Fault['kind']>(['status', 'rate_limit', 'timeout', 'drop', 'lose_response', 'delay_response']);
 const TRANSFER_STATES = new Set([
   'incoming_payment_waiting',
   'incoming_payment_initiated',
@@ -50,7 +50,7 @@ export function controlRoutes(sim: SimulatorCore, dispatcher: WebhookDispatcher,
   });
 
   router.post(`${CONTROL_PREFIX}/faults`, json, (req, res) => {
-    const { method, path, count = 1, kind, status, retryAfterSeconds } = req.body ?? {};
+    const { method, path, count = 1, kind, status, retryAfterSeconds, delayMs } = req.body ?? {};
     if (typeof path !== 'string' || !path.startsWith('/')) return bad(res, 'path must start with /');
     if (!FAULT_KINDS.has(kind)) return bad(res, `kind must be one of ${[...FAULT_KINDS].join(', ')}`);
     if (kind === 'status' && ![500, 502, 503, 504].includes(status)) return bad(res, 'status must be 500, 502, 503 or 504');
@@ -61,6 +61,7 @@ export function controlRoutes(sim: SimulatorCore, dispatcher: WebhookDispatcher,
       kind,
       status,
       retryAfterSeconds: kind === 'rate_limit' ? Number(retryAfterSeconds ?? 1) : undefined,
+      delayMs: kind === 'delay_response' ? Math.min(Number(delayMs ?? 5000), 60_000) : undefined,
     });
     res.status(201).json(fault);
   });

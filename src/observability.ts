@@ -1,0 +1,20 @@
+/**
+ * What one request cost: SQL statements and Wise calls, counted through AsyncLocalStorage so
+ * no code has to pass a counter around. Shown to callers who ask (X-Gateway-Cost: 1, outside
+ * production) as `extensions.cost`, and used by the tests and benchmarks.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+export type RequestCost = { sqlStatements: number; wiseCalls: number };
+
+export const requestCost = new AsyncLocalStorage<RequestCost>();
+
+export function countSql(): void {
+  const cost = requestCost.getStore();
+  if (cost) cost.sqlStatements += 1;
+}
+
+export function countWiseCall(): void {
+  const cost = requestCost.getStore();
+  if (cost) cost.wiseCalls += 1;
+}

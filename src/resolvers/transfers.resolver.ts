@@ -1,0 +1,226 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import type { Transfer } from '../entities/Transfer.js';
+import type { GatewayContext } from '../http/context.js';
+import { eventStream } from '../services/event-stream.js';
+import type { DomainEvent } from '../services/events.js';
+import { amountString } from '../services/money.js';
+import { TRANSFER_STATES } from '../services/transfers.js';
+import { ErrorCode, gatewayError } from '../schema/errors.js';
+import { FieldValueInput, QuoteType, RecipientFormOptionType, RecipientType } from '../schema/types/money.js';
+import {
+  CancelTransferResult,
+  CreateTransferResult,
+  FundingRejected,
+  FundTransferResult,
+  IdempotencyKeyReused,
+  InsufficientFunds,
+  QuoteNotUsable,
+  ScaRequired,
+  TransferCancelled,
+  TransferConnectionType,
+  TransferCreated,
+  TransferFunded,
+  TransferInvalid,
+  TransferNotCancellable,
+  TransferStateChangeType,
+  TransferStatusEnum,
+  TransferType,
+  VerificationRequired,
+} from '../schema/types/transfers.js';
+import { toFieldErrors } from './mappers.js';
+import { toQuote, toRecipient } from './money.mappers.js';
+
+type TransferEvent = Extract<DomainEvent, { type: 'transfer.changed' }>;
+
+const LABELS: Record<string, string> = {
+  incoming_payment_waiting: 'On its way to Wise',
+  incoming_payment_initiated: 'On its way to Wise',
+  waiting_recipient_input_to_proceed: 'Waiting for the recipient',
+  processing: 'Processing',
+  funds_converted: 'Processing',
+  outgoing_payment_sent: 'Sent',
+  charged_back: 'Charged back',
+  cancelled: 'Cancelled',
+  funds_refunded: 'Refunded',
+  bounced_back: 'Bounced back',
+  unknown: 'Unknown',
+};
+
+function statusOf(wiseStatus: string): TransferStatusEnum {
+  return (TRANSFER_STATES as readonly string[]).includes(wiseStatus) ? (wiseStatus as TransferStatusEnum) : TransferStatusEnum.UNKNOWN;
+}
+
+export function toTransfer(t: Transfer): TransferType {
+  const money = (amount: string, currency: string) => ({ amount: amountString(amount, currency), currency });
+  return Object.assign(new TransferType(), {
+    id: t.id,
+    wiseTransferId: t.wiseTransferId === null ? null : String(t.wiseTransferId),
+    status: statusOf(t.status),
+    wiseStatus: t.status,
+    statusLabel: LABELS[t.status] ?? 'Unknown',
+    funding: t.fundingState as TransferType['funding'],
+    refunded: t.refunded,
+    sourceAmount: money(t.sourceAmount, t.sourceCurrency),
+    targetAmount: money(t.targetAmount, t.targetCurrency),
+    rate: String(Number(t.rate)),
+    fee: money(t.fee, t.sourceCurrency),
+    reference: t.reference,
+    createdAt: t.createdAt,
+    updatedAt: t.updatedAt,
+    quoteId: t.quoteId,
+    recipientId: t.recipientId,
+  });
+}
+
+const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
+
+function parseRecipientId(id: string): number {
+  if (!/^\d{1,15}$/.test(id)) throw gatewayError(ErrorCode.BAD_USER_INPUT, 'recipientId must be a Wise recipient id', { field: 'recipientId' });
+  return Number(id);
+}
+
+function encodeTransferCursor(t: TransferType): string {
+  return Buffer.from(`transfer:${t.createdAt.toISOString()}:${t.id}`).toString('base64url');
+}
+
+function decodeTransferCursor(cursor: string): { createdAt: Date; id: string } {
+  const match = /^transfer:(.+):([0-9a-f-]{36})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  const createdAt = match ? new Date(match[1]) : new Date(NaN);
+  if (!match || Number.isNaN(createdAt.getTime())) throw gatewayError(ErrorCode.BAD_USER_INPUT, 'after is not a cursor of this list', { field: 'after' });
+  return { createdAt, id: match[2] };
+}
+
+@Resolver(() => TransferType)
+export class TransfersResolver {
+  @Query(() => RecipientFormOptionType, { description: 'What Wise needs to know about a transfer (reference, purpose, source of funds…), as a form; refresh it with values like the recipient form.' })
+  async transferRequirements(
+    @Ctx() ctx: GatewayContext,
+    @Arg('quoteId', () => ID) quoteId: string,
+    @Arg('recipientId', () => ID) recipientId: string,
+    @Arg('values', () => [FieldValueInput], { nullable: true }) values?: FieldValueInput[],
+  ): Promise<RecipientFormOptionType> {
+    if (!isUuid(quoteId)) throw gatewayError(ErrorCode.BAD_USER_INPUT, 'Not a quote id', { field: 'quoteId' });
+    const form = await ctx.services.transfers.requirements(ctx.em, ctx.viewer.customerId, quoteId, parseRecipientId(recipientId), values ?? []);
+    return { ...form, fields: form.fields.map((f) => ({ ...f, control: f.control as RecipientFormOptionType['fields'][number]['control'] })) };
+  }
+
+  @Mutation(() => CreateTransferResult, {
+    description: 'Creates the transfer at Wise. The idempotency key makes it safe to repeat: the same key returns the same transfer; the same key with other input is refused.',
+  })
+  async createTransfer(
+    @Ctx() ctx: GatewayContext,
+    @Arg('quoteId', () => ID) quoteId: string,
+    @Arg('recipientId', () => ID) recipientId: string,
+    @Arg('idempotencyKey', () => String) idempotencyKey: string,
+    @Arg('details', () => [FieldValueInput], { nullable: true, description: 'Values of the transfer requirements form.' }) details?: FieldValueInput[],
+  ): Promise<typeof CreateTransferResult> {
+    if (!isUuid(quoteId)) throw gatewayError(ErrorCode.BAD_USER_INPUT, 'Not a quote id', { field: 'quoteId' });
+    const result = await ctx.services.transfers.create(ctx.em, ctx.viewer.customerId, { quoteId: quoteId.toLowerCase(), recipientId: parseRecipientId(recipientId), values: details ?? [], idempotencyKey });
+    switch (result.kind) {
+      case 'created':
+        return Object.assign(new TransferCreated(), { transfer: toTransfer(result.transfer) });
+      case 'not_verified':
+        return Object.assign(new VerificationRequired(), { message: result.message, maximumEntitledAmount: { amount: result.maximumEntitledAmount, currency: result.currency } });
+      case 'quote_not_usable':
+        return Object.assign(new QuoteNotUsable(), { quoteId: result.quoteId, reason: result.reason });
+      case 'insufficient_funds':
+        return Object.assign(new InsufficientFunds(), { available: result.available === null ? null : { amount: result.available, currency: result.currency }, required: { amount: result.required, currency: result.currency } });
+      case 'invalid':
+        return Object.assign(new TransferInvalid(), { fieldErrors: toFieldErrors(result.fieldErrors) });
+      case 'idempotency_conflict':
+        return Object.assign(new IdempotencyKeyReused(), { message: result.message });
+    }
+  }
+
+  @Mutation(() => FundTransferResult, { description: "Debits the customer's bank account and funds the transfer at Wise from the balance. Safe to repeat." })
+  async fundTransfer(
+    @Ctx() ctx: GatewayContext,
+    @Arg('transferId', () => ID) transferId: string,
+    @Arg('oneTimeToken', () => String, { nullable: true, description: 'From ScaRequired, once the customer approved.' }) oneTimeToken?: string,
+  ): Promise<typeof FundTransferResult> {
+    const result = await ctx.services.transfers.fund(ctx.em, ctx.viewer.customerId, transferId, oneTimeToken ?? null);
+    const transfer = toTransfer(result.transfer);
+    switch (result.kind) {
+      case 'funded':
+        return Object.assign(new TransferFunded(), { transfer });
+      case 'sca_required':
+        return Object.assign(new ScaRequired(), { transfer, oneTimeToken: result.oneTimeToken });
+      case 'rejected':
+        return Object.assign(new FundingRejected(), { transfer, reason: result.reason, message: result.message });
+      case 'insufficient_funds':
+        return Object.assign(new InsufficientFunds(), { available: result.available === null ? null : { amount: result.available, currency: result.currency }, required: { amount: result.required, currency: result.currency } });
+    }
+  }
+
+  @Mutation(() => CancelTransferResult, { description: 'Cancels at Wise while it still can; money already debited goes back to the customer.' })
+  async cancelTransfer(@Ctx() ctx: GatewayContext, @Arg('transferId', () => ID) transferId: string): Promise<typeof CancelTransferResult> {
+    const result = await ctx.services.transfers.cancel(ctx.em, ctx.viewer.customerId, transferId);
+    if (result.kind === 'cancelled') return Object.assign(new TransferCancelled(), { transfer: toTransfer(result.transfer) });
+    return Object.assign(new TransferNotCancellable(), { transfer: toTransfer(result.transfer), message: result.message });
+  }
+
+  @Query(() => TransferType, { nullable: true, description: "A transfer from the gateway's copy; null when it is not the customer's." })
+  async transfer(@Ctx() ctx: GatewayContext, @Arg('id', () => ID) id: string): Promise<TransferType | null> {
+    if (!isUuid(id)) return null;
+    const transfer = await ctx.services.transfers.own(ctx.em, ctx.viewer.customerId, id).catch(() => null);
+    return transfer ? toTransfer(transfer) : null;
+  }
+
+  @Query(() => TransferConnectionType, { description: "The customer's transfers, newest first, from the gateway's copy (kept current by webhooks and a sweep)." })
+  async transfers(
+    @Ctx() ctx: GatewayContext,
+    @Arg('first', () => Int, { defaultValue: 20 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Arg('status', () => [TransferStatusEnum], { nullable: true }) status?: TransferStatusEnum[],
+    @Arg('createdAfter', () => Date, { nullable: true }) createdAfter?: Date,
+    @Arg('createdBefore', () => Date, { nullable: true }) createdBefore?: Date,
+  ): Promise<TransferConnectionType> {
+    if (first < 1 || first > 100) throw gatewayError(ErrorCode.BAD_USER_INPUT, 'first must be between 1 and 100', { field: 'first' });
+    const page = await ctx.services.transfers.list(ctx.em, ctx.viewer.customerId, first, after ? decodeTransferCursor(after) : null, {
+      statuses: status ?? null,
+      createdAfter: createdAfter ?? null,
+      createdBefore: createdBefore ?? null,
+    });
+    const edges = page.items.map((t) => {
+      const node = toTransfer(t);
+      return { cursor: encodeTransferCursor(node), node };
+    });
+    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+  }
+
+  @FieldResolver(() => QuoteType, { nullable: true })
+  async quote(@Root() transfer: TransferType, @Ctx() ctx: GatewayContext): Promise<QuoteType | null> {
+    const quote = await ctx.loaders.quoteById.load(transfer.quoteId);
+    return quote ? toQuote(quote) : null;
+  }
+
+  @FieldResolver(() => RecipientType, { nullable: true })
+  async recipient(@Root() transfer: TransferType, @Ctx() ctx: GatewayContext): Promise<RecipientType | null> {
+    const recipient = await ctx.loaders.recipientById.load(transfer.recipientId);
+    return recipient ? toRecipient(recipient) : null;
+  }
+
+  @FieldResolver(() => [TransferStateChangeType])
+  async history(@Root() transfer: TransferType, @Ctx() ctx: GatewayContext): Promise<TransferStateChangeType[]> {
+    const events = await ctx.loaders.transferHistory.load(transfer.id);
+    return events.map((e) => ({ status: statusOf(e.state), wiseStatus: e.state, occurredAt: e.occurredAt }));
+  }
+
+  @Subscription(() => TransferType, {
+    description: "Each state change of the customer's transfers (or of one, with transferId), as Wise reports it.",
+    subscribe: ({ context, args }) => {
+      const ctx = context as GatewayContext;
+      const only = args.transferId ? String(args.transferId) : undefined;
+      return eventStream(ctx.services.events, (e): e is TransferEvent => e.type === 'transfer.changed' && e.customerId === ctx.viewer.customerId && (!only || e.transferId === only));
+    },
+  })
+  async transferStatusChanged(
+    @Root() event: TransferEvent,
+    @Ctx() ctx: GatewayContext,
+    @Arg('transferId', () => ID, { nullable: true }) _transferId?: string,
+  ): Promise<TransferType> {
+    // A fresh unit of work per event: the subscription's own would serve stale rows.
+    const transfer = await ctx.services.transfers.own(ctx.em.fork(), event.customerId, event.transferId);
+    return toTransfer(transfer);
+  }
+}

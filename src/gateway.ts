@@ -6,6 +6,7 @@
 import type { Config } from './config.js';
 import { resolveDataDir, startEmbeddedPostgres, type EmbeddedPostgresHandle } from './db/embedded.js';
 import { isReady, migrate, openOrm, type Orm } from './db/orm.js';
+import { ReadDb } from './db/reads.js';
 import { seedDemoCustomers, DEMO_CUSTOMERS, DEMO_WISE_USERS } from './dev/demo-customers.js';
 import { createAuthenticator, mintCustomerToken } from './http/auth.js';
 import { createPrivateKey, createSign, generateKeyPairSync } from 'node:crypto';
@@ -204,6 +205,8 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     });
     stack.push({ name: 'jobs', stop: () => jobs.stop() });
     const directoryFor = (em: EntityManager) => new PostgresCustomerDirectory(em);
+    const reads = new ReadDb(databaseUrl);
+    stack.push({ name: 'reads', stop: () => reads.close() });
 
     const schema = await buildGatewaySchema();
     const http = await startHttpServer(
@@ -212,7 +215,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
         logger,
         authenticate: createAuthenticator(config.auth),
         exposeCost: config.mode !== 'production',
-        createContext: createContextFactory({ orm, logger, services, customerDirectory: directoryFor }),
+        createContext: createContextFactory({ orm, reads, logger, services, customerDirectory: directoryFor }),
         mountRoutes: (app) => {
           mountOAuthCallback(app, { orm, onboarding, directoryFor, frontendUrl: () => config.onboarding.frontendUrl ?? `${publicUrl}/onboarding/result`, logger });
           mountWebhookReceiver(app, { webhooks, logger });

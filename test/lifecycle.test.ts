@@ -81,7 +81,8 @@ async function viewerId(url: string, customerId: string) {
 describe('the gateway process', () => {
   it('logs where everything is, keeps its data across a restart, and stops cleanly on SIGTERM and SIGINT', async () => {
     const first = await startProcess();
-    expect(first.output()).toContain(`${first.url}/graphiql`);
+    // /readyz answers as soon as the server listens; the start-up summary follows it.
+    await expect.poll(() => first.output()).toContain(`${first.url}/graphiql`);
     expect(first.output()).toContain('Wise environment: simulator');
     expect(await viewerId(first.url, 'cust-alice')).toBe('cust-alice');
     expect(postgresProcessesFor(dataDir)).toHaveLength(1);

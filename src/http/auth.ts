@@ -26,10 +26,21 @@ export function createAuthenticator(auth: Config['auth']): Authenticator {
     : new TextEncoder().encode(auth.jwtSecret);
   const algorithms = auth.jwksUrl ? ['RS256', 'PS256', 'ES256', 'EdDSA'] : ['HS256'];
 
+  // A frontend sends the same token with every request: a verified token is remembered until
+  // it expires (bounded, oldest forgotten first), so its signature is checked once.
+  const verified = new Map<string, { viewer: Viewer; expiresAt: number }>();
+  const remember = (token: string, viewer: Viewer, exp: number) => {
+    if (verified.size >= 10_000) verified.delete(verified.keys().next().value!);
+    verified.set(token, { viewer, expiresAt: exp * 1000 });
+  };
+
   return async (header) => {
     if (!header) throw new AuthenticationError('Authentication required: send "Authorization: Bearer <token>"', 'missing');
     const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
     if (!match) throw new AuthenticationError('The Authorization header must be "Bearer <token>"', 'malformed');
+    const known = verified.get(match[1]);
+    if (known && known.expiresAt > Date.now()) return known.viewer;
+    if (known) verified.delete(match[1]);
     try {
       const { payload } = await jwtVerify(match[1], key as Uint8Array, {
         algorithms,
@@ -37,7 +48,9 @@ export function createAuthenticator(auth: Config['auth']): Authenticator {
         audience: auth.audience,
         requiredClaims: ['sub', 'exp'],
       });
-      return { customerId: payload.sub! };
+      const viewer = { customerId: payload.sub! };
+      remember(match[1], viewer, payload.exp!);
+      return viewer;
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) throw new AuthenticationError('The token has expired', 'expired');
       if (error instanceof joseErrors.JWTClaimValidationFailed) {

@@ -6,6 +6,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Orm } from '../db/orm.js';
+import type { ReadDb } from '../db/reads.js';
 import type { Logger } from '../logger.js';
 import { PostgresCustomerDirectory, type Customer, type CustomerDirectory } from '../services/customers.js';
 import type { OnboardingService } from '../services/onboarding.js';
@@ -14,9 +15,7 @@ import type { VerificationService } from '../services/verification.js';
 import type { QuoteService } from '../services/quotes.js';
 import type { RecipientService } from '../services/recipients.js';
 import type { TransferService } from '../services/transfers.js';
-import { Quote } from '../entities/Quote.js';
-import { Recipient } from '../entities/Recipient.js';
-import type { TransferEvent } from '../entities/TransferEvent.js';
+import { historiesByTransferId, quoteDataById, quotesById, recipientsById, type QuoteRow, type RecipientRow } from '../services/read-models.js';
 import type { EventBus } from '../services/events.js';
 import type { Viewer } from './auth.js';
 
@@ -33,9 +32,10 @@ export type Services = {
 
 export type Loaders = {
   customerById: DataLoader<string, Customer | null>;
-  quoteById: DataLoader<string, Quote | null>;
-  recipientById: DataLoader<number, Recipient | null>;
-  transferHistory: DataLoader<string, TransferEvent[]>;
+  quoteById: DataLoader<string, QuoteRow | null>;
+  quoteData: DataLoader<string, Record<string, unknown> | null>;
+  recipientById: DataLoader<number, RecipientRow | null>;
+  transferHistory: DataLoader<string, { state: string; occurredAt: Date }[]>;
 };
 
 // A type alias, not an interface: graphql-ws's context typing needs an indexable type.
@@ -45,22 +45,26 @@ export type GatewayContext = {
   em: EntityManager;
   loaders: Loaders;
   services: Services;
-  log: Logger;
+  reads: ReadDb;
+  /** Read from Wise instead of the local copy (X-Gateway-Cache: bypass, outside production). */
+  bypassCache: boolean;
 };
 
 export type ContextDependencies = {
   orm: Orm;
+  /** Plain pool for the hot read paths. */
+  reads: ReadDb;
   logger: Logger;
   services: Services;
   /** Swap in the bank's own customer system; defaults to the gateway's Postgres table. */
   customerDirectory?: (em: EntityManager) => CustomerDirectory;
 };
 
-export type ContextFactory = (viewer: Viewer, requestId: string) => GatewayContext;
+export type ContextFactory = (viewer: Viewer, requestId: string, options?: { bypassCache?: boolean }) => GatewayContext;
 
 export function createContextFactory(deps: ContextDependencies): ContextFactory {
   const directoryFor = deps.customerDirectory ?? ((em: EntityManager) => new PostgresCustomerDirectory(em));
-  return (viewer, requestId) => {
+  return (viewer, requestId, options = {}) => {
     const em = deps.orm.em.fork() as EntityManager;
     const directory = directoryFor(em);
     return {
@@ -68,19 +72,15 @@ export function createContextFactory(deps: ContextDependencies): ContextFactory 
       viewer,
       em,
       services: deps.services,
-      log: deps.logger.child({ requestId, customerId: viewer.customerId }),
+      reads: deps.reads,
+      bypassCache: options.bypassCache ?? false,
       // One query per relation for a whole page, whatever its size.
       loaders: {
         customerById: new DataLoader((ids) => directory.findByIds(ids)),
-        quoteById: new DataLoader(async (ids) => {
-          const rows = await em.find(Quote, { id: { $in: [...ids] } });
-          return ids.map((id) => rows.find((q) => q.id === id) ?? null);
-        }),
-        recipientById: new DataLoader(async (ids) => {
-          const rows = await em.find(Recipient, { id: { $in: [...ids] } });
-          return ids.map((id) => rows.find((r) => r.id === id) ?? null);
-        }),
-        transferHistory: new DataLoader((ids) => deps.services.transfers.histories(em, ids)),
+        quoteById: new DataLoader((ids) => quotesById(deps.reads, ids)),
+        quoteData: new DataLoader((ids) => quoteDataById(deps.reads, ids)),
+        recipientById: new DataLoader((ids) => recipientsById(deps.reads, ids)),
+        transferHistory: new DataLoader((ids) => historiesByTransferId(deps.reads, ids)),
       },
     };
   };

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -55,6 +56,8 @@ export async function startHttpServer(
   const { schema, authenticate, createContext, logger } = options;
   const app = express();
   app.disable('x-powered-by');
+  // GraphQL answers are not cached by ETag; hashing every response body is pure cost.
+  app.disable('etag');
   const server = http.createServer(app);
 
   app.use(requestIdAndAccessLog(logger));
@@ -109,6 +112,10 @@ export async function startHttpServer(
     stopOnTerminationSignals: false,
     // Apollo's landing page loads from a CDN; GraphiQL is served at /graphiql instead.
     plugins: [
+      // Per-field cache hints nobody reads here cost a wrapper around every resolver.
+      ApolloServerPluginCacheControlDisabled(),
+      // Apollo's landing page loads from a CDN; GraphiQL is served at /graphiql instead.
+      ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       {
         // What the request cost, for whoever asks (tests, benchmarks, bank developers).
@@ -152,13 +159,14 @@ export async function startHttpServer(
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
-    // After the body is read: from here on the request's async work shares one cost counter.
-    (_req, _res, next) => requestCost.run({ sqlStatements: 0, wiseCalls: 0 }, next),
+    // After the body is read: from here on the request's async work shares one cost counter
+    // (only for callers who asked to see it).
+    (req, _res, next) => (req.headers['x-gateway-cost'] === '1' ? requestCost.run({ sqlStatements: 0, wiseCalls: 0 }, next) : next()),
     requireViewer(authenticate),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const r = req as RequestWithId;
-        return createContext(r.viewer!, r.id!);
+        return createContext(r.viewer!, r.id!, { bypassCache: Boolean(options.exposeCost) && req.headers['x-gateway-cache'] === 'bypass' });
       },
     }),
   );
@@ -227,6 +235,7 @@ function requestIdAndAccessLog(logger: Logger) {
     const id = typeof incoming === 'string' && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
     (req as RequestWithId).id = id;
     res.setHeader('X-Request-Id', id);
+    if (!logger.isLevelEnabled('info')) return next();
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const path = req.originalUrl.split('?')[0];

@@ -7,10 +7,27 @@ import { effectiveStatus } from '../services/quotes.js';
 import type { RecipientForm } from '../services/recipients.js';
 import type { WiseQuote } from '../wise/api.js';
 
-export function toQuote(quote: Quote): QuoteType {
-  const data = quote.data as WiseQuote;
-  const status = effectiveStatus(quote);
+/** Payment options and notices from Wise's quote: the part of a quote kept as JSON. */
+export function quoteExtras(data: WiseQuote, sourceCurrency: string, targetCurrency: string): Pick<QuoteType, 'paymentOptions' | 'notices'> {
   const money = (amount: number | string, currency: string) => ({ amount: amountString(amount, currency), currency });
+  return {
+    paymentOptions: (data.paymentOptions ?? []).map((o) => ({
+      payIn: o.payIn,
+      payOut: o.payOut,
+      sourceAmount: money(o.sourceAmount, sourceCurrency),
+      targetAmount: money(o.targetAmount, targetCurrency),
+      fee: money(o.price?.total?.value?.amount ?? o.fee?.total ?? 0, sourceCurrency),
+      disabled: o.disabled ?? false,
+      disabledReason: o.disabledReason?.message ?? null,
+      estimatedDelivery: o.estimatedDelivery ? new Date(o.estimatedDelivery) : null,
+      formattedEstimatedDelivery: o.formattedEstimatedDelivery ?? null,
+    })),
+    notices: (data.notices ?? []).map((n) => ({ text: n.text, type: n.type })),
+  };
+}
+
+export function toQuote(quote: Quote): QuoteType {
+  const status = effectiveStatus(quote);
   return {
     id: quote.id,
     profileId: String(quote.profileId),
@@ -24,18 +41,7 @@ export function toQuote(quote: Quote): QuoteType {
     expired: status === 'EXPIRED',
     createdAt: quote.createdAt,
     expiresAt: quote.expiresAt,
-    paymentOptions: (data.paymentOptions ?? []).map((o) => ({
-      payIn: o.payIn,
-      payOut: o.payOut,
-      sourceAmount: money(o.sourceAmount, quote.sourceCurrency),
-      targetAmount: money(o.targetAmount, quote.targetCurrency),
-      fee: money(o.price?.total?.value?.amount ?? o.fee?.total ?? 0, quote.sourceCurrency),
-      disabled: o.disabled ?? false,
-      disabledReason: o.disabledReason?.message ?? null,
-      estimatedDelivery: o.estimatedDelivery ? new Date(o.estimatedDelivery) : null,
-      formattedEstimatedDelivery: o.formattedEstimatedDelivery ?? null,
-    })),
-    notices: (data.notices ?? []).map((n) => ({ text: n.text, type: n.type })),
+    ...quoteExtras(quote.data as WiseQuote, quote.sourceCurrency, quote.targetCurrency),
   };
 }
 

@@ -1,10 +1,12 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { Transfer } from '../entities/Transfer.js';
 import type { GatewayContext } from '../http/context.js';
+import { oncePerEvent } from '../services/event-memo.js';
 import { eventStream } from '../services/event-stream.js';
 import type { DomainEvent } from '../services/events.js';
 import { amountString } from '../services/money.js';
-import { TRANSFER_STATES } from '../services/transfers.js';
+import { quotesById, recipientsById, transferPage, type TransferRow } from '../services/read-models.js';
+import { parseWiseTime, TRANSFER_STATES } from '../services/transfers.js';
 import { ErrorCode, gatewayError } from '../schema/errors.js';
 import { FieldValueInput, QuoteType, RecipientFormOptionType, RecipientType } from '../schema/types/money.js';
 import {
@@ -28,7 +30,6 @@ import {
   VerificationRequired,
 } from '../schema/types/transfers.js';
 import { toFieldErrors } from './mappers.js';
-import { toQuote, toRecipient } from './money.mappers.js';
 
 type TransferEvent = Extract<DomainEvent, { type: 'transfer.changed' }>;
 
@@ -50,11 +51,12 @@ function statusOf(wiseStatus: string): TransferStatusEnum {
   return (TRANSFER_STATES as readonly string[]).includes(wiseStatus) ? (wiseStatus as TransferStatusEnum) : TransferStatusEnum.UNKNOWN;
 }
 
-export function toTransfer(t: Transfer): TransferType {
+export function toTransfer(t: Transfer | TransferRow, quote: QuoteType | null, recipient: RecipientType | null): TransferType {
+  const wiseTransferId = t.wiseTransferId === null ? null : String(t.wiseTransferId);
   const money = (amount: string, currency: string) => ({ amount: amountString(amount, currency), currency });
   return Object.assign(new TransferType(), {
     id: t.id,
-    wiseTransferId: t.wiseTransferId === null ? null : String(t.wiseTransferId),
+    wiseTransferId,
     status: statusOf(t.status),
     wiseStatus: t.status,
     statusLabel: LABELS[t.status] ?? 'Unknown',
@@ -67,9 +69,69 @@ export function toTransfer(t: Transfer): TransferType {
     reference: t.reference,
     createdAt: t.createdAt,
     updatedAt: t.updatedAt,
-    quoteId: t.quoteId,
-    recipientId: t.recipientId,
+    quote,
+    recipient,
   });
+}
+
+/** A single transfer (mutations, subscriptions) with its quote and recipient. */
+async function withRelations(ctx: GatewayContext, t: Transfer): Promise<TransferType> {
+  // Read afresh (not through the context's loaders: a subscription's context lives long).
+  const [[quote], [recipient]] = await Promise.all([quotesById(ctx.reads, [t.quoteId]), recipientsById(ctx.reads, [t.recipientId])]);
+  return toTransfer(t, quote as QuoteType | null, recipient);
+}
+
+/** A page as Wise has it (cache bypassed): built from Wise's objects, nothing from Postgres. */
+function fromWise(page: Awaited<ReturnType<GatewayContext['services']['transfers']['pageFromWise']>>): TransferConnectionType {
+  const edges = page.map(({ transfer: t, quote, recipient }) => {
+    const node = Object.assign(new TransferType(), {
+      id: `wise:${t.id}`,
+      wiseTransferId: String(t.id),
+      status: statusOf(t.status),
+      wiseStatus: t.status,
+      statusLabel: LABELS[t.status] ?? 'Unknown',
+      funding: 'NOT_FUNDED',
+      refunded: false,
+      sourceAmount: { amount: amountString(t.sourceValue, t.sourceCurrency), currency: t.sourceCurrency },
+      targetAmount: { amount: amountString(t.targetValue, t.targetCurrency), currency: t.targetCurrency },
+      rate: String(t.rate),
+      fee: { amount: amountString(0, t.sourceCurrency), currency: t.sourceCurrency },
+      reference: t.reference ?? '',
+      createdAt: parseWiseTime(t.created),
+      updatedAt: parseWiseTime(t.created),
+      quote: {
+        id: quote.id,
+        profileId: String(quote.profile),
+        sourceAmount: { amount: amountString(quote.sourceAmount ?? 0, quote.sourceCurrency), currency: quote.sourceCurrency },
+        targetAmount: { amount: amountString(quote.targetAmount ?? 0, quote.targetCurrency), currency: quote.targetCurrency },
+        rate: String(quote.rate),
+        fee: { amount: amountString(0, quote.sourceCurrency), currency: quote.sourceCurrency },
+        providedAmountType: quote.providedAmountType,
+        payOut: quote.payOut,
+        status: quote.status,
+        expired: quote.status === 'EXPIRED',
+        createdAt: new Date(quote.createdTime),
+        expiresAt: new Date(quote.expirationTime),
+        paymentOptions: [],
+        notices: [],
+      } as unknown as QuoteType,
+      recipient: {
+        id: String(recipient.id),
+        profileId: String(recipient.profileId),
+        currency: recipient.currency,
+        type: recipient.type,
+        accountHolderName: recipient.name?.fullName ?? '',
+        legalEntityType: recipient.legalEntityType ?? 'PERSON',
+        country: recipient.country ?? null,
+        accountSummary: recipient.accountSummary ?? '',
+        longAccountSummary: recipient.longAccountSummary ?? '',
+        active: recipient.active,
+      },
+      history: [],
+    });
+    return { cursor: `wise:${t.id}`, node };
+  });
+  return { edges, pageInfo: { hasNextPage: false, endCursor: null } };
 }
 
 const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
@@ -118,7 +180,7 @@ export class TransfersResolver {
     const result = await ctx.services.transfers.create(ctx.em, ctx.viewer.customerId, { quoteId: quoteId.toLowerCase(), recipientId: parseRecipientId(recipientId), values: details ?? [], idempotencyKey });
     switch (result.kind) {
       case 'created':
-        return Object.assign(new TransferCreated(), { transfer: toTransfer(result.transfer) });
+        return Object.assign(new TransferCreated(), { transfer: await withRelations(ctx, result.transfer) });
       case 'not_verified':
         return Object.assign(new VerificationRequired(), { message: result.message, maximumEntitledAmount: { amount: result.maximumEntitledAmount, currency: result.currency } });
       case 'quote_not_usable':
@@ -139,7 +201,7 @@ export class TransfersResolver {
     @Arg('oneTimeToken', () => String, { nullable: true, description: 'From ScaRequired, once the customer approved.' }) oneTimeToken?: string,
   ): Promise<typeof FundTransferResult> {
     const result = await ctx.services.transfers.fund(ctx.em, ctx.viewer.customerId, transferId, oneTimeToken ?? null);
-    const transfer = toTransfer(result.transfer);
+    const transfer = await withRelations(ctx, result.transfer);
     switch (result.kind) {
       case 'funded':
         return Object.assign(new TransferFunded(), { transfer });
@@ -155,15 +217,16 @@ export class TransfersResolver {
   @Mutation(() => CancelTransferResult, { description: 'Cancels at Wise while it still can; money already debited goes back to the customer.' })
   async cancelTransfer(@Ctx() ctx: GatewayContext, @Arg('transferId', () => ID) transferId: string): Promise<typeof CancelTransferResult> {
     const result = await ctx.services.transfers.cancel(ctx.em, ctx.viewer.customerId, transferId);
-    if (result.kind === 'cancelled') return Object.assign(new TransferCancelled(), { transfer: toTransfer(result.transfer) });
-    return Object.assign(new TransferNotCancellable(), { transfer: toTransfer(result.transfer), message: result.message });
+    const transfer = await withRelations(ctx, result.transfer);
+    if (result.kind === 'cancelled') return Object.assign(new TransferCancelled(), { transfer });
+    return Object.assign(new TransferNotCancellable(), { transfer, message: result.message });
   }
 
   @Query(() => TransferType, { nullable: true, description: "A transfer from the gateway's copy; null when it is not the customer's." })
   async transfer(@Ctx() ctx: GatewayContext, @Arg('id', () => ID) id: string): Promise<TransferType | null> {
     if (!isUuid(id)) return null;
     const transfer = await ctx.services.transfers.own(ctx.em, ctx.viewer.customerId, id).catch(() => null);
-    return transfer ? toTransfer(transfer) : null;
+    return transfer ? withRelations(ctx, transfer) : null;
   }
 
   @Query(() => TransferConnectionType, { description: "The customer's transfers, newest first, from the gateway's copy (kept current by webhooks and a sweep)." })
@@ -176,32 +239,25 @@ export class TransfersResolver {
     @Arg('createdBefore', () => Date, { nullable: true }) createdBefore?: Date,
   ): Promise<TransferConnectionType> {
     if (first < 1 || first > 100) throw gatewayError(ErrorCode.BAD_USER_INPUT, 'first must be between 1 and 100', { field: 'first' });
-    const page = await ctx.services.transfers.list(ctx.em, ctx.viewer.customerId, first, after ? decodeTransferCursor(after) : null, {
+    if (ctx.bypassCache) return fromWise(await ctx.services.transfers.pageFromWise(ctx.em, ctx.viewer.customerId, first));
+    const page = await transferPage(ctx.reads, ctx.viewer.customerId, first, after ? decodeTransferCursor(after) : null, {
       statuses: status ?? null,
       createdAfter: createdAfter ?? null,
       createdBefore: createdBefore ?? null,
     });
+    // The page came with its quotes and recipients joined in.
+    const quotes = new Map(page.quotes.map((q) => [q.id, q as QuoteType]));
+    const recipients = new Map(page.recipients.map((r) => [Number(r.id), r]));
     const edges = page.items.map((t) => {
-      const node = toTransfer(t);
+      const node = toTransfer(t, quotes.get(t.quoteId) ?? null, recipients.get(t.recipientId) ?? null);
       return { cursor: encodeTransferCursor(node), node };
     });
     return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
   }
 
-  @FieldResolver(() => QuoteType, { nullable: true })
-  async quote(@Root() transfer: TransferType, @Ctx() ctx: GatewayContext): Promise<QuoteType | null> {
-    const quote = await ctx.loaders.quoteById.load(transfer.quoteId);
-    return quote ? toQuote(quote) : null;
-  }
-
-  @FieldResolver(() => RecipientType, { nullable: true })
-  async recipient(@Root() transfer: TransferType, @Ctx() ctx: GatewayContext): Promise<RecipientType | null> {
-    const recipient = await ctx.loaders.recipientById.load(transfer.recipientId);
-    return recipient ? toRecipient(recipient) : null;
-  }
-
   @FieldResolver(() => [TransferStateChangeType])
   async history(@Root() transfer: TransferType, @Ctx() ctx: GatewayContext): Promise<TransferStateChangeType[]> {
+    if (transfer.history !== undefined) return transfer.history;
     const events = await ctx.loaders.transferHistory.load(transfer.id);
     return events.map((e) => ({ status: statusOf(e.state), wiseStatus: e.state, occurredAt: e.occurredAt }));
   }
@@ -219,8 +275,8 @@ export class TransfersResolver {
     @Ctx() ctx: GatewayContext,
     @Arg('transferId', () => ID, { nullable: true }) _transferId?: string,
   ): Promise<TransferType> {
-    // A fresh unit of work per event: the subscription's own would serve stale rows.
-    const transfer = await ctx.services.transfers.own(ctx.em.fork(), event.customerId, event.transferId);
-    return toTransfer(transfer);
+    // A fresh unit of work per event (the subscription's own would serve stale rows), shared by
+    // every subscriber the event reaches.
+    return oncePerEvent(event, 'transfer', async () => withRelations(ctx, await ctx.services.transfers.own(ctx.em.fork(), event.customerId, event.transferId)));
   }
 }

@@ -1,5 +1,6 @@
 import { Arg, Ctx, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { GatewayContext } from '../http/context.js';
+import { oncePerEvent } from '../services/event-memo.js';
 import { eventStream } from '../services/event-stream.js';
 import type { DomainEvent } from '../services/events.js';
 import { ErrorCode, gatewayError } from '../schema/errors.js';
@@ -36,9 +37,12 @@ export class VerificationResolver {
     @Ctx() ctx: GatewayContext,
     @Arg('profileId', () => ID, { nullable: true, description: 'Only this profile.' }) _profileId?: string,
   ): Promise<VerificationType> {
-    // A fresh unit of work per event: the subscription's own would serve stale rows.
-    const view = await ctx.services.verification.forCustomer(ctx.em.fork(), event.customerId, event.profileId, false);
-    return { profileId: String(event.profileId), canTransfer: view?.canTransfer ?? false, routes: toVerification(view?.routes ?? []) ?? [], syncedAt: view?.syncedAt ?? null };
+    // A fresh unit of work per event (the subscription's own would serve stale rows), shared by
+    // every subscriber the event reaches.
+    return oncePerEvent(event, 'verification', async () => {
+      const view = await ctx.services.verification.forCustomer(ctx.em.fork(), event.customerId, event.profileId, false);
+      return { profileId: String(event.profileId), canTransfer: view?.canTransfer ?? false, routes: toVerification(view?.routes ?? []) ?? [], syncedAt: view?.syncedAt ?? null };
+    });
   }
 
   @Subscription(() => OnboardingStatusType, {
@@ -49,7 +53,7 @@ export class VerificationResolver {
     },
   })
   async onboardingStatusChanged(@Root() event: OnboardingEvent, @Ctx() ctx: GatewayContext): Promise<OnboardingStatusType> {
-    return toOnboardingStatus(await ctx.services.onboarding.status(ctx.em.fork(), event.customerId));
+    return oncePerEvent(event, 'onboarding', async () => toOnboardingStatus(await ctx.services.onboarding.status(ctx.em.fork(), event.customerId)));
   }
 }
 

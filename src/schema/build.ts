@@ -3,11 +3,12 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { buildSchema } from 'type-graphql';
 import { MoneyResolver } from '../resolvers/money.resolver.js';
 import { OnboardingResolver } from '../resolvers/onboarding.resolver.js';
+import { QuoteFieldsResolver } from '../resolvers/quote.resolver.js';
 import { TransfersResolver } from '../resolvers/transfers.resolver.js';
 import { VerificationResolver } from '../resolvers/verification.resolver.js';
 import { ViewerResolver } from '../resolvers/viewer.resolver.js';
 
-export const resolvers = [ViewerResolver, OnboardingResolver, VerificationResolver, MoneyResolver, TransfersResolver] as const;
+export const resolvers = [ViewerResolver, OnboardingResolver, VerificationResolver, MoneyResolver, QuoteFieldsResolver, TransfersResolver] as const;
 
 export async function buildGatewaySchema(): Promise<GraphQLSchema> {
   return buildSchema({

@@ -17,7 +17,6 @@ import type { Orm } from '../db/orm.js';
 import { Quote } from '../entities/Quote.js';
 import { Recipient } from '../entities/Recipient.js';
 import { Transfer } from '../entities/Transfer.js';
-import { TransferEvent } from '../entities/TransferEvent.js';
 import { WiseLink } from '../entities/WiseLink.js';
 import type { Logger } from '../logger.js';
 import type { WiseApi, WiseTransfer } from '../wise/api.js';
@@ -105,8 +104,6 @@ export type FundTransferResult =
   | { kind: 'insufficient_funds'; transfer: Transfer; available: string | null; required: string; currency: string };
 
 export type CancelTransferResult = { kind: 'cancelled'; transfer: Transfer } | { kind: 'not_cancellable'; transfer: Transfer; message: string };
-
-export type TransferFilter = { statuses: string[] | null; createdAfter: Date | null; createdBefore: Date | null };
 
 export class TransferService {
   constructor(
@@ -378,20 +375,6 @@ export class TransferService {
     return transfer;
   }
 
-  /** A page of the customer's transfers, newest first, from the local copy (no Wise call). */
-  async list(em: EntityManager, customerId: string, first: number, after: { createdAt: Date; id: string } | null, filter: TransferFilter): Promise<{ items: Transfer[]; hasNextPage: boolean }> {
-    const where: Record<string, unknown> = { customerId, creationState: 'CREATED' };
-    if (filter.statuses?.length) where.status = { $in: filter.statuses };
-    const created: Record<string, Date> = {};
-    if (filter.createdAfter) created.$gte = filter.createdAfter;
-    if (filter.createdBefore) created.$lt = filter.createdBefore;
-    const conditions: Record<string, unknown>[] = [where];
-    if (Object.keys(created).length) conditions.push({ createdAt: created });
-    if (after) conditions.push({ $or: [{ createdAt: { $lt: after.createdAt } }, { createdAt: after.createdAt, id: { $lt: after.id } }] });
-    const items = await em.find(Transfer, { $and: conditions } as never, { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], limit: first + 1 });
-    return { items: items.slice(0, first), hasNextPage: items.length > first };
-  }
-
   // ---- states --------------------------------------------------------------------------------
 
   /**
@@ -519,10 +502,21 @@ export class TransferService {
     return { refreshed, resumed };
   }
 
-  /** The transfers' state histories, for a page of transfers in one query. */
-  async histories(em: EntityManager, transferIds: readonly string[]): Promise<TransferEvent[][]> {
-    const events = await em.find(TransferEvent, { transferId: { $in: [...transferIds] } }, { orderBy: { occurredAt: 'asc', id: 'asc' } });
-    return transferIds.map((id) => events.filter((e) => e.transferId === id));
+  /**
+   * The cache bypassed: a page read from Wise with each transfer's quote and recipient fetched
+   * from Wise too — what serving without a local copy costs (for comparison and diagnosis).
+   */
+  async pageFromWise(em: EntityManager, customerId: string, first: number) {
+    const link = await requireLinkedProfile(em, customerId);
+    const transfers = await this.deps.tokens.withUserToken(link, (token) => this.deps.api.listTransfers({ token, customerId }, link.profileId, first));
+    const token = await this.deps.tokens.accessToken(link);
+    const who = { token, customerId };
+    return Promise.all(
+      transfers.map(async (t) => {
+        const [quote, recipient] = await Promise.all([this.deps.api.getQuote(who, link.profileId, t.quoteUuid), this.deps.api.getRecipient(who, t.targetAccount)]);
+        return { transfer: t, quote, recipient };
+      }),
+    );
   }
 
   private async publish(events: DomainEvent[]): Promise<void> {

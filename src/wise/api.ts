@@ -336,6 +336,16 @@ export class WiseApi {
     ).body;
   }
 
+  async getRecipient(who: Who, recipientId: number): Promise<WiseRecipient> {
+    return (
+      await this.http.request<WiseRecipient>({ method: 'GET', path: `/v2/accounts/${recipientId}`, pathTemplate: '/v2/accounts/{accountId}', token: who.token, retry: true, customerId: who.customerId })
+    ).body;
+  }
+
+  async listTransfers(who: Who, profileId: number, limit: number, offset = 0): Promise<WiseTransfer[]> {
+    return (await this.http.request<WiseTransfer[]>({ method: 'GET', path: '/v1/transfers', query: { profile: profileId, limit, offset }, token: who.token, retry: true, customerId: who.customerId })).body;
+  }
+
   async deleteRecipient(who: Who, recipientId: number): Promise<WiseRecipient> {
     return (
       await this.http.request<WiseRecipient>({

@@ -2,7 +2,7 @@ import { createUnionType, Field, ID, InputType, Int, ObjectType, registerEnumTyp
 import { DecimalScalar } from '../scalars.js';
 import { FieldErrorType } from './onboarding.js';
 
-@ObjectType('Money', { description: 'An amount with its currency; the amount is a decimal string.' })
+@ObjectType('Money', { simpleResolvers: true, description: 'An amount with its currency; the amount is a decimal string.' })
 export class MoneyType {
   @Field(() => DecimalScalar)
   amount!: string;
@@ -33,7 +33,7 @@ export enum ProvidedAmountTypeEnum {
 }
 registerEnumType(ProvidedAmountTypeEnum, { name: 'ProvidedAmountType', description: 'Which amount the customer fixed.' });
 
-@ObjectType('PaymentOption', { description: 'One way to pay in and out, with its own amounts and fee.' })
+@ObjectType('PaymentOption', { simpleResolvers: true, description: 'One way to pay in and out, with its own amounts and fee.' })
 export class PaymentOptionType {
   @Field(() => String)
   payIn!: string;
@@ -63,7 +63,7 @@ export class PaymentOptionType {
   formattedEstimatedDelivery!: string | null;
 }
 
-@ObjectType('QuoteNotice')
+@ObjectType('QuoteNotice', { simpleResolvers: true })
 export class QuoteNoticeType {
   @Field(() => String)
   text!: string;
@@ -72,7 +72,8 @@ export class QuoteNoticeType {
   type!: string;
 }
 
-@ObjectType('Quote', { description: 'A fixed-rate offer from Wise, valid for 30 minutes. Amounts are those of the option the bank pays with (the Wise balance).' })
+@ObjectType('Quote', {
+  simpleResolvers: true, description: 'A fixed-rate offer from Wise, valid for 30 minutes. Amounts are those of the option the bank pays with (the Wise balance).' })
 export class QuoteType {
   @Field(() => ID)
   id!: string;
@@ -110,11 +111,12 @@ export class QuoteType {
   @Field(() => Date)
   expiresAt!: Date;
 
+  // Resolved from the quote's JSON only when asked for (see quote.resolver.ts).
   @Field(() => [PaymentOptionType])
-  paymentOptions!: PaymentOptionType[];
+  paymentOptions?: PaymentOptionType[];
 
   @Field(() => [QuoteNoticeType])
-  notices!: QuoteNoticeType[];
+  notices?: QuoteNoticeType[];
 }
 
 @InputType('QuoteInput', { description: 'Exactly one of sourceAmount or targetAmount.' })
@@ -142,7 +144,7 @@ export enum FormControlEnum {
 }
 registerEnumType(FormControlEnum, { name: 'FormControl', description: 'How to render a form field.' });
 
-@ObjectType('FormChoice')
+@ObjectType('FormChoice', { simpleResolvers: true })
 export class FormChoiceType {
   @Field(() => String, { description: 'What to submit.' })
   value!: string;
@@ -151,7 +153,7 @@ export class FormChoiceType {
   label!: string;
 }
 
-@ObjectType('FormField', { description: 'One input of a dynamic form, with the rules it is validated by.' })
+@ObjectType('FormField', { simpleResolvers: true, description: 'One input of a dynamic form, with the rules it is validated by.' })
 export class FormFieldType {
   @Field(() => String, { description: 'What to submit it as (dotted keys are nested, e.g. address.country).' })
   key!: string;
@@ -190,7 +192,7 @@ export class FormFieldType {
   group!: string;
 }
 
-@ObjectType('FormGroup', { description: 'Fields shown together, in order (e.g. institution, transit and account number on one row).' })
+@ObjectType('FormGroup', { simpleResolvers: true, description: 'Fields shown together, in order (e.g. institution, transit and account number on one row).' })
 export class FormGroupType {
   @Field(() => String)
   label!: string;
@@ -199,7 +201,7 @@ export class FormGroupType {
   keys!: string[];
 }
 
-@ObjectType('RecipientFormOption', { description: 'One kind of recipient account (a tab of the form), e.g. sort_code or iban.' })
+@ObjectType('RecipientFormOption', { simpleResolvers: true, description: 'One kind of recipient account (a tab of the form), e.g. sort_code or iban.' })
 export class RecipientFormOptionType {
   @Field(() => String, { description: 'Submit as createRecipient(type).' })
   type!: string;
@@ -217,7 +219,7 @@ export class RecipientFormOptionType {
   groups!: FormGroupType[];
 }
 
-@ObjectType('RecipientForm')
+@ObjectType('RecipientForm', { simpleResolvers: true })
 export class RecipientFormType {
   @Field(() => String)
   currency!: string;
@@ -240,7 +242,7 @@ export class FieldValueInput {
 
 // ---- recipients ---------------------------------------------------------------------------
 
-@ObjectType('Recipient')
+@ObjectType('Recipient', { simpleResolvers: true })
 export class RecipientType {
   @Field(() => ID, { description: "Wise's recipient id." })
   id!: string;
@@ -273,7 +275,7 @@ export class RecipientType {
   active!: boolean;
 }
 
-@ObjectType('RecipientEdge')
+@ObjectType('RecipientEdge', { simpleResolvers: true })
 export class RecipientEdgeType {
   @Field(() => String)
   cursor!: string;
@@ -282,7 +284,7 @@ export class RecipientEdgeType {
   node!: RecipientType;
 }
 
-@ObjectType('PageInfo')
+@ObjectType('PageInfo', { simpleResolvers: true })
 export class PageInfoType {
   @Field(() => Boolean)
   hasNextPage!: boolean;
@@ -291,7 +293,7 @@ export class PageInfoType {
   endCursor!: string | null;
 }
 
-@ObjectType('RecipientConnection')
+@ObjectType('RecipientConnection', { simpleResolvers: true })
 export class RecipientConnectionType {
   @Field(() => [RecipientEdgeType])
   edges!: RecipientEdgeType[];

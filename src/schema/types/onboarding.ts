@@ -65,7 +65,7 @@ export enum ProfileTypeEnum {
 }
 registerEnumType(ProfileTypeEnum, { name: 'ProfileType' });
 
-@ObjectType('VerificationRoute', { description: "A profile's verification for one source currency (Wise's bank-transfer check)." })
+@ObjectType('VerificationRoute', { simpleResolvers: true, description: "A profile's verification for one source currency (Wise's bank-transfer check)." })
 export class VerificationRouteType {
   @Field(() => String, { description: 'ISO 4217 source currency.' })
   currency!: string;
@@ -125,7 +125,7 @@ export class WiseProfileType {
   syncedAt!: Date;
 }
 
-@ObjectType('FieldError', { description: 'A field the customer must correct; `path` uses the keys of the form or input it came from.' })
+@ObjectType('FieldError', { simpleResolvers: true, description: 'A field the customer must correct; `path` uses the keys of the form or input it came from.' })
 export class FieldErrorType {
   @Field(() => String, { nullable: true })
   path!: string | null;

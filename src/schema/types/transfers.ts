@@ -50,7 +50,7 @@ registerEnumType(FundingStateEnum, {
   },
 });
 
-@ObjectType('TransferStateChange', { description: 'A state the transfer was in, and since when.' })
+@ObjectType('TransferStateChange', { simpleResolvers: true, description: 'A state the transfer was in, and since when.' })
 export class TransferStateChangeType {
   @Field(() => TransferStatusEnum)
   status!: TransferStatusEnum;
@@ -62,7 +62,7 @@ export class TransferStateChangeType {
   occurredAt!: Date;
 }
 
-@ObjectType('Transfer')
+@ObjectType('Transfer', { simpleResolvers: true })
 export class TransferType {
   @Field(() => ID, { description: "The gateway's id." })
   id!: string;
@@ -106,22 +106,19 @@ export class TransferType {
   @Field(() => Date)
   updatedAt!: Date;
 
-  // Resolved through DataLoaders (see transfers.resolver.ts).
+  // Attached when the transfer is read (a page joins them in; see transfers.resolver.ts).
   @Field(() => QuoteType, { nullable: true })
-  quote?: QuoteType | null;
+  quote!: QuoteType | null;
 
   @Field(() => RecipientType, { nullable: true })
-  recipient?: RecipientType | null;
+  recipient!: RecipientType | null;
 
+  // Loaded only when asked for, batched per page.
   @Field(() => [TransferStateChangeType])
   history?: TransferStateChangeType[];
-
-  /** Internal: keys for the loaders. */
-  quoteId!: string;
-  recipientId!: number;
 }
 
-@ObjectType('TransferEdge')
+@ObjectType('TransferEdge', { simpleResolvers: true })
 export class TransferEdgeType {
   @Field(() => String)
   cursor!: string;
@@ -130,7 +127,7 @@ export class TransferEdgeType {
   node!: TransferType;
 }
 
-@ObjectType('TransferConnection')
+@ObjectType('TransferConnection', { simpleResolvers: true })
 export class TransferConnectionType {
   @Field(() => [TransferEdgeType])
   edges!: TransferEdgeType[];

@@ -4,6 +4,7 @@
  * variable and says what it expects, all problems at once rather than one per restart.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseKeyRing, type KeyRing } from './services/secrets.js';
 
@@ -53,6 +54,8 @@ export type Config = {
     host: string;
     port: number;
     stateFile?: string;
+    /** PEM private key the simulator signs webhooks with (otherwise generated, or kept in stateFile). */
+    webhookPrivateKeyPem?: string;
     autoVerifySeconds?: number;
     webhookRetryBaseMs: number;
   };
@@ -231,6 +234,16 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const scaPrivateKeyPem = r.string('WISE_SCA_PRIVATE_KEY')?.replace(/\\n/g, '\n');
   if (scaPrivateKeyPem && !scaPrivateKeyPem.includes('PRIVATE KEY')) r.problems.push('WISE_SCA_PRIVATE_KEY must be a PEM private key (\\n for line breaks)');
+  let simulatorKeyPem: string | undefined;
+  const simulatorKeyFile = r.string('SIMULATOR_WEBHOOK_KEY_FILE');
+  if (simulatorKeyFile) {
+    try {
+      simulatorKeyPem = readFileSync(simulatorKeyFile, 'utf8');
+      if (!simulatorKeyPem.includes('PRIVATE KEY')) throw new Error('not a PEM private key');
+    } catch (error) {
+      r.problems.push(`SIMULATOR_WEBHOOK_KEY_FILE must name a readable PEM private key file (${(error as Error).message})`);
+    }
+  }
   const autoVerify = r.string('SIMULATOR_AUTO_VERIFY_SECONDS');
   if (autoVerify !== undefined && !(Number(autoVerify) >= 0)) r.problems.push(`SIMULATOR_AUTO_VERIFY_SECONDS must be a number of seconds, 0 to turn it off (got "${autoVerify}")`);
   const retryBase = Number(r.string('SIMULATOR_WEBHOOK_RETRY_BASE_MS') ?? 1000);
@@ -302,6 +315,7 @@ export function loadConfig(env: Env = process.env): Config {
           : undefined,
       autoVerifySeconds: autoVerify !== undefined ? Number(autoVerify) || undefined : mode === 'development' ? 5 : undefined,
       webhookRetryBaseMs: retryBase,
+      webhookPrivateKeyPem: simulatorKeyPem,
     },
     encryption: { keyRing: keyRing!, usingDevelopmentKey },
     onboarding: { model, frontendUrl, sourceCurrencies },

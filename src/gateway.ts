@@ -120,6 +120,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
           clientSecret: config.wise.clientSecret,
           clientKey: config.wise.clientKey,
           stateFile: config.simulator.stateFile,
+          webhookPrivateKeyPem: config.simulator.webhookPrivateKeyPem,
           webhookRetryBaseMs: config.simulator.webhookRetryBaseMs,
           autoVerifyAfterMs: config.simulator.autoVerifySeconds ? config.simulator.autoVerifySeconds * 1000 : undefined,
           seedUsers: config.seedDemoData ? DEMO_WISE_USERS : [],

@@ -56,10 +56,10 @@ const waitForStatus = async (id: string, status: string) => {
   try {
     await expect.poll(async () => (await transferOf(id)).status, { timeout: 10_000 }).toBe(status);
   } catch (error) {
-    console.log('DEBUG inbox', await sql(gateway.databaseUrl, "select event_type, status, note, occurred_at, body->'data'->>'current_state' as state from webhook_inbox order by received_at"));
-    console.log('DEBUG events', await sql(gateway.databaseUrl, 'select state, occurred_at, source from transfer_event order by id'));
-    console.log('DEBUG transfer', await sql(gateway.databaseUrl, 'select status, state_at from transfer'));
-    throw error;
+    // What the gateway saw, to tell a lost event from a refused one.
+    const inbox = await sql(gateway.databaseUrl, "select status, note, occurred_at, body->'data'->>'current_state' as state from webhook_inbox order by received_at");
+    const history = await sql(gateway.databaseUrl, 'select state, occurred_at, source from transfer_event order by id');
+    throw new Error(`${(error as Error).message}\ninbox: ${JSON.stringify(inbox)}\nhistory: ${JSON.stringify(history)}`);
   }
 };
 const wiseTransfers = () => Object.values(gateway.simulator!.core.state.transfers);

@@ -32,20 +32,7 @@ import type { VerificationService } from './verification.js';
 import type { TransferEventHandler } from './webhooks.js';
 import { NotLinkedError, type WiseTokens } from './wise-tokens.js';
 
-/** Every state in Wise's reference (transfers.md §6). */
-export const TRANSFER_STATES = [
-  'incoming_payment_waiting',
-  'incoming_payment_initiated',
-  'waiting_recipient_input_to_proceed',
-  'processing',
-  'funds_converted',
-  'outgoing_payment_sent',
-  'cancelled',
-  'funds_refunded',
-  'bounced_back',
-  'charged_back',
-  'unknown',
-] as const;
+export { TRANSFER_STATES } from '../wise/transfer-states.js';
 
 /** States after which nothing normally happens (a sent transfer may still bounce: swept less). */
 export const FINAL_STATES = new Set(['cancelled', 'funds_refunded', 'charged_back', 'outgoing_payment_sent']);

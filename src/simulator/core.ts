@@ -63,6 +63,8 @@ export type CallRecord = {
   correlationId: string | null;
 };
 
+const SAVE_AFTER_MS = 5000;
+
 export class SimulatorCore {
   readonly clock = new Clock();
   state: State;
@@ -92,13 +94,17 @@ export class SimulatorCore {
     this.publicKeyPem = createPublicKey(this.privateKey).export({ type: 'spki', format: 'pem' }).toString();
   }
 
-  /** Debounced write of the state file after a change. */
+  /**
+   * Writes the state file a while after a change (and on stop). Serializing the whole state is
+   * synchronous and grows with it — with ten thousand transfers it took the event loop away
+   * from webhook delivery when done every 200 ms (bench/), so changes are batched for seconds.
+   */
   changed(): void {
     if (!this.options.stateFile || this.saveTimer) return;
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
       this.saveNow();
-    }, 200);
+    }, SAVE_AFTER_MS);
     this.saveTimer.unref();
   }
 

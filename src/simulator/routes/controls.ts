@@ -10,24 +10,13 @@ import { revokeAllTokens } from '../tokens.js';
 import type { WebhookDispatcher } from '../webhooks.js';
 import { createProfileRecord, profileJson, setVerified, userJson } from './users-and-profiles.js';
 import { ISO3, STATES_BY_COUNTRY } from '../countries.js';
+import { TRANSFER_STATES } from '../../wise/transfer-states.js';
 import { transferJson } from './money.js';
 
 export const CONTROL_PREFIX = '/__simulator';
 
 const FAULT_KINDS = new Set<Fault['kind']>(['status', 'rate_limit', 'timeout', 'drop', 'lose_response', 'delay_response']);
-const TRANSFER_STATES = new Set([
-  'incoming_payment_waiting',
-  'incoming_payment_initiated',
-  'waiting_recipient_input_to_proceed',
-  'processing',
-  'funds_converted',
-  'outgoing_payment_sent',
-  'cancelled',
-  'funds_refunded',
-  'bounced_back',
-  'charged_back',
-  'unknown',
-]);
+const TRANSFER_STATE_NAMES = new Set<string>(TRANSFER_STATES);
 
 export function controlRoutes(sim: SimulatorCore, dispatcher: WebhookDispatcher, router: Router): void {
   const json = express.json();
@@ -200,7 +189,7 @@ export function controlRoutes(sim: SimulatorCore, dispatcher: WebhookDispatcher,
   router.post(`${CONTROL_PREFIX}/transfers/:transferId/state`, json, (req, res) => {
     const transfer = sim.state.transfers[Number(req.params.transferId)];
     if (!transfer) return res.status(404).json({ error: 'no such transfer' });
-    if (!TRANSFER_STATES.has(req.body?.state)) return bad(res, `state must be one of ${[...TRANSFER_STATES].join(', ')}`);
+    if (!TRANSFER_STATE_NAMES.has(req.body?.state)) return bad(res, `state must be one of ${TRANSFER_STATES.join(', ')}`);
     sim.moveTransfer(transfer, req.body.state);
     res.json(transferJson(transfer));
   });

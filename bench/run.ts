@@ -1,8 +1,8 @@
 /**
  * npm run bench — starts the gateway (built, as `npm start` runs it) with its embedded
- * PostgreSQL and simulator, seeds realistic data through the real API, adds Wise-like latency
- * to every simulated Wise call, and measures what bench/README.md describes. Results go to
- * bench/results/<timestamp>.json and .md.
+ * PostgreSQL, and the Wise simulator in a process of its own; seeds realistic data through the
+ * real API, adds Wise-like latency to every simulated Wise call, and measures what
+ * bench/README.md describes. Results go to bench/results/<timestamp>.json and .md.
  *
  * Options (environment): BENCH_CUSTOMERS (200), BENCH_TRANSFERS (50 per customer),
  * BENCH_DURATION (10 s per load level), BENCH_WISE_LATENCY_MS (150), BENCH_LABEL (free text).
@@ -50,10 +50,33 @@ const summary = (values: number[]) => ({ n: values.length, p50: round(percentile
 
 // ---- processes --------------------------------------------------------------------------------
 
+/**
+ * The simulator in its own process, as Wise is its own service: its state (everything the
+ * seed creates at "Wise") and its webhook signing must not count against the gateway's heap and
+ * CPU. The gateway talks to it exactly as to Wise's sandbox (WISE_ENV=sandbox and its URLs).
+ */
 async function startGateway(workDir: string) {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  await fs.writeFile(path.join(workDir, 'webhook-key.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), { mode: 0o600 });
   const [port, simPort, pgPort] = [await freePort(), await freePort(), await freePort()];
+  const keyFile = path.join(workDir, 'webhook-key.pem');
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  await fs.writeFile(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), { mode: 0o600 });
+  const simulatorUrl = `http://127.0.0.1:${simPort}`;
+  const url = `http://127.0.0.1:${port}`;
+  const simulator = spawn(process.execPath, ['dist/src/simulator/main.js'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      SIMULATOR_PORT: String(simPort),
+      SIMULATOR_CLIENT_ID: 'bench-client',
+      SIMULATOR_CLIENT_SECRET: 'bench-secret',
+      SIMULATOR_REDIRECT_URIS: `${url}/oauth/callback`,
+      SIMULATOR_WEBHOOK_KEY_FILE: keyFile,
+      SIMULATOR_WEBHOOK_RETRY_BASE_MS: '500',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve) => simulator.stdout!.on('data', (c) => String(c).includes('listening') && resolve()));
+
   // BENCH_PROFILE=<dir>: a V8 CPU profile of the gateway, written when it stops.
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   // As `npm start` runs it (package.json): V8's young generation sized for a request-heavy server.
@@ -64,16 +87,20 @@ async function startGateway(workDir: string) {
       ...process.env,
       NODE_ENV: 'test',
       PORT: String(port),
-      SIMULATOR_PORT: String(simPort),
-      // In memory: the simulator's state file is a development convenience whose writes (of
-      // the whole state, synchronously) would be measured as the gateway's stalls.
-      SIMULATOR_WEBHOOK_KEY_FILE: path.join(workDir, 'webhook-key.pem'),
+      PUBLIC_URL: url,
       EMBEDDED_POSTGRES_DIR: path.join(workDir, 'pg'),
       EMBEDDED_POSTGRES_PORT: String(pgPort),
       DATABASE_URL: '',
       AUTH_JWT_SECRET: SECRET,
       SEED_DEMO_DATA: 'false',
       LOG_LEVEL: 'error',
+      WISE_ENV: 'sandbox',
+      WISE_API_URL: simulatorUrl,
+      WISE_AUTHORIZE_URL: `${simulatorUrl}/oauth/authorize/`,
+      WISE_CLIENT_ID: 'bench-client',
+      WISE_CLIENT_SECRET: 'bench-secret',
+      WISE_WEBHOOK_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString().replace(/\n/g, '\\n'),
+      WEBHOOK_SUBSCRIPTIONS_ENSURE: 'true',
       WISE_TIMEOUT_MS: '15000',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -81,13 +108,12 @@ async function startGateway(workDir: string) {
   let output = '';
   child.stdout!.on('data', (c) => (output += c));
   child.stderr!.on('data', (c) => (output += c));
-  const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 240; i++) {
     if (child.exitCode !== null) throw new Error(`gateway exited:\n${output}`);
     if (await fetch(`${url}/readyz`).then((r) => r.ok).catch(() => false)) break;
     await sleep(250);
   }
-  return { child, url, simulator: `http://127.0.0.1:${simPort}`, databaseUrl: `postgres://postgres:postgres@127.0.0.1:${pgPort}/wise_gateway` };
+  return { child, simulatorProcess: simulator, url, simulator: simulatorUrl, databaseUrl: `postgres://postgres:postgres@127.0.0.1:${pgPort}/wise_gateway` };
 }
 
 async function startBound() {
@@ -451,7 +477,7 @@ Versions: ${Object.entries(r.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.
 
 // ---- main -------------------------------------------------------------------------------------
 
-/** BENCH_ONLY=cached: stop after the cached-read levels (for profiling). */
+/** BENCH_ONLY=cached | webhooks: only that part (for profiling). */
 class StopEarly extends Error {}
 
 const startedAt = new Date().toISOString();
@@ -468,6 +494,11 @@ try {
   await control(gateway.simulator)('/latency', { ms: LATENCY });
   log(`Wise latency now ${LATENCY} ms per call`);
 
+  if (process.env.BENCH_ONLY === 'webhooks') {
+    log('webhook → subscription latency at 100 events/s');
+    process.stdout.write(`${JSON.stringify(await webhookLatency(gateway, tokens, customerIds), null, 2)}\n`);
+    throw new StopEarly();
+  }
   const cached = [];
   const bypass = [];
   for (const c of [1, 16, 64]) {
@@ -541,5 +572,6 @@ try {
   if (!(error instanceof StopEarly)) throw error;
 } finally {
   await stop(gateway.child);
+  await stop(gateway.simulatorProcess);
   await fs.rm(workDir, { recursive: true, force: true }).catch(() => undefined);
 }

@@ -3,8 +3,10 @@
  * Configuration (all optional) — see README.md, "The Wise simulator":
  *   SIMULATOR_PORT (4010), SIMULATOR_HOST (127.0.0.1), SIMULATOR_CLIENT_ID, SIMULATOR_CLIENT_SECRET,
  *   SIMULATOR_CLIENT_KEY, SIMULATOR_REDIRECT_URIS (comma-separated), SIMULATOR_STATE_FILE
- *   (in memory when unset), SIMULATOR_WEBHOOK_RETRY_BASE_MS (1000), SIMULATOR_AUTO_VERIFY_SECONDS.
+ *   (in memory when unset), SIMULATOR_WEBHOOK_RETRY_BASE_MS (1000), SIMULATOR_AUTO_VERIFY_SECONDS,
+ *   SIMULATOR_WEBHOOK_KEY_FILE (PEM private key that signs webhooks; generated when unset).
  */
+import { readFileSync } from 'node:fs';
 import { defaultSimulatorOptions, DEFAULT_SIMULATOR_CLIENT, startSimulator } from './server.js';
 
 const env = process.env;
@@ -14,6 +16,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(78);
 }
 const autoVerify = env.SIMULATOR_AUTO_VERIFY_SECONDS ? Number(env.SIMULATOR_AUTO_VERIFY_SECONDS) : undefined;
+const webhookPrivateKeyPem = env.SIMULATOR_WEBHOOK_KEY_FILE ? readFileSync(env.SIMULATOR_WEBHOOK_KEY_FILE, 'utf8') : undefined;
 const simulator = await startSimulator(
   defaultSimulatorOptions({
     clientId: env.SIMULATOR_CLIENT_ID ?? DEFAULT_SIMULATOR_CLIENT.clientId,
@@ -23,6 +26,7 @@ const simulator = await startSimulator(
     stateFile: env.SIMULATOR_STATE_FILE || undefined,
     webhookRetryBaseMs: Number(env.SIMULATOR_WEBHOOK_RETRY_BASE_MS ?? 1000),
     autoVerifyAfterMs: autoVerify ? autoVerify * 1000 : undefined,
+    webhookPrivateKeyPem,
   }),
   { host: env.SIMULATOR_HOST ?? '127.0.0.1', port },
 );

@@ -35,6 +35,12 @@ describe('health endpoints', () => {
     }
   });
 
+  it("never serves Apollo's landing page (it loads from a CDN): browsers use /graphiql", async () => {
+    const response = await fetch(`${gateway.url}/graphql`, { headers: { accept: 'text/html', authorization: `Bearer ${await gateway.token('cust-alice')}` } });
+    expect(response.headers.get('content-type')).not.toContain('text/html');
+    expect(await response.text()).not.toMatch(/apollographql|embeddable-sandbox|cdn\./i);
+  });
+
   it('answers unknown paths with 404 JSON', async () => {
     const response = await fetch(`${gateway.url}/nope`);
     expect(response.status).toBe(404);

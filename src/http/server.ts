@@ -110,7 +110,6 @@ export async function startHttpServer(
     introspection: true,
     // The gateway owns shutdown order (HTTP, jobs, ORM, database); Apollo must not race it.
     stopOnTerminationSignals: false,
-    // Apollo's landing page loads from a CDN; GraphiQL is served at /graphiql instead.
     plugins: [
       // Per-field cache hints nobody reads here cost a wrapper around every resolver.
       ApolloServerPluginCacheControlDisabled(),

@@ -25,7 +25,10 @@ export function ormOptions(url: string, logger?: Logger): Options {
     },
     allowGlobalContext: false,
     discovery: { warnWhenNoEntities: false },
-    pool: { min: 0, max: 20 },
+    // A few connections stay open while idle: after a quiet spell, a burst (webhooks arriving
+    // at 100/s) otherwise waits while the pool reconnects all at once — measured as a 200–500 ms
+    // stall at the start of the bench's webhook phase (bench/README.md).
+    pool: { min: 4, max: 20 },
     debug: false,
     loggerFactory: logger
       ? (options) => {

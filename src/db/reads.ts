@@ -11,7 +11,11 @@ export class ReadDb {
   private readonly names = new Map<string, string>();
 
   constructor(url: string, max = 10) {
-    this.pool = new pg.Pool({ connectionString: url, max });
+    // Two stay open when idle, as the ORM's pool does (see orm.ts), so a quiet spell costs no reconnects.
+    this.pool = new pg.Pool({ connectionString: url, max, min: 2 });
+    // An idle connection that breaks (Postgres restarted) is dropped by the pool and the next
+    // query opens another; without a listener the 'error' event would end the process.
+    this.pool.on('error', () => {});
   }
 
   async query<T extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<T[]> {

@@ -4,6 +4,7 @@
  * committed — so a crash between receiving a webhook and applying it loses nothing.
  */
 import { Logger as WorkerLogger, run, runMigrations, type Runner, type TaskList } from 'graphile-worker';
+import pg from 'pg';
 import type { Logger } from '../logger.js';
 
 export type JobsHandle = { stop(): Promise<void> };
@@ -25,14 +26,24 @@ export async function startJobs(options: { databaseUrl: string; logger: Logger; 
     await runMigrations({ connectionString: options.databaseUrl, logger });
     return { stop: async () => {} };
   }
+  const concurrency = options.concurrency ?? 4;
+  // Our own pool so its connections stay open while idle (graphile-worker's default closes them
+  // after 10 s, and the first jobs after a quiet spell would wait for reconnects).
+  const pgPool = new pg.Pool({ connectionString: options.databaseUrl, max: Math.max(10, concurrency + 2), min: concurrency + 2 });
+  pgPool.on('error', (error) => logger.error('idle job connection failed', { error }));
   const runner: Runner = await run({
-    connectionString: options.databaseUrl,
-    concurrency: options.concurrency ?? 4,
+    pgPool,
+    concurrency,
     noHandleSignals: true,
     pollInterval: 1000,
     taskList: options.tasks,
     crontab: options.crontab,
     logger,
   });
-  return { stop: () => runner.stop() };
+  return {
+    stop: async () => {
+      await runner.stop();
+      await pgPool.end();
+    },
+  };
 }

@@ -262,6 +262,8 @@ async function webhookLatency(gateway: Awaited<ReturnType<typeof startGateway>>,
   await db.end();
   const pending = new Map<string, number>();
   const latencies: number[] = [];
+  const slow: { atMs: number; latencyMs: number }[] = [];
+  let started = performance.now();
   const subs = await Promise.all(
     chosen.map(async (_c, i) => {
       const s = subscriber(gateway.url, tokens[i], 'subscription { transferStatusChanged { id status } }');
@@ -271,6 +273,7 @@ async function webhookLatency(gateway: Awaited<ReturnType<typeof startGateway>>,
         const sent = pending.get(key);
         if (sent !== undefined) {
           latencies.push(at - sent);
+          slow.push({ atMs: Math.round(sent - started), latencyMs: Math.round((at - sent) * 10) / 10 });
           pending.delete(key);
         }
       });
@@ -278,11 +281,20 @@ async function webhookLatency(gateway: Awaited<ReturnType<typeof startGateway>>,
     }),
   );
   await sleep(300);
+  // What else was going on, to explain a tail: Postgres checkpoints, and the gateway's sweep
+  // reading transfers from Wise (GET /v1/transfers/{id} at the simulator).
+  const bgwriter = async () => (await db2.query('select checkpoints_timed + checkpoints_req as checkpoints, checkpoint_write_time + checkpoint_sync_time as checkpoint_ms from pg_stat_bgwriter')).rows[0];
+  const db2 = new pg.Client({ connectionString: gateway.databaseUrl });
+  await db2.connect();
+  const bgBefore = await bgwriter();
+  const phaseStart = new Date().toISOString();
+  const sweepReads = async () =>
+    ((await (await fetch(`${gateway.simulator}/__simulator/calls?method=GET&path=/v1/transfers/`)).json()) as { at: string }[]).filter((c) => c.at >= phaseStart).length;
   // Forward through Wise's states, round-robin over the transfers, 100 events a second.
   const states = ['incoming_payment_initiated', 'processing', 'funds_converted', 'outgoing_payment_sent', 'bounced_back', 'cancelled', 'funds_refunded', 'charged_back'];
   const events = DURATION * 100;
   const ctl = control(gateway.simulator);
-  const started = performance.now();
+  started = performance.now();
   const sends: Promise<unknown>[] = [];
   for (let n = 0; n < events; n++) {
     const target = started + n * 10;
@@ -297,7 +309,15 @@ async function webhookLatency(gateway: Awaited<ReturnType<typeof startGateway>>,
   for (let i = 0; i < 100 && pending.size > 0; i++) await sleep(100);
   const lost = pending.size;
   await Promise.all(subs.map((s) => s.close()));
-  return { eventsPerSecond: 100, events, received: latencies.length, lost, latencyMs: summary(latencies) };
+  const bgAfter = await bgwriter();
+  await db2.end();
+  const during = {
+    checkpoints: Number(bgAfter.checkpoints) - Number(bgBefore.checkpoints),
+    checkpointMs: Math.round(Number(bgAfter.checkpoint_ms) - Number(bgBefore.checkpoint_ms)),
+    sweepReadsFromWise: await sweepReads(),
+    slowest: slow.sort((a, b) => b.latencyMs - a.latencyMs).slice(0, 12),
+  };
+  return { eventsPerSecond: 100, events, received: latencies.length, lost, latencyMs: summary(latencies), during };
 }
 
 async function fanOut(gateway: Awaited<ReturnType<typeof startGateway>> & { pid: number }, token: string, customerId: string) {
@@ -460,7 +480,7 @@ ${r.bound.map((l: Json) => row('bare graphql-js, in memory', l)).join('\n')}
 
 ## Webhooks and subscriptions
 
-- Webhook → subscriber at ${r.webhookLatency.eventsPerSecond} events/s: ${r.webhookLatency.received}/${r.webhookLatency.events} received (${r.webhookLatency.lost} lost); latency p50 ${r.webhookLatency.latencyMs.p50} ms, p95 ${r.webhookLatency.latencyMs.p95} ms, p99 ${r.webhookLatency.latencyMs.p99} ms, max ${r.webhookLatency.latencyMs.max} ms.
+- Webhook → subscriber at ${r.webhookLatency.eventsPerSecond} events/s: ${r.webhookLatency.received}/${r.webhookLatency.events} received (${r.webhookLatency.lost} lost); latency p50 ${r.webhookLatency.latencyMs.p50} ms, p95 ${r.webhookLatency.latencyMs.p95} ms, p99 ${r.webhookLatency.latencyMs.p99} ms, max ${r.webhookLatency.latencyMs.max} ms.${r.webhookLatency.during ? ` Meanwhile: ${r.webhookLatency.during.checkpoints} Postgres checkpoint(s) (${r.webhookLatency.during.checkpointMs} ms writing), ${r.webhookLatency.during.sweepReadsFromWise} transfer reads from Wise by the sweep; the slowest events were sent at ${r.webhookLatency.during.slowest.slice(0, 6).map((e: Json) => `${e.atMs} ms (${e.latencyMs})`).join(', ')}.` : ''}
 - ${r.fanOut.subscribers} subscribers of one customer: all notified in ${r.fanOut.allNotifiedMs.join(', ')} ms (three events); ${r.fanOut.memoryPerIdleSubscriptionKb} KB of gateway memory per idle subscription.
 - Ingestion: ${r.ingestion.accepted}/${r.ingestion.sent} signed deliveries accepted, ${r.ingestion.acceptedPerSecond}/s (p50 ${r.ingestion.latencyMs.p50} ms, p99 ${r.ingestion.latencyMs.p99} ms); ${r.ingestion.storedInInbox} stored, ${r.ingestion.lost} lost, ${r.ingestion.pendingAfterDrain} still pending after draining.
 
@@ -495,6 +515,8 @@ try {
   log(`Wise latency now ${LATENCY} ms per call`);
 
   if (process.env.BENCH_ONLY === 'webhooks') {
+    // BENCH_IDLE_MS: leave the gateway idle first, as the full run does before this phase.
+    await sleep(Number(process.env.BENCH_IDLE_MS ?? 0));
     log('webhook → subscription latency at 100 events/s');
     process.stdout.write(`${JSON.stringify(await webhookLatency(gateway, tokens, customerIds), null, 2)}\n`);
     throw new StopEarly();

@@ -113,7 +113,7 @@ async function startGateway(workDir: string) {
     if (await fetch(`${url}/readyz`).then((r) => r.ok).catch(() => false)) break;
     await sleep(250);
   }
-  return { child, simulatorProcess: simulator, url, simulator: simulatorUrl, databaseUrl: `postgres://postgres:postgres@127.0.0.1:${pgPort}/wise_gateway` };
+  return { child, output: () => output, simulatorProcess: simulator, url, simulator: simulatorUrl, databaseUrl: `postgres://postgres:postgres@127.0.0.1:${pgPort}/wise_gateway` };
 }
 
 async function startBound() {
@@ -595,5 +595,7 @@ try {
 } finally {
   await stop(gateway.child);
   await stop(gateway.simulatorProcess);
+  // BENCH_GATEWAY_LOG=<file>: keep what the gateway printed (with BENCH_NODE_FLAGS=--trace-gc, say).
+  if (process.env.BENCH_GATEWAY_LOG) await fs.writeFile(process.env.BENCH_GATEWAY_LOG, gateway.output());
   await fs.rm(workDir, { recursive: true, force: true }).catch(() => undefined);
 }

@@ -262,7 +262,8 @@ async function webhookLatency(gateway: Awaited<ReturnType<typeof startGateway>>,
   await db.end();
   const pending = new Map<string, number>();
   const latencies: number[] = [];
-  const slow: { atMs: number; latencyMs: number }[] = [];
+  const slow: { atMs: number; latencyMs: number; key: string }[] = [];
+  const sentWall = new Map<string, number>();
   let started = performance.now();
   const subs = await Promise.all(
     chosen.map(async (_c, i) => {
@@ -273,7 +274,7 @@ async function webhookLatency(gateway: Awaited<ReturnType<typeof startGateway>>,
         const sent = pending.get(key);
         if (sent !== undefined) {
           latencies.push(at - sent);
-          slow.push({ atMs: Math.round(sent - started), latencyMs: Math.round((at - sent) * 10) / 10 });
+          slow.push({ atMs: Math.round(sent - started), latencyMs: Math.round((at - sent) * 10) / 10, key });
           pending.delete(key);
         }
       });
@@ -303,6 +304,7 @@ async function webhookLatency(gateway: Awaited<ReturnType<typeof startGateway>>,
     const transfer = rows[n % rows.length];
     const state = states[Math.floor(n / rows.length) % states.length];
     pending.set(`${transfer.id}:${state.toUpperCase()}`, performance.now());
+    sentWall.set(`${transfer.wise_transfer_id}:${state}`, Date.now());
     sends.push(ctl(`/transfers/${transfer.wise_transfer_id}/state`, { state }));
   }
   await Promise.all(sends);
@@ -310,13 +312,33 @@ async function webhookLatency(gateway: Awaited<ReturnType<typeof startGateway>>,
   const lost = pending.size;
   await Promise.all(subs.map((s) => s.close()));
   const bgAfter = await bgwriter();
-  await db2.end();
+  // Where the slowest events spent their time: the inbox row says when the gateway received the
+  // delivery (after the simulator signed and POSTed it) and when the job applied it.
+  const byWiseId = new Map(rows.map((r) => [r.id, r.wise_transfer_id]));
+  const hops = async (e: { atMs: number; latencyMs: number; key: string }) => {
+    const [id, status] = e.key.split(':');
+    const wiseId = byWiseId.get(id)!;
+    const sent = sentWall.get(`${wiseId}:${status.toLowerCase()}`)!;
+    const { rows: inbox } = await db2.query<{ received: string; applied: string }>(
+      `select extract(epoch from received_at) * 1000 as received, extract(epoch from applied_at) * 1000 as applied from webhook_inbox
+        where body->'data'->'resource'->>'id' = $1 and body->'data'->>'current_state' = $2 order by received_at desc limit 1`,
+      [String(wiseId), status.toLowerCase()],
+    );
+    const row = inbox[0];
+    return {
+      atMs: e.atMs,
+      latencyMs: e.latencyMs,
+      toGatewayMs: row ? Math.round(Number(row.received) - sent) : null,
+      toAppliedMs: row ? Math.round(Number(row.applied) - sent) : null,
+    };
+  };
   const during = {
     checkpoints: Number(bgAfter.checkpoints) - Number(bgBefore.checkpoints),
     checkpointMs: Math.round(Number(bgAfter.checkpoint_ms) - Number(bgBefore.checkpoint_ms)),
     sweepReadsFromWise: await sweepReads(),
-    slowest: slow.sort((a, b) => b.latencyMs - a.latencyMs).slice(0, 12),
+    slowest: await Promise.all(slow.sort((a, b) => b.latencyMs - a.latencyMs).slice(0, 12).map(hops)),
   };
+  await db2.end();
   return { eventsPerSecond: 100, events, received: latencies.length, lost, latencyMs: summary(latencies), during };
 }
 

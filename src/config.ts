@@ -71,6 +71,8 @@ export type Config = {
   jobs: {
     /** Run background jobs in this process (webhook apply, sweeps). Off: only enqueue. */
     enabled: boolean;
+    /** Jobs run at once in this process; they mostly wait on Postgres, so more than the cores. */
+    concurrency: number;
   };
   webhooks: {
     /** Create the application webhook subscriptions at Wise on start-up when missing. */
@@ -273,6 +275,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (!Number.isInteger(maxRetries) || maxRetries < 0 || maxRetries > 10) r.problems.push('WISE_MAX_RETRIES must be a whole number from 0 to 10');
 
   const jobsEnabled = r.oneOf('JOBS_ENABLED', ['true', 'false'], 'true') === 'true';
+  const jobsConcurrency = Number(r.string('JOBS_CONCURRENCY') ?? 8);
+  if (!Number.isInteger(jobsConcurrency) || jobsConcurrency < 1 || jobsConcurrency > 50) r.problems.push('JOBS_CONCURRENCY must be a whole number from 1 to 50');
   const ensureDefault = wiseEnvironment === 'simulator' || Boolean(publicUrl?.startsWith('https:')) ? 'true' : 'false';
   const ensureSubscriptions = r.oneOf('WEBHOOK_SUBSCRIPTIONS_ENSURE', ['true', 'false'], ensureDefault) === 'true';
 
@@ -319,7 +323,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     encryption: { keyRing: keyRing!, usingDevelopmentKey },
     onboarding: { model, frontendUrl, sourceCurrencies },
-    jobs: { enabled: jobsEnabled },
+    jobs: { enabled: jobsEnabled, concurrency: jobsConcurrency },
     webhooks: { ensureSubscriptions },
     wiseHttp: { timeoutMs, maxRetries, backoffBaseMs: Number(r.string('WISE_BACKOFF_BASE_MS') ?? 200) },
     seedDemoData: seed === 'true',

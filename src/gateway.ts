@@ -194,6 +194,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
       databaseUrl,
       logger,
       enabled: config.jobs.enabled,
+      concurrency: config.jobs.concurrency,
       tasks: {
         apply_webhook: async (payload) => webhooks.apply((payload as { deliveryId: string }).deliveryId),
         sweep_transfers: async () => {

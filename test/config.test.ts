@@ -26,6 +26,7 @@ describe('configuration', () => {
     expect(problemsOf({ WISE_ENV: 'live' })).toEqual(['WISE_ENV must be one of simulator, sandbox, production (got "live")']);
     expect(problemsOf({ DATABASE_URL: 'mysql://x' })).toEqual(['DATABASE_URL must be a postgres: or postgresql: URL (got "mysql://x")']);
     expect(problemsOf({ AUTH_JWT_SECRET: 'short' })).toEqual(['AUTH_JWT_SECRET must be at least 32 characters (an HS256 shared secret)']);
+    expect(problemsOf({ JOBS_CONCURRENCY: '0' })).toEqual(['JOBS_CONCURRENCY must be a whole number from 1 to 50']);
   });
 
   it('never echoes a database password in an error', () => {

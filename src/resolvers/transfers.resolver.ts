@@ -5,6 +5,7 @@ import { oncePerEvent } from '../services/event-memo.js';
 import { eventStream } from '../services/event-stream.js';
 import type { DomainEvent } from '../services/events.js';
 import { amountString } from '../services/money.js';
+import { recipientSummary } from '../services/recipients.js';
 import { quotesById, recipientsById, transferPage, type TransferRow } from '../services/read-models.js';
 import { parseWiseTime, TRANSFER_STATES } from '../services/transfers.js';
 import { ErrorCode, gatewayError } from '../schema/errors.js';
@@ -118,14 +119,8 @@ function fromWise(page: Awaited<ReturnType<GatewayContext['services']['transfers
       recipient: {
         id: String(recipient.id),
         profileId: String(recipient.profileId),
-        currency: recipient.currency,
+        ...recipientSummary(recipient),
         type: recipient.type,
-        accountHolderName: recipient.name?.fullName ?? '',
-        legalEntityType: recipient.legalEntityType ?? 'PERSON',
-        country: recipient.country ?? null,
-        accountSummary: recipient.accountSummary ?? '',
-        longAccountSummary: recipient.longAccountSummary ?? '',
-        active: recipient.active,
       },
       history: [],
     });

@@ -46,6 +46,19 @@ export type FormTarget = { quoteId: string } | { currency: string };
 export type CreateRecipientInput = FormTarget & { type: string; accountHolderName: string; values: FieldValue[]; ownedByCustomer?: boolean };
 export type CreateRecipientResult = { kind: 'created'; recipient: Recipient } | { kind: 'invalid'; fieldErrors: WiseFieldError[] };
 
+/** What the gateway shows of a Wise recipient: its stored copy, and pages read straight from Wise. */
+export function recipientSummary(r: WiseRecipient) {
+  return {
+    currency: r.currency,
+    accountHolderName: r.name?.fullName ?? '',
+    legalEntityType: r.legalEntityType ?? 'PERSON',
+    country: r.country ?? null,
+    accountSummary: r.accountSummary ?? '',
+    longAccountSummary: r.longAccountSummary ?? '',
+    active: r.active,
+  };
+}
+
 export class RecipientNotFoundError extends Error {
   constructor(what: string) {
     super(`${what} not found`);
@@ -267,14 +280,8 @@ export class RecipientService {
       id: r.id,
       customerId,
       profileId: r.profileId,
-      currency: r.currency,
+      ...recipientSummary(r),
       type,
-      accountHolderName: r.name?.fullName ?? '',
-      legalEntityType: r.legalEntityType ?? 'PERSON',
-      country: r.country ?? null,
-      accountSummary: r.accountSummary ?? '',
-      longAccountSummary: r.longAccountSummary ?? '',
-      active: r.active,
       details,
       syncedAt: new Date(),
     };

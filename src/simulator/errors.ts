@@ -44,3 +44,16 @@ export function problem(res: Response, status: number, title: string, detail: st
 export function notFound(res: Response, what: string): void {
   springError(res, 404, `${what} not found`);
 }
+
+/** A resource the caller must own: 404 when it does not exist, 403 when it is another user's. */
+export function owned<T extends { userId: number }>(res: Response, record: T | undefined, userId: number, what: string): T | undefined {
+  if (!record) {
+    notFound(res, what);
+    return undefined;
+  }
+  if (record.userId !== userId) {
+    forbidden(res);
+    return undefined;
+  }
+  return record;
+}

@@ -216,6 +216,22 @@ export function sha256(value: string): string {
   return createHash('sha256').update(value).digest('hex');
 }
 
+/** A person who signed up at "Wise" themselves (the authorization page, or a control's seed). */
+export function addSelfRegisteredUser(state: State, email: string, password: string): SimUser {
+  const user: SimUser = {
+    id: nextId(state, 'user'),
+    email,
+    passwordHash: sha256(password),
+    active: true,
+    createdAt: new Date().toISOString(),
+    createdByClientId: null,
+    registrationCodeHash: null,
+    reclaimed: false,
+  };
+  state.users[user.id] = user;
+  return user;
+}
+
 /** Wise tokens are opaque UUID-like strings. */
 export function opaqueToken(): string {
   return randomUUID();

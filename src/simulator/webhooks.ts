@@ -7,7 +7,7 @@ import { createSign, createVerify, randomUUID } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import { isoSeconds } from './clock.js';
 import type { SimulatorCore } from './core.js';
-import { forbidden, notFound, validationError } from './errors.js';
+import { forbidden, notFound, owned, validationError } from './errors.js';
 import type { SimSubscription } from './state.js';
 import { authOf, requireClient, requireUser } from './tokens.js';
 
@@ -262,17 +262,7 @@ export function webhookRoutes(sim: SimulatorCore, dispatcher: WebhookDispatcher,
 
   const ownProfile = (req: Request, res: Response) => {
     const user = requireUser(res);
-    if (!user) return undefined;
-    const profile = sim.state.profiles[Number(req.params.profileId)];
-    if (!profile) {
-      notFound(res, 'Profile');
-      return undefined;
-    }
-    if (profile.userId !== user.id) {
-      forbidden(res);
-      return undefined;
-    }
-    return profile;
+    return user ? owned(res, sim.state.profiles[Number(req.params.profileId)], user.id, 'Profile') : undefined;
   };
 
   router.post('/v3/profiles/:profileId/subscriptions', json, (req, res) => {

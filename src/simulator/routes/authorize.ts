@@ -12,7 +12,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import { COUNTRIES, ISO3, STATES_BY_COUNTRY } from '../countries.js';
 import type { SimulatorCore } from '../core.js';
-import { findUserByEmail, profilesOf, randomCode, sha256, nextId, type SimUser } from '../state.js';
+import { addSelfRegisteredUser, findUserByEmail, profilesOf, randomCode, sha256, type SimUser } from '../state.js';
 import { createProfileRecord, profileJson } from './users-and-profiles.js';
 
 const AUTH_CODE_MS = 30 * 60_000;
@@ -143,17 +143,7 @@ export function authorizeRoutes(sim: SimulatorCore, router: Router): void {
     if (findUserByEmail(sim.state, email)) {
       return res.status(409).type('html').send(loginPage(params, '<p class="error" id="signup-error">You\'re already a member. Please log in.</p>'));
     }
-    const user: SimUser = {
-      id: nextId(sim.state, 'user'),
-      email,
-      passwordHash: sha256(password),
-      active: true,
-      createdAt: new Date().toISOString(),
-      createdByClientId: null,
-      registrationCodeHash: null,
-      reclaimed: false,
-    };
-    sim.state.users[user.id] = user;
+    const user = addSelfRegisteredUser(sim.state, email, password);
     const { firstName, lastName, dateOfBirth, country, city, firstLine, postCode, stateCode } = req.body as Record<string, string>;
     if (firstName && lastName && /^\d{4}-\d{2}-\d{2}$/.test(dateOfBirth ?? '') && ISO3[country]) {
       createProfileRecord(sim, user, {

@@ -5,7 +5,7 @@
  */
 import express, { type Router } from 'express';
 import type { Fault, SimulatorCore } from '../core.js';
-import { findUserByEmail, nextId, profilesOf, sha256, type SimUser } from '../state.js';
+import { addSelfRegisteredUser, findUserByEmail, nextId, profilesOf, type SimUser } from '../state.js';
 import { revokeAllTokens } from '../tokens.js';
 import type { WebhookDispatcher } from '../webhooks.js';
 import { createProfileRecord, profileJson, setVerified, userJson } from './users-and-profiles.js';
@@ -206,17 +206,7 @@ export function createSeedUser(
   dispatcher: WebhookDispatcher,
   seed: { email: string; password: string; profile?: Record<string, string>; verified?: boolean },
 ): SimUser {
-  const user: SimUser = {
-    id: nextId(sim.state, 'user'),
-    email: seed.email,
-    passwordHash: sha256(seed.password),
-    active: true,
-    createdAt: new Date().toISOString(),
-    createdByClientId: null,
-    registrationCodeHash: null,
-    reclaimed: false,
-  };
-  sim.state.users[user.id] = user;
+  const user = addSelfRegisteredUser(sim.state, seed.email, seed.password);
   const p = seed.profile;
   if (p) {
     const country = p.country ?? 'GB';

@@ -7,7 +7,7 @@ import { createVerify, randomUUID } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import { isoSeconds, transferTimestamp } from '../clock.js';
 import type { SimulatorCore } from '../core.js';
-import { forbidden, notFound, problem, validationError, type FieldError } from '../errors.js';
+import { forbidden, notFound, owned, problem, validationError, type FieldError } from '../errors.js';
 import { feeFor, formatAmount, rateOf, round, SUPPORTED_CURRENCIES, toUsd } from '../money.js';
 import { accountRequirements, type RequirementType } from '../requirements/account-requirements.js';
 import { transferRequirements, validateTransferDetails } from '../requirements/transfer-requirements.js';
@@ -213,44 +213,12 @@ export function moneyRoutes(sim: SimulatorCore, dispatcher: WebhookDispatcher, r
     return false;
   };
 
-  const ownProfile = (req: Request, res: Response, user: SimUser, id: unknown = req.params.profileId): SimProfile | undefined => {
-    const profile = sim.state.profiles[Number(id)];
-    if (!profile) {
-      notFound(res, 'Profile');
-      return undefined;
-    }
-    if (profile.userId !== user.id) {
-      forbidden(res);
-      return undefined;
-    }
-    return profile;
-  };
+  const ownProfile = (req: Request, res: Response, user: SimUser, id: unknown = req.params.profileId): SimProfile | undefined =>
+    owned(res, sim.state.profiles[Number(id)], user.id, 'Profile');
 
-  const ownQuote = (res: Response, user: SimUser, id: string): SimQuote | undefined => {
-    const quote = sim.state.quotes[id];
-    if (!quote) {
-      notFound(res, 'Quote');
-      return undefined;
-    }
-    if (quote.userId !== user.id) {
-      forbidden(res);
-      return undefined;
-    }
-    return quote;
-  };
+  const ownQuote = (res: Response, user: SimUser, id: string): SimQuote | undefined => owned(res, sim.state.quotes[id], user.id, 'Quote');
 
-  const ownTransfer = (res: Response, user: SimUser, id: unknown): SimTransfer | undefined => {
-    const transfer = sim.state.transfers[Number(id)];
-    if (!transfer) {
-      notFound(res, 'Transfer');
-      return undefined;
-    }
-    if (transfer.userId !== user.id) {
-      forbidden(res);
-      return undefined;
-    }
-    return transfer;
-  };
+  const ownTransfer = (res: Response, user: SimUser, id: unknown): SimTransfer | undefined => owned(res, sim.state.transfers[Number(id)], user.id, 'Transfer');
 
   const moveTransfer = (transfer: SimTransfer, state: string) => {
     const previous = transfer.status;
@@ -447,18 +415,7 @@ export function moneyRoutes(sim: SimulatorCore, dispatcher: WebhookDispatcher, r
     res.json(recipientJson(recipient));
   });
 
-  const ownRecipient = (res: Response, user: SimUser, id: unknown) => {
-    const recipient = sim.state.recipients[Number(id)];
-    if (!recipient) {
-      notFound(res, 'Recipient');
-      return undefined;
-    }
-    if (recipient.userId !== user.id) {
-      forbidden(res);
-      return undefined;
-    }
-    return recipient;
-  };
+  const ownRecipient = (res: Response, user: SimUser, id: unknown) => owned(res, sim.state.recipients[Number(id)], user.id, 'Recipient');
 
   router.get('/v2/accounts', (req, res) => {
     const user = requireUser(res);

@@ -8,6 +8,7 @@ import { Migration20261121010000_onboarding } from './Migration20261121010000_on
 import { Migration20261121020000_webhook_inbox } from './Migration20261121020000_webhook_inbox.js';
 import { Migration20261121030000_quotes_recipients } from './Migration20261121030000_quotes_recipients.js';
 import { Migration20261121040000_transfers } from './Migration20261121040000_transfers.js';
+import { Migration20261121050000_link_required } from './Migration20261121050000_link_required.js';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121000000_bank_customer', class: Migration20261121000000_bank_customer },
@@ -15,4 +16,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121020000_webhook_inbox', class: Migration20261121020000_webhook_inbox },
   { name: 'Migration20261121030000_quotes_recipients', class: Migration20261121030000_quotes_recipients },
   { name: 'Migration20261121040000_transfers', class: Migration20261121040000_transfers },
+  { name: 'Migration20261121050000_link_required', class: Migration20261121050000_link_required },
 ];

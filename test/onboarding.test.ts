@@ -63,13 +63,17 @@ describe('partner KYC (ONBOARDING_MODEL=partner_kyc)', () => {
     expect(gateway.tokens.open(link, 'registrationCode')).toBe(code);
   });
 
-  it('falls back to linking when Wise already knows the email (409): nothing is kept, the URL is returned', async () => {
+  it('falls back to linking when Wise already knows the email (409): status says link, no credential is kept, the URL works', async () => {
     const { body } = await gateway.graphql(CREATE_WISE_ACCOUNT, { customerId: 'cust-bob' });
     const result = body.data.createWiseAccount;
     expect(result).toMatchObject({ __typename: 'LinkRequired', reason: 'EMAIL_ALREADY_AT_WISE' });
-    expect(await status('cust-bob')).toMatchObject({ state: 'NOT_LINKED' });
-    const [{ count }] = await sql<{ count: string }>(gateway.databaseUrl, "select count(*) from wise_link where customer_id = 'cust-bob'");
-    expect(count).toBe('0');
+    // A frontend that follows onboardingStatus alone is sent to link, not round createWiseAccount again.
+    expect(await status('cust-bob')).toMatchObject({ state: 'NOT_LINKED', nextAction: 'LINK_WISE_ACCOUNT', message: expect.stringContaining('already has an account') });
+    const rows = await sql<Record<string, unknown>>(
+      gateway.databaseUrl,
+      "select status, registration_code, access_token, refresh_token, wise_user_id from wise_link where customer_id = 'cust-bob'",
+    );
+    expect(rows).toEqual([{ status: 'LINK_REQUIRED', registration_code: null, access_token: null, refresh_token: null, wise_user_id: null }]);
 
     const back = await authorizeAtWise(result.authorizationUrl, BOB_AT_WISE);
     const complete = await gateway.graphql(COMPLETE_LINK, {
@@ -77,6 +81,24 @@ describe('partner KYC (ONBOARDING_MODEL=partner_kyc)', () => {
       variables: { state: back.searchParams.get('state'), code: back.searchParams.get('code'), profileId: back.searchParams.get('profileId') },
     });
     expect(complete.body.data.completeLink).toMatchObject({ __typename: 'LinkCompleted', onboardingStatus: { state: 'READY' } });
+    expect(await status('cust-bob')).toMatchObject({ state: 'READY', nextAction: 'NONE', model: 'WISE_KYC' });
+  });
+
+  it('answers a repeated createWiseAccount after a 409 with LinkRequired again, without asking Wise to create the user twice', async () => {
+    await gateway.graphql(CREATE_WISE_ACCOUNT, { customerId: 'cust-bob' });
+    const again = (await gateway.graphql(CREATE_WISE_ACCOUNT, { customerId: 'cust-bob' })).body.data.createWiseAccount;
+    expect(again).toMatchObject({ __typename: 'LinkRequired', reason: 'EMAIL_ALREADY_AT_WISE', authorizationUrl: expect.stringContaining('state=') });
+    const signups = await simulatorOf(gateway).calls('/v1/user/signup/registration_code');
+    expect(signups.map((c) => c.status)).toEqual([409]);
+  });
+
+  it('tries again to open the account once the bank has a new email for the customer', async () => {
+    await gateway.graphql(CREATE_WISE_ACCOUNT, { customerId: 'cust-bob' });
+    await sql(gateway.databaseUrl, "update bank_customer set email = 'bob.fresh@bank.example' where id = 'cust-bob'");
+    const created = (await gateway.graphql(CREATE_WISE_ACCOUNT, { customerId: 'cust-bob' })).body.data.createWiseAccount;
+    expect(created).toMatchObject({ __typename: 'WiseAccountCreated', onboardingStatus: { state: 'PENDING_VERIFICATION' } });
+    expect(await status('cust-bob')).toMatchObject({ model: 'PARTNER_KYC' });
+    expect(await simulatorOf(gateway).userByEmail('bob.fresh@bank.example')).toBeTruthy();
   });
 
   it('answers AlreadyLinked to a second createWiseAccount and creates no second Wise user', async () => {

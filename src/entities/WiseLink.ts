@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BigIntType, Entity, Enum, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 
-export type LinkStatus = 'CREATING' | 'AWAITING_AUTHORIZATION' | 'LINKED' | 'RELINK_REQUIRED' | 'IDENTITY_MISMATCH' | 'UNLINKED';
+export type LinkStatus = 'CREATING' | 'LINK_REQUIRED' | 'AWAITING_AUTHORIZATION' | 'LINKED' | 'RELINK_REQUIRED' | 'IDENTITY_MISMATCH' | 'UNLINKED';
 export type RelinkReason = 'REFRESH_TOKEN_EXPIRED' | 'ACCESS_REVOKED' | 'EMAIL_CHANGED' | 'ACCOUNT_RECLAIMED';
 export type LinkModel = 'partner_kyc' | 'wise_kyc' | 'wise_kyc_prefilled';
 
@@ -9,6 +9,9 @@ export type LinkModel = 'partner_kyc' | 'wise_kyc' | 'wise_kyc_prefilled';
  * A bank customer's connection to a Wise user: how it was made, where it stands, and the
  * sealed credentials (src/services/secrets.ts) — never stored in plain text. At most one link
  * per customer is not UNLINKED.
+ *
+ * LINK_REQUIRED (partner KYC) records that Wise already knows the customer's email: it holds
+ * no credentials, only `signupEmail`, and the customer's next step is to link that account.
  */
 @Entity({ tableName: 'wise_link' })
 @Index({ properties: ['customerId'] })
@@ -24,7 +27,7 @@ export class WiseLink {
   @Enum({ items: ['partner_kyc', 'wise_kyc', 'wise_kyc_prefilled'], type: 'text' })
   model!: LinkModel;
 
-  @Enum({ items: ['CREATING', 'AWAITING_AUTHORIZATION', 'LINKED', 'RELINK_REQUIRED', 'IDENTITY_MISMATCH', 'UNLINKED'], type: 'text' })
+  @Enum({ items: ['CREATING', 'LINK_REQUIRED', 'AWAITING_AUTHORIZATION', 'LINKED', 'RELINK_REQUIRED', 'IDENTITY_MISMATCH', 'UNLINKED'], type: 'text' })
   status!: LinkStatus;
 
   @Property({ type: 'text', nullable: true })

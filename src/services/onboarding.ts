@@ -104,6 +104,14 @@ export class OnboardingService {
         ? { ...base, state: 'NOT_LINKED', nextAction: 'CREATE_WISE_ACCOUNT', message: 'Open a Wise account with the details the bank already has.' }
         : { ...base, state: 'NOT_LINKED', nextAction: 'LINK_WISE_ACCOUNT', message: 'Connect a Wise account: log in or sign up at Wise.' };
     }
+    if (link.status === 'LINK_REQUIRED') {
+      return {
+        ...base,
+        state: 'NOT_LINKED',
+        nextAction: 'LINK_WISE_ACCOUNT',
+        message: 'Wise already has an account with your email address. Log in to Wise to connect it.',
+      };
+    }
     if (link.status === 'AWAITING_AUTHORIZATION') {
       return { ...base, state: 'AWAITING_AUTHORIZATION', nextAction: 'COMPLETE_AUTHORIZATION', message: 'Finish connecting at Wise: review your details and allow access.' };
     }
@@ -160,6 +168,17 @@ export class OnboardingService {
       const url = await this.authorizationUrl(em, customer.id);
       return { kind: 'link_required', reason: 'ACCOUNT_RECLAIMED', ...url };
     }
+    if (link && link.status === 'LINK_REQUIRED') {
+      // Wise told us this email is taken; asking again would only repeat the 409. A customer
+      // whose email at the bank has changed since gets a fresh attempt.
+      if (link.signupEmail === customer.email) {
+        const url = await this.authorizationUrl(em, customer.id);
+        return { kind: 'link_required', reason: 'EMAIL_ALREADY_AT_WISE', ...url };
+      }
+      em.remove(link);
+      await em.flush();
+      link = null;
+    }
     if (link && link.status !== 'CREATING') return { kind: 'already_linked', status: await this.status(em, customer.id) };
 
     const created = await this.createUserAndTokens(em, customer, link, 'partner_kyc');
@@ -205,9 +224,12 @@ export class OnboardingService {
         if (!(error instanceof WiseError) || error.code !== 'CONFLICT') throw error;
         tokens = await this.tryRegistrationCode(email, code);
         if (!tokens) {
-          // The email belongs to someone's own Wise account: nothing of ours is kept.
-          em.remove(link);
+          // The email belongs to someone's own Wise account. The code is useless now and is
+          // dropped; only the fact is kept, so onboardingStatus can say "link" from here on.
+          this.clearCredentials(link);
+          link.status = 'LINK_REQUIRED';
           await em.flush();
+          await this.deps.events.publish({ type: 'onboarding.changed', customerId: customer.id });
           return { kind: 'exists' };
         }
       }
@@ -344,6 +366,11 @@ export class OnboardingService {
       await em.nativeDelete(WiseProfile, { linkId: link.id });
     }
     link ??= em.create(WiseLink, { customerId, model: this.deps.config.model === 'partner_kyc' ? 'wise_kyc' : this.deps.config.model, status: 'LINKED' });
+    if (link.status === 'LINK_REQUIRED') {
+      // The customer's own Wise account, connected through Wise's page: Wise KYC from here on.
+      link.model = 'wise_kyc';
+      link.signupEmail = null;
+    }
     this.clearCredentials(link);
     this.deps.tokens.storeTokens(link, tokens);
     link.status = 'LINKED';

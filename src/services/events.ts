@@ -8,8 +8,17 @@ export type DomainEvent =
   | { type: 'verification.changed'; customerId: string; profileId: number }
   | { type: 'transfer.changed'; customerId: string; transferId: string };
 
+/** Runs one statement in the caller's open transaction (MikroORM `execute`: `?` placeholders). */
+export type TransactionSql = (sql: string, params: unknown[]) => Promise<unknown>;
+
 export interface EventBus {
   publish(event: DomainEvent): Promise<void>;
+  /**
+   * Publishes when the caller's transaction commits, and never if it rolls back — with no
+   * round trip of its own. Buses that cannot (in-process) leave it out; callers then publish
+   * after the commit.
+   */
+  publishOnCommit?(sql: TransactionSql, events: DomainEvent[]): Promise<void>;
   subscribe(listener: (event: DomainEvent) => void): () => void;
 }
 

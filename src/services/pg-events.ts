@@ -4,7 +4,7 @@
  */
 import pg from 'pg';
 import type { Logger } from '../logger.js';
-import type { DomainEvent, EventBus } from './events.js';
+import type { DomainEvent, EventBus, TransactionSql } from './events.js';
 
 const CHANNEL = 'gateway_events';
 
@@ -18,7 +18,10 @@ export class PostgresEventBus implements EventBus {
     private readonly url: string,
     private readonly logger: Logger,
   ) {
-    this.publisher = new pg.Pool({ connectionString: url, max: 4 });
+    // A few connections stay open while idle: the first events after a quiet spell must not
+    // wait for a connection to be made.
+    this.publisher = new pg.Pool({ connectionString: url, max: 8, min: 2 });
+    this.publisher.on('error', (error) => this.logger.warn({ err: error }, 'idle event publisher connection failed'));
   }
 
   async start(): Promise<void> {
@@ -57,6 +60,12 @@ export class PostgresEventBus implements EventBus {
 
   async publish(event: DomainEvent): Promise<void> {
     await this.publisher.query('select pg_notify($1, $2)', [CHANNEL, JSON.stringify(event)]);
+  }
+
+  /** NOTIFY inside a transaction is delivered by Postgres at commit, and dropped on rollback. */
+  async publishOnCommit(sql: TransactionSql, events: DomainEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await sql(`select ${events.map(() => 'pg_notify(?, ?)').join(', ')}`, events.flatMap((event) => [CHANNEL, JSON.stringify(event)]));
   }
 
   subscribe(listener: (event: DomainEvent) => void): () => void {

@@ -6,8 +6,8 @@ import { eventStream } from '../services/event-stream.js';
 import type { DomainEvent } from '../services/events.js';
 import { amountString } from '../services/money.js';
 import { recipientSummary } from '../services/recipients.js';
-import { quotesById, recipientsById, transferPage, type TransferRow } from '../services/read-models.js';
-import { parseWiseTime, TRANSFER_STATES } from '../services/transfers.js';
+import { quotesById, recipientsById, transferPage, transferWithRelations, type TransferRow } from '../services/read-models.js';
+import { parseWiseTime, TRANSFER_STATES, TransferNotFoundError } from '../services/transfers.js';
 import { ErrorCode, gatewayError } from '../schema/errors.js';
 import { FieldValueInput, QuoteType, RecipientFormOptionType, RecipientType } from '../schema/types/money.js';
 import {
@@ -270,8 +270,12 @@ export class TransfersResolver {
     @Ctx() ctx: GatewayContext,
     @Arg('transferId', () => ID, { nullable: true }) _transferId?: string,
   ): Promise<TransferType> {
-    // A fresh unit of work per event (the subscription's own would serve stale rows), shared by
+    // Read afresh per event (a subscription's context lives long), in one statement, shared by
     // every subscriber the event reaches.
-    return oncePerEvent(event, 'transfer', async () => withRelations(ctx, await ctx.services.transfers.own(ctx.em.fork(), event.customerId, event.transferId)));
+    return oncePerEvent(event, 'transfer', async () => {
+      const found = await transferWithRelations(ctx.reads, event.customerId, event.transferId);
+      if (!found) throw new TransferNotFoundError();
+      return toTransfer(found.transfer, found.quote as QuoteType | null, found.recipient);
+    });
   }
 }

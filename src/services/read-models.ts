@@ -134,6 +134,41 @@ export async function historiesByTransferId(db: ReadDb, ids: readonly string[]):
 
 export type TransferPage = { items: TransferRow[]; quotes: QuoteRow[]; recipients: RecipientRow[]; hasNextPage: boolean };
 
+const prefixed = (alias: string, columns: string) =>
+  columns
+    .split(', ')
+    .map((c) => (c === 'created_at' || c === 'expires_at' ? `${epoch(`${alias}.${c}`)} as ${alias}_${c}` : `${alias}.${c} as ${alias}_${c}`))
+    .join(', ');
+
+/** Transfers with their quote and recipient joined in: one statement, whatever the count. */
+const TRANSFER_SELECT = `select t.id, t.wise_transfer_id, t.status, t.funding_state, t.refunded, t.source_currency, t.source_amount, t.target_currency, t.target_amount,
+        t.rate, t.fee, t.reference, ${epoch('t.created_at')} as created_at, ${epoch('t.updated_at')} as updated_at, t.quote_id, t.recipient_id,
+        ${prefixed('q', QUOTE_COLUMNS)}, ${prefixed('r', RECIPIENT_COLUMNS)}
+ from transfer t
+ left join quote q on q.id = t.quote_id
+ left join recipient r on r.id = t.recipient_id`;
+
+function toTransferRow(r: Raw): TransferRow {
+  return {
+    id: r.id,
+    wiseTransferId: r.wise_transfer_id === null ? null : String(r.wise_transfer_id),
+    status: r.status,
+    fundingState: r.funding_state,
+    refunded: r.refunded,
+    sourceCurrency: r.source_currency,
+    sourceAmount: r.source_amount,
+    targetCurrency: r.target_currency,
+    targetAmount: r.target_amount,
+    rate: r.rate,
+    fee: r.fee,
+    reference: r.reference,
+    createdAt: new Date(r.created_at),
+    updatedAt: new Date(r.updated_at),
+    quoteId: r.quote_id,
+    recipientId: Number(r.recipient_id),
+  };
+}
+
 /**
  * A page of a customer's created transfers, newest first (keyset on created_at, id), with each
  * transfer's quote and recipient joined in: one statement for the whole page.
@@ -156,47 +191,20 @@ export async function transferPage(
   if (filter.createdBefore) where.push(`t.created_at < ${param(filter.createdBefore)}`);
   if (after) where.push(`(t.created_at, t.id) < (${param(after.createdAt)}, ${param(after.id)}::uuid)`);
   const limit = param(first + 1);
-  const prefixed = (alias: string, columns: string) =>
-    columns
-      .split(', ')
-      .map((c) => (c === 'created_at' || c === 'expires_at' ? `${epoch(`${alias}.${c}`)} as ${alias}_${c}` : `${alias}.${c} as ${alias}_${c}`))
-      .join(', ');
-  const found = await db.query<Raw>(
-    `select t.id, t.wise_transfer_id, t.status, t.funding_state, t.refunded, t.source_currency, t.source_amount, t.target_currency, t.target_amount,
-            t.rate, t.fee, t.reference, ${epoch('t.created_at')} as created_at, ${epoch('t.updated_at')} as updated_at, t.quote_id, t.recipient_id,
-            ${prefixed('q', QUOTE_COLUMNS)}, ${prefixed('r', RECIPIENT_COLUMNS)}
-     from transfer t
-     left join quote q on q.id = t.quote_id
-     left join recipient r on r.id = t.recipient_id
-     where ${where.join(' and ')}
-     order by t.created_at desc, t.id desc
-     limit ${limit}`,
-    params,
-  );
+  const found = await db.query<Raw>(`${TRANSFER_SELECT} where ${where.join(' and ')} order by t.created_at desc, t.id desc limit ${limit}`, params);
   const page = found.slice(0, first);
   return {
-    items: page.map(
-      (r): TransferRow => ({
-        id: r.id,
-        wiseTransferId: r.wise_transfer_id === null ? null : String(r.wise_transfer_id),
-        status: r.status,
-        fundingState: r.funding_state,
-        refunded: r.refunded,
-        sourceCurrency: r.source_currency,
-        sourceAmount: r.source_amount,
-        targetCurrency: r.target_currency,
-        targetAmount: r.target_amount,
-        rate: r.rate,
-        fee: r.fee,
-        reference: r.reference,
-        createdAt: new Date(r.created_at),
-        updatedAt: new Date(r.updated_at),
-        quoteId: r.quote_id,
-        recipientId: Number(r.recipient_id),
-      }),
-    ),
+    items: page.map(toTransferRow),
     quotes: page.filter((r) => r.q_id !== null).map((r) => toQuoteRow(r, 'q_')),
     recipients: page.filter((r) => r.r_id !== null).map((r) => toRecipientRow(r, 'r_')),
     hasNextPage: found.length > first,
   };
+}
+
+/** One of the customer's transfers with its quote and recipient, or null: one statement. */
+export async function transferWithRelations(db: ReadDb, customerId: string, transferId: string): Promise<{ transfer: TransferRow; quote: QuoteRow | null; recipient: RecipientRow | null } | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(transferId)) return null;
+  const [r] = await db.query<Raw>(`${TRANSFER_SELECT} where t.id = $1::uuid and t.customer_id = $2`, [transferId, customerId]);
+  if (!r) return null;
+  return { transfer: toTransferRow(r), quote: r.q_id === null ? null : toQuoteRow(r, 'q_'), recipient: r.r_id === null ? null : toRecipientRow(r, 'r_') };
 }

@@ -24,6 +24,8 @@ export type Config = {
     url?: string;
     /** dataDirExplicit: EMBEDDED_POSTGRES_DIR was given, so never relocate it. */
     embedded: { dataDir: string; dataDirExplicit: boolean; port: number };
+    /** The main connection pool: connections kept open while idle, and at most. */
+    pool: { min: number; max: number };
   };
   auth: {
     /** HS256 shared secret, or a JWKS URL — exactly one. */
@@ -195,6 +197,10 @@ export function loadConfig(env: Env = process.env): Config {
   const dataDirExplicit = r.string('EMBEDDED_POSTGRES_DIR') !== undefined;
   const dataDir = path.resolve(r.string('EMBEDDED_POSTGRES_DIR') ?? '.data/postgres');
   const embeddedPort = r.port('EMBEDDED_POSTGRES_PORT', 54329);
+  const poolMin = Number(r.string('DATABASE_POOL_MIN') ?? 12);
+  const poolMax = Number(r.string('DATABASE_POOL_MAX') ?? 20);
+  if (!Number.isInteger(poolMax) || poolMax < 2 || poolMax > 200) r.problems.push('DATABASE_POOL_MAX must be a whole number from 2 to 200');
+  else if (!Number.isInteger(poolMin) || poolMin < 0 || poolMin > poolMax) r.problems.push(`DATABASE_POOL_MIN must be a whole number from 0 to DATABASE_POOL_MAX (${poolMax})`);
   if (mode === 'production' && !databaseUrl) {
     r.problems.push('DATABASE_URL is required when NODE_ENV=production (a postgres:// URL); the embedded PostgreSQL is for development and tests');
   }
@@ -290,7 +296,7 @@ export function loadConfig(env: Env = process.env): Config {
     port,
     publicUrl,
     logLevel,
-    database: { url: databaseUrl, embedded: { dataDir, dataDirExplicit, port: embeddedPort } },
+    database: { url: databaseUrl, embedded: { dataDir, dataDirExplicit, port: embeddedPort }, pool: { min: poolMin, max: poolMax } },
     auth: {
       jwtSecret,
       jwksUrl,

@@ -27,6 +27,8 @@ describe('configuration', () => {
     expect(problemsOf({ DATABASE_URL: 'mysql://x' })).toEqual(['DATABASE_URL must be a postgres: or postgresql: URL (got "mysql://x")']);
     expect(problemsOf({ AUTH_JWT_SECRET: 'short' })).toEqual(['AUTH_JWT_SECRET must be at least 32 characters (an HS256 shared secret)']);
     expect(problemsOf({ JOBS_CONCURRENCY: '0' })).toEqual(['JOBS_CONCURRENCY must be a whole number from 1 to 50']);
+    expect(problemsOf({ DATABASE_POOL_MAX: '1' })).toEqual(['DATABASE_POOL_MAX must be a whole number from 2 to 200']);
+    expect(problemsOf({ DATABASE_POOL_MIN: '30' })).toEqual(['DATABASE_POOL_MIN must be a whole number from 0 to DATABASE_POOL_MAX (20)']);
   });
 
   it('never echoes a database password in an error', () => {

@@ -11,7 +11,9 @@ import { countSql } from '../observability.js';
 
 export type Orm = MikroORM;
 
-export function ormOptions(url: string, logger?: Logger): Options {
+export type PoolSize = { min: number; max: number };
+
+export function ormOptions(url: string, logger?: Logger, pool: PoolSize = { min: 12, max: 20 }): Options {
   return {
     clientUrl: url,
     entities,
@@ -25,10 +27,10 @@ export function ormOptions(url: string, logger?: Logger): Options {
     },
     allowGlobalContext: false,
     discovery: { warnWhenNoEntities: false },
-    // A few connections stay open while idle: after a quiet spell, a burst (webhooks arriving
-    // at 100/s) otherwise waits while the pool reconnects all at once — measured as a 200–500 ms
-    // stall at the start of the bench's webhook phase (bench/README.md).
-    pool: { min: 4, max: 20 },
+    // `min` connections stay open while idle (DATABASE_POOL_MIN): after a quiet spell a burst
+    // (webhooks at 100/s) otherwise waits while the pool opens connections to fresh Postgres
+    // backends with cold caches — measured as a 150–300 ms stall (bench/README.md).
+    pool,
     debug: false,
     loggerFactory: logger
       ? (options) => {
@@ -57,8 +59,8 @@ export function ormOptions(url: string, logger?: Logger): Options {
   };
 }
 
-export async function openOrm(url: string, logger?: Logger): Promise<Orm> {
-  return MikroORM.init(ormOptions(url, logger));
+export async function openOrm(url: string, logger?: Logger, pool?: PoolSize): Promise<Orm> {
+  return MikroORM.init(ormOptions(url, logger, pool));
 }
 
 export async function migrate(orm: Orm): Promise<string[]> {

@@ -31,6 +31,8 @@ export async function startJobs(options: { databaseUrl: string; logger: Logger; 
   // after 10 s, and the first jobs after a quiet spell would wait for reconnects).
   const pgPool = new pg.Pool({ connectionString: options.databaseUrl, max: Math.max(10, concurrency + 2), min: concurrency + 2 });
   pgPool.on('error', (error) => logger.error('idle job connection failed', { error }));
+  // A checked-out connection that breaks must not end the process either.
+  pgPool.on('connect', (client) => client.on('error', (error) => logger.error('job connection failed', { error })));
   const runner: Runner = await run({
     pgPool,
     concurrency,

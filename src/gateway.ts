@@ -136,7 +136,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
       };
     }
 
-    const orm = await openOrm(databaseUrl, logger);
+    const orm = await openOrm(databaseUrl, logger, config.database.pool);
     stack.push({ name: 'orm', stop: () => orm.close(true) });
     const applied = await migrate(orm);
     if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
@@ -175,7 +175,14 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
       wise: { authorizeUrl: wise.authorizeUrl!, clientId: wise.clientId },
       redirectUri,
     });
-    const webhooks = new WebhookService({ orm, events, logger, publicKeyPem: () => wise.webhookPublicKeyPem });
+    const webhooks = new WebhookService({
+      orm,
+      events,
+      logger,
+      publicKeyPem: () => wise.webhookPublicKeyPem,
+      fastPath: config.jobs.enabled ? { concurrency: config.jobs.concurrency, maxQueued: 1000 } : undefined,
+    });
+    stack.push({ name: 'webhook fast path', stop: () => webhooks.drain() });
     const verification = new VerificationService(profiles);
     const sca = scaSigner(config.wise.scaPrivateKeyPem, simulator);
     const transfers = new TransferService({ orm, api, tokens, verification, ledger: options.ledger ?? new PostgresLedger(), events, logger, signOneTimeToken: sca });
@@ -197,15 +204,24 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
       concurrency: config.jobs.concurrency,
       tasks: {
         apply_webhook: async (payload) => webhooks.apply((payload as { deliveryId: string }).deliveryId),
+        apply_pending_webhooks: async () => {
+          const applied = await webhooks.applyOrphans();
+          if (applied) logger.info({ applied }, 'applied webhooks their receiver left pending');
+        },
         sweep_transfers: async () => {
           const result = await transfers.sweep();
           if (result.refreshed || result.resumed) logger.info(result, 'transfer sweep');
         },
       },
       // Once a minute on one replica (graphile-worker's cron is cluster-wide).
-      crontab: '* * * * * sweep_transfers',
+      crontab: '* * * * * sweep_transfers\n* * * * * apply_pending_webhooks',
     });
     stack.push({ name: 'jobs', stop: () => jobs.stop() });
+    // A replica starting after a crash picks up the deliveries it left pending now, not at the
+    // next minute (the job key makes replicas starting together enqueue it once).
+    if (config.jobs.enabled) {
+      await orm.em.getConnection().execute(`select graphile_worker.add_job('apply_pending_webhooks', job_key := 'apply_pending_webhooks')`);
+    }
     const directoryFor = (em: EntityManager) => new PostgresCustomerDirectory(em);
     const reads = new ReadDb(databaseUrl);
     stack.push({ name: 'reads', stop: () => reads.close() });

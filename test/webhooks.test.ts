@@ -208,6 +208,60 @@ describe('the inbox survives a crash', () => {
   }, 60_000);
 });
 
+describe('who applies a delivery', () => {
+  const applyJobs = (g: TestGateway) => sql<{ key: string | null }>(g.databaseUrl, "select key from graphile_worker.jobs where task_identifier = 'apply_webhook'");
+  const statusOf = async (g: TestGateway, deliveryId: string) => (await inbox(g)).find((r) => r.delivery_id === deliveryId)?.status;
+
+  it('the receiving process applies it right after answering, with no job queued in between', async () => {
+    gateway = await start();
+    const profileId = await aliceWithProfile(gateway);
+    const deliveryId = randomUUID();
+    await delivery(gateway, verificationEvent(profileId, 'verified', new Date().toISOString()), { deliveryId });
+    await expect.poll(() => statusOf(gateway, deliveryId)).toBe('applied');
+    expect(await applyJobs(gateway)).toEqual([]);
+  });
+
+  it('when applying in the receiving process fails, a job takes the delivery over and applies it once', async () => {
+    gateway = await start();
+    const profileId = await aliceWithProfile(gateway);
+    const apply = gateway.webhooks.apply.bind(gateway.webhooks);
+    const calls: string[] = [];
+    // The first attempt fails, as if the database connection dropped mid-way.
+    gateway.webhooks.apply = async (id) => {
+      calls.push(id);
+      if (calls.length === 1) throw new Error('connection terminated');
+      return apply(id);
+    };
+    const deliveryId = randomUUID();
+    await delivery(gateway, verificationEvent(profileId, 'verified', new Date().toISOString()), { deliveryId });
+    await expect.poll(() => statusOf(gateway, deliveryId), { timeout: 10_000 }).toBe('applied');
+    expect(calls).toEqual([deliveryId, deliveryId]);
+    const view = (await gateway.graphql(`{ verification(profileId: "${profileId}") { canTransfer } }`, { customerId: 'cust-alice' })).body.data.verification;
+    expect(view.canTransfer).toBe(true);
+    await expect.poll(() => applyJobs(gateway)).toEqual([]);
+  });
+
+  it('a delivery left pending by a receiver that died is applied by the next gateway to start', async () => {
+    const first = await start();
+    const profileId = await aliceWithProfile(first);
+    // This receiver answers Wise and then "dies" before applying: nothing runs after the answer.
+    first.webhooks.apply = async () => {};
+    const deliveryId = randomUUID();
+    expect((await delivery(first, verificationEvent(profileId, 'verified', new Date().toISOString()), { deliveryId })).status).toBe(200);
+    expect(await statusOf(first, deliveryId)).toBe('pending');
+    expect(await applyJobs(first)).toEqual([]);
+    await first.stop();
+    cleanups.pop();
+    // Older than any receiver needs: an orphan.
+    await sql(first.databaseUrl, "update webhook_inbox set received_at = now() - interval '1 minute' where delivery_id = $1", [deliveryId]);
+
+    const next = await start({}, first.databaseUrl);
+    await expect.poll(() => statusOf(next, deliveryId), { timeout: 10_000 }).toBe('applied');
+    const view = (await next.graphql(`{ verification(profileId: "${profileId}") { canTransfer } }`, { customerId: 'cust-alice' })).body.data.verification;
+    expect(view.canTransfer).toBe(true);
+  }, 60_000);
+});
+
 describe('webhook subscriptions at Wise', () => {
   it('are ensured at start-up, once, and a second start creates no duplicates', async () => {
     gateway = await start();

@@ -1,8 +1,15 @@
 /**
  * Wise webhooks: verified on the raw body, written to an inbox keyed by X-Delivery-Id (a
  * repeat is acknowledged and ignored), a job enqueued in the same transaction, answered at
- * once. The job applies the event — ordered by `occurred_at`, so an older event never
- * overwrites a newer state — and publishes it to subscribers.
+ * once. The event is then applied — ordered by `occurred_at`, so an older event never
+ * overwrites a newer state — and published to subscribers.
+ *
+ * Who applies it: the receiving process, straight after answering (the fast path: a subscriber
+ * hears of it within milliseconds, with no queue in between). Should that fail, the process
+ * hands the delivery to a job; should the process die first, the inbox row is still pending and
+ * the `apply_pending_webhooks` sweep (every minute, and at start-up, on any replica) applies it.
+ * When the fast path is busy beyond its queue, or this process runs no jobs, a job is enqueued
+ * with the delivery, in the same statement that stores it.
  *
  * Also keeps the application's webhook subscriptions at Wise in place (idempotently).
  */
@@ -26,8 +33,12 @@ export type TransferStateEvent = { transferId: number; profileId: number; curren
 /** How transfer events are applied; the transfers service registers it (later issue). */
 export type TransferEventHandler = (em: EntityManager, event: TransferStateEvent) => Promise<{ applied: boolean; note?: string; events: DomainEvent[] }>;
 
+/** A pending delivery older than this is an orphan (its receiver died): the sweep applies it. */
+const ORPHANED_AFTER_SECONDS = 5;
+
 export class WebhookService {
   transferHandler: TransferEventHandler | undefined;
+  private readonly fastPath: { running: number; queue: string[]; idle: Array<() => void> } = { running: 0, queue: [], idle: [] };
 
   constructor(
     private readonly deps: {
@@ -35,6 +46,8 @@ export class WebhookService {
       events: EventBus;
       logger: Logger;
       publicKeyPem: () => string | undefined;
+      /** Apply in this process right after answering; off when this process runs no jobs. */
+      fastPath?: { concurrency: number; maxQueued: number };
     },
   ) {}
 
@@ -68,32 +81,97 @@ export class WebhookService {
     const status = test ? 'ignored' : known ? 'pending' : 'ignored';
     const note = test ? 'test notification' : known ? null : 'event type not applied by this gateway';
 
-    const em = this.deps.orm.em.fork() as EntityManager;
-    const inserted = await em.transactional(async (tx) => {
-      const rows = await tx.getConnection().execute(
-        `insert into webhook_inbox (delivery_id, event_type, subscription_id, schema_version, occurred_at, body, test, status, note)
-         values (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?) on conflict (delivery_id) do nothing returning delivery_id`,
-        [deliveryId, event.event_type, String(event.subscription_id ?? ''), String(event.schema_version ?? ''), occurredAt, rawBody.toString('utf8'), test, status, note],
-        'all',
-        tx.getTransactionContext(),
-      );
-      if (rows.length === 0) return false;
-      if (status === 'pending') {
-        // Same transaction: a delivery is stored with its job or not at all.
-        await tx.getConnection().execute(
-          `select graphile_worker.add_job('apply_webhook', json_build_object('deliveryId', ?::text), job_key := ?)`,
-          [deliveryId, `webhook:${deliveryId}`],
-          'all',
-          tx.getTransactionContext(),
-        );
-      }
-      return true;
-    });
+    const fast = this.deps.fastPath && this.fastPath.queue.length < this.deps.fastPath.maxQueued;
+    // One statement, so one round trip and atomic by itself: the delivery is stored with its
+    // job (when it needs one) or not at all, and a repeat (the same X-Delivery-Id) inserts
+    // nothing and gets no job.
+    const stored = await this.deps.orm.em.getConnection().execute<{ delivery_id: string }[]>(
+      `with stored as (
+         insert into webhook_inbox (delivery_id, event_type, subscription_id, schema_version, occurred_at, body, test, status, note)
+         values (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?) on conflict (delivery_id) do nothing returning delivery_id
+       )
+       select delivery_id,
+              case when ?::boolean then (graphile_worker.add_job('apply_webhook', json_build_object('deliveryId', delivery_id), job_key := ?)).id end as job_id
+       from stored`,
+      [
+        deliveryId,
+        event.event_type,
+        String(event.subscription_id ?? ''),
+        String(event.schema_version ?? ''),
+        occurredAt,
+        rawBody.toString('utf8'),
+        test,
+        status,
+        note,
+        status === 'pending' && !fast,
+        jobKey(deliveryId),
+      ],
+      'all',
+    );
+    const inserted = stored.length > 0;
     if (!inserted) return { status: 200, result: 'duplicate' };
+    if (fast && status === 'pending') this.enqueueFastPath(deliveryId);
     return { status: 200, result: test ? 'test' : known ? 'accepted' : 'ignored' };
   }
 
-  /** Applies one stored delivery, once: the job may run again after a crash; the row says. */
+  private enqueueFastPath(deliveryId: string): void {
+    this.fastPath.queue.push(deliveryId);
+    this.pumpFastPath();
+  }
+
+  private pumpFastPath(): void {
+    const limit = this.deps.fastPath?.concurrency ?? 0;
+    while (this.fastPath.running < limit && this.fastPath.queue.length > 0) {
+      const deliveryId = this.fastPath.queue.shift()!;
+      this.fastPath.running += 1;
+      // Not awaited by the request: Wise has its answer already. On failure a job takes over
+      // (with its retries); if even that cannot be stored, the sweep finds the pending row.
+      void this.apply(deliveryId)
+        .catch(async (error) => {
+          this.deps.logger.warn({ err: error, deliveryId }, 'applying a webhook failed; handing it to a job');
+          await this.enqueueJob(deliveryId).catch((error) => this.deps.logger.warn({ err: error, deliveryId }, 'could not enqueue the webhook job; the sweep will apply it'));
+        })
+        .finally(() => {
+          this.fastPath.running -= 1;
+          this.pumpFastPath();
+        });
+    }
+    if (this.fastPath.running === 0 && this.fastPath.queue.length === 0) for (const done of this.fastPath.idle.splice(0)) done();
+  }
+
+  private async enqueueJob(deliveryId: string): Promise<void> {
+    await this.deps.orm.em
+      .getConnection()
+      .execute(`select graphile_worker.add_job('apply_webhook', json_build_object('deliveryId', ?::text), job_key := ?)`, [deliveryId, jobKey(deliveryId)], 'all');
+  }
+
+  /**
+   * Applies deliveries left pending longer than a receiver needs (it died after answering Wise).
+   * Safe beside a live fast path: apply() locks the row and skips what is no longer pending.
+   */
+  async applyOrphans(limit = 500): Promise<number> {
+    const rows = await this.deps.orm.em
+      .getConnection()
+      .execute<{ delivery_id: string }[]>(
+        `select delivery_id from webhook_inbox where status = 'pending' and received_at < now() - make_interval(secs => ?) order by received_at limit ?`,
+        [ORPHANED_AFTER_SECONDS, limit],
+        'all',
+      );
+    for (const row of rows) await this.apply(row.delivery_id);
+    return rows.length;
+  }
+
+  /** Resolves when every fast-path apply has finished (stop); the sweep applies what is left. */
+  async drain(): Promise<void> {
+    this.fastPath.queue.length = 0;
+    if (this.fastPath.running === 0) return;
+    await new Promise<void>((resolve) => this.fastPath.idle.push(resolve));
+  }
+
+  /**
+   * Applies one stored delivery, once: a job may run again after a crash, or the sweep race the
+   * fast path; the row lock and its status say who applied it.
+   */
   async apply(deliveryId: string): Promise<void> {
     const em = this.deps.orm.em.fork() as EntityManager;
     const published: DomainEvent[] = [];
@@ -110,10 +188,11 @@ export class WebhookService {
       if (!row || row.status !== 'pending') return;
       const occurredAt = row.occurred_ms === null ? null : new Date(Math.round(Number(row.occurred_ms)));
       const outcome = await this.applyEvent(tx, deliveryId, row.event_type, row.body, occurredAt);
-      published.push(...outcome.events);
-      await tx
-        .getConnection()
-        .execute('update webhook_inbox set status = ?, note = ?, applied_at = now() where delivery_id = ?', [outcome.status, outcome.note ?? null, deliveryId], 'run', tx.getTransactionContext());
+      const sql = (text: string, params: unknown[]) => tx.getConnection().execute(text, params, 'all', tx.getTransactionContext());
+      await sql('update webhook_inbox set status = ?, note = ?, applied_at = now() where delivery_id = ?', [outcome.status, outcome.note ?? null, deliveryId]);
+      // Subscribers hear of the change exactly when it is committed.
+      if (this.deps.events.publishOnCommit) await this.deps.events.publishOnCommit(sql, outcome.events);
+      else published.push(...outcome.events);
     });
     for (const event of published) await this.deps.events.publish(event);
   }
@@ -160,6 +239,10 @@ export class WebhookService {
     }
     return { status: 'ignored', note: 'event type not applied by this gateway', events: [] };
   }
+}
+
+function jobKey(deliveryId: string): string {
+  return `webhook:${deliveryId}`;
 }
 
 /**

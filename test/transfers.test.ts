@@ -248,6 +248,37 @@ describe('every state', () => {
   });
 });
 
+describe('events out of order', () => {
+  const deliver = async (wiseTransferId: string, state: string, occurredAt: Date) => {
+    const deliveryId = randomUUID();
+    const body = JSON.stringify({
+      data: { resource: { type: 'transfer', id: Number(wiseTransferId), profile_id: 0, account_id: 0 }, current_state: state, previous_state: null, occurred_at: occurredAt.toISOString() },
+      subscription_id: randomUUID(),
+      event_type: 'transfers#state-change',
+      schema_version: '2.0.0',
+      sent_at: new Date().toISOString(),
+    });
+    const response = await fetch(`${gateway.url}/webhooks/wise`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-delivery-id': deliveryId, 'x-signature-sha256': sign(gateway.simulator!.core, body) }, body });
+    expect(response.status).toBe(200);
+    await expect.poll(async () => (await sql<{ status: string }>(gateway.databaseUrl, 'select status from webhook_inbox where delivery_id = $1', [deliveryId]))[0]?.status).not.toBe('pending');
+    return (await sql<{ status: string }>(gateway.databaseUrl, 'select status from webhook_inbox where delivery_id = $1', [deliveryId]))[0].status;
+  };
+
+  it('an older state delivered late joins the history but does not replace the current state', async () => {
+    const ctx = await readyToSend();
+    const transfer = await created(ctx);
+    const now = Date.now();
+    expect(await deliver(transfer.wiseTransferId, 'funds_converted', new Date(now + 20_000))).toBe('applied');
+    expect(await deliver(transfer.wiseTransferId, 'processing', new Date(now + 10_000))).toBe('stale');
+    // The same state again, from a retried delivery with another id: nothing new.
+    expect(await deliver(transfer.wiseTransferId, 'funds_converted', new Date(now + 20_000))).toBe('stale');
+    const read = await transferOf(transfer.id);
+    expect(read.status).toBe('FUNDS_CONVERTED');
+    expect(read.history.map((h: { status: string }) => h.status)).toEqual(expect.arrayContaining(['PROCESSING', 'FUNDS_CONVERTED']));
+    expect(read.history.filter((h: { status: string }) => h.status === 'FUNDS_CONVERTED')).toHaveLength(1);
+  });
+});
+
 describe('reads', () => {
   it('pages transfers with recipient and quote in the same few SQL statements whatever the page size, with no Wise call', async () => {
     await readyCustomer(gateway);

@@ -54,6 +54,41 @@ const STATE_RANK: Record<string, number> = {
 };
 const rankOf = (state: string) => STATE_RANK[state] ?? 9;
 
+type StateSource = 'create' | 'webhook' | 'poll' | 'cancel';
+
+/**
+ * Records a state in the transfer's history and says whether it becomes the current state (and
+ * from when), or null when it is not news. Shared by every route a state arrives by.
+ */
+async function recordState(
+  em: EntityManager,
+  transfer: { id: string; status: string; stateAt: Date | null },
+  state: string,
+  occurredAt: Date,
+  source: StateSource,
+): Promise<{ stateAt: Date } | null> {
+  if (transfer.status === state) return null;
+  const inserted = await em
+    .getConnection()
+    .execute<{ id: string }[]>(
+      'insert into transfer_event (transfer_id, state, occurred_at, source) values (?, ?, ?, ?) on conflict (transfer_id, state, occurred_at) do nothing returning id',
+      [transfer.id, state, occurredAt, source],
+      'all',
+      em.getTransactionContext(),
+    );
+  // Known already (a repeat, or the same event by another route): nothing new.
+  if (inserted.length === 0) return null;
+  // An event older than the current state is history, not news. Wise dates events to the
+  // second, so within one second the usual order of states decides. What Wise itself says
+  // now (a poll, a cancel it confirmed) always counts.
+  if (transfer.stateAt && (source === 'webhook' || source === 'create')) {
+    const event = Math.floor(occurredAt.getTime() / 1000);
+    const current = Math.floor(transfer.stateAt.getTime() / 1000);
+    if (event < current || (event === current && rankOf(state) < rankOf(transfer.status))) return null;
+  }
+  return { stateAt: transfer.stateAt && transfer.stateAt > occurredAt ? transfer.stateAt : occurredAt };
+}
+
 /** A non-final transfer unchanged for this long is re-read from Wise (a webhook may be lost). */
 export const SWEEP_STALE_AFTER_MS = 5 * 60_000;
 
@@ -368,28 +403,11 @@ export class TransferService {
    * Records a state the transfer was in. History keeps every state once per time; the current
    * state only moves forward in time. Money Wise returns goes back to the customer, once.
    */
-  async applyState(em: EntityManager, transfer: Transfer, state: string, occurredAt: Date, source: 'create' | 'webhook' | 'poll' | 'cancel'): Promise<{ changed: boolean; events: DomainEvent[] }> {
-    if (transfer.status === state) return { changed: false, events: [] };
-    const inserted = await em
-      .getConnection()
-      .execute<{ id: string }[]>(
-        'insert into transfer_event (transfer_id, state, occurred_at, source) values (?, ?, ?, ?) on conflict (transfer_id, state, occurred_at) do nothing returning id',
-        [transfer.id, state, occurredAt, source],
-        'all',
-        em.getTransactionContext(),
-      );
-    // Known already (a repeat, or the same event by another route): nothing new.
-    if (inserted.length === 0) return { changed: false, events: [] };
-    // An event older than the current state is history, not news. Wise dates events to the
-    // second, so within one second the usual order of states decides. What Wise itself says
-    // now (a poll, a cancel it confirmed) always counts.
-    if (transfer.stateAt && (source === 'webhook' || source === 'create')) {
-      const event = Math.floor(occurredAt.getTime() / 1000);
-      const current = Math.floor(transfer.stateAt.getTime() / 1000);
-      if (event < current || (event === current && rankOf(state) < rankOf(transfer.status))) return { changed: false, events: [] };
-    }
+  async applyState(em: EntityManager, transfer: Transfer, state: string, occurredAt: Date, source: StateSource): Promise<{ changed: boolean; events: DomainEvent[] }> {
+    const next = await recordState(em, transfer, state, occurredAt, source);
+    if (!next) return { changed: false, events: [] };
     transfer.status = state;
-    transfer.stateAt = transfer.stateAt && transfer.stateAt > occurredAt ? transfer.stateAt : occurredAt;
+    transfer.stateAt = next.stateAt;
     transfer.syncedAt = new Date();
     if (RETURNS_MONEY.has(state) && !transfer.refunded && (transfer.fundingState === 'FUNDED' || transfer.fundingState === 'DEBITED')) {
       await this.deps.ledger.credit(em, {
@@ -413,17 +431,36 @@ export class TransferService {
     return new Date(Math.max(Math.floor(Date.now() / 1000) * 1000, transfer.stateAt?.getTime() ?? 0));
   }
 
-  /** transfers#state-change, applied by the webhook job. */
+  /**
+   * transfers#state-change, applied in the webhook's transaction. The common case — a state
+   * that moves no money — is a few plain statements on the locked row (this runs for every
+   * event, and entity loading and flushing showed in the bench's profile); a state that returns
+   * money goes through applyState and the ledger like every other route.
+   */
   readonly webhookHandler: TransferEventHandler = async (em, event) => {
-    const transfer = await em.findOne(Transfer, { wiseTransferId: event.transferId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    if (!transfer) {
+    const sql = <T extends Record<string, any>[]>(text: string, params: unknown[]) => em.getConnection().execute<T>(text, params, 'all', em.getTransactionContext());
+    const [row] = await sql<{ id: string; customer_id: string; status: string; state_ms: number | null; funding_state: string; refunded: boolean }[]>(
+      `select id, customer_id, status, (extract(epoch from state_at) * 1000)::float8 as state_ms, funding_state, refunded
+       from transfer where wise_transfer_id = ? for update`,
+      [event.transferId],
+    );
+    if (!row) {
       // Wise may announce a transfer before our creation committed: try again shortly.
       const pending = await em.count(Transfer, { profileId: event.profileId, creationState: 'PENDING' });
       if (pending > 0) throw new Error('transfer not stored yet; retrying');
       return { applied: false, note: 'transfer not created through this gateway', events: [] };
     }
-    const result = await this.applyState(em, transfer, event.currentState, event.occurredAt, 'webhook');
-    return { applied: result.changed, note: result.changed ? undefined : 'older than, or the same as, the current state', events: result.events };
+    const stale = { applied: false, note: 'older than, or the same as, the current state', events: [] };
+    if (RETURNS_MONEY.has(event.currentState) && !row.refunded && (row.funding_state === 'FUNDED' || row.funding_state === 'DEBITED')) {
+      const transfer = await em.findOneOrFail(Transfer, row.id);
+      const result = await this.applyState(em, transfer, event.currentState, event.occurredAt, 'webhook');
+      return result.changed ? { applied: true, events: result.events } : stale;
+    }
+    const current = { id: row.id, status: row.status, stateAt: row.state_ms === null ? null : new Date(Number(row.state_ms)) };
+    const next = await recordState(em, current, event.currentState, event.occurredAt, 'webhook');
+    if (!next) return stale;
+    await sql('update transfer set status = ?, state_at = ?, synced_at = now(), updated_at = now() where id = ?', [event.currentState, next.stateAt, row.id]);
+    return { applied: true, events: [{ type: 'transfer.changed', customerId: row.customer_id, transferId: row.id }] };
   };
 
   /** Reads the transfer from Wise and applies its state (the sweep, and after funding). */

@@ -241,6 +241,32 @@ describe('who applies a delivery', () => {
     await expect.poll(() => applyJobs(gateway)).toEqual([]);
   });
 
+  it('on stop, deliveries still waiting for the receiving process become jobs, and all are applied', async () => {
+    gateway = await start({ JOBS_CONCURRENCY: '1' });
+    const profileId = await aliceWithProfile(gateway);
+    const apply = gateway.webhooks.apply.bind(gateway.webhooks);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    gateway.webhooks.apply = async (id) => {
+      await held;
+      return apply(id);
+    };
+    const ids = [randomUUID(), randomUUID(), randomUUID()];
+    const base = Date.now();
+    for (const [i, deliveryId] of ids.entries()) {
+      await delivery(gateway, verificationEvent(profileId, i % 2 ? 'not_verified' : 'verified', new Date(base + i * 1000).toISOString()), { deliveryId });
+    }
+    // One is being applied (held), two wait in line when the process is told to stop.
+    const draining = gateway.webhooks.drain();
+    try {
+      await expect.poll(async () => (await applyJobs(gateway)).map((j) => j.key).sort()).toEqual(ids.slice(1).map((id) => `webhook:${id}`).sort());
+    } finally {
+      release();
+    }
+    await draining;
+    for (const deliveryId of ids) await expect.poll(() => statusOf(gateway, deliveryId), { timeout: 10_000 }).toBe('applied');
+  });
+
   it('a delivery left pending by a receiver that died is applied by the next gateway to start', async () => {
     const first = await start();
     const profileId = await aliceWithProfile(first);

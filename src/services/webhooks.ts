@@ -161,9 +161,22 @@ export class WebhookService {
     return rows.length;
   }
 
-  /** Resolves when every fast-path apply has finished (stop); the sweep applies what is left. */
+  /**
+   * On stop: deliveries still waiting for the fast path become jobs (another replica, or this
+   * one after a restart, applies them at once), and the applies under way finish.
+   */
   async drain(): Promise<void> {
-    this.fastPath.queue.length = 0;
+    const waiting = this.fastPath.queue.splice(0);
+    if (waiting.length > 0) {
+      await this.deps.orm.em
+        .getConnection()
+        .execute(
+          `select graphile_worker.add_job('apply_webhook', json_build_object('deliveryId', id), job_key := 'webhook:' || id) from json_array_elements_text(?::json) as id`,
+          [JSON.stringify(waiting)],
+          'all',
+        )
+        .catch((error) => this.deps.logger.warn({ err: error, count: waiting.length }, 'could not hand waiting webhooks to jobs; the sweep will apply them'));
+    }
     if (this.fastPath.running === 0) return;
     await new Promise<void>((resolve) => this.fastPath.idle.push(resolve));
   }
@@ -241,6 +254,7 @@ export class WebhookService {
   }
 }
 
+/** One job per delivery at most (graphile-worker's job key); drain() builds the same key in SQL. */
 function jobKey(deliveryId: string): string {
   return `webhook:${deliveryId}`;
 }

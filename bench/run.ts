@@ -313,7 +313,7 @@ async function webhookLatency(gateway: Awaited<ReturnType<typeof startGateway>>,
   await Promise.all(subs.map((s) => s.close()));
   const bgAfter = await bgwriter();
   // Where the slowest events spent their time: the inbox row says when the gateway received the
-  // delivery (after the simulator signed and POSTed it) and when the job applied it.
+  // delivery (after the simulator signed and POSTed it) and when applying it began.
   const byWiseId = new Map(rows.map((r) => [r.id, r.wise_transfer_id]));
   const hops = async (e: { atMs: number; latencyMs: number; key: string }) => {
     const [id, status] = e.key.split(':');
@@ -423,7 +423,7 @@ async function ingestion(gateway: Awaited<ReturnType<typeof startGateway>>, work
   });
   const result: Json = await instance;
   const seconds = (performance.now() - started) / 1000;
-  // Afterwards: every accepted delivery is in the inbox, and the jobs drain.
+  // Afterwards: every accepted delivery is in the inbox, and every one gets applied.
   let pending = -1;
   for (let n = 0; n < 300; n++) {
     pending = Number((await db.query("select count(*) from webhook_inbox where status = 'pending'")).rows[0].count);

@@ -6,7 +6,7 @@
 import type { Config } from './config.js';
 import { resolveDataDir, startEmbeddedPostgres, type EmbeddedPostgresHandle } from './db/embedded.js';
 import { isReady, migrate, openOrm, type Orm } from './db/orm.js';
-import { ReadDb } from './db/reads.js';
+import { PlainDb } from './db/plain.js';
 import { seedDemoCustomers, DEMO_CUSTOMERS, DEMO_WISE_USERS } from './dev/demo-customers.js';
 import { createAuthenticator, mintCustomerToken } from './http/auth.js';
 import { createPrivateKey, createSign, generateKeyPairSync } from 'node:crypto';
@@ -151,6 +151,9 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     const redirectUri = () => `${publicUrl}/oauth/callback`;
     const audit = new PostgresAuditSink(orm, logger);
     stack.push({ name: 'audit', stop: () => audit.flush() });
+    // The hot paths' plain pool (transfer pages, subscription payloads, applying webhooks).
+    const plain = new PlainDb(databaseUrl);
+    stack.push({ name: 'plain pool', stop: () => plain.close() });
     const wiseHttp = new WiseHttp({ baseUrl: wise.apiUrl!, ...config.wiseHttp, backoffCapMs: 10_000, audit, logger });
     const api = new WiseApi(wiseHttp);
     const oauth = new WiseOAuth({ apiUrl: wise.apiUrl!, clientId: wise.clientId, clientSecret: wise.clientSecret, redirectUri, timeoutMs: config.wiseHttp.timeoutMs, maxRetries: config.wiseHttp.maxRetries, audit });
@@ -177,6 +180,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     });
     const webhooks = new WebhookService({
       orm,
+      db: plain,
       events,
       logger,
       publicKeyPem: () => wise.webhookPublicKeyPem,
@@ -187,6 +191,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     const sca = scaSigner(config.wise.scaPrivateKeyPem, simulator);
     const transfers = new TransferService({ orm, api, tokens, verification, ledger: options.ledger ?? new PostgresLedger(), events, logger, signOneTimeToken: sca });
     webhooks.transferHandler = transfers.webhookHandler;
+    webhooks.transferHotPath = transfers.webhookHotPath;
     const services: Services = {
       onboarding,
       profiles,
@@ -223,8 +228,6 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
       await orm.em.getConnection().execute(`select graphile_worker.add_job('apply_pending_webhooks', job_key := 'apply_pending_webhooks')`);
     }
     const directoryFor = (em: EntityManager) => new PostgresCustomerDirectory(em);
-    const reads = new ReadDb(databaseUrl);
-    stack.push({ name: 'reads', stop: () => reads.close() });
 
     const schema = await buildGatewaySchema();
     const http = await startHttpServer(
@@ -233,7 +236,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
         logger,
         authenticate: createAuthenticator(config.auth),
         exposeCost: config.mode !== 'production',
-        createContext: createContextFactory({ orm, reads, logger, services, customerDirectory: directoryFor }),
+        createContext: createContextFactory({ orm, reads: plain, logger, services, customerDirectory: directoryFor }),
         mountRoutes: (app) => {
           mountOAuthCallback(app, { orm, onboarding, directoryFor, frontendUrl: () => config.onboarding.frontendUrl ?? `${publicUrl}/onboarding/result`, logger });
           mountWebhookReceiver(app, { webhooks, logger });

@@ -267,6 +267,13 @@ describe('events out of order', () => {
   it('an older state delivered late joins the history but does not replace the current state', async () => {
     const ctx = await readyToSend();
     const transfer = await created(ctx);
+    // States that move no money stay on the plain hot path: the ORM handler is never asked.
+    const ormHandler = gateway.webhooks.transferHandler;
+    let ormCalls = 0;
+    gateway.webhooks.transferHandler = async (em, event) => {
+      ormCalls += 1;
+      return ormHandler!(em, event);
+    };
     const now = Date.now();
     expect(await deliver(transfer.wiseTransferId, 'funds_converted', new Date(now + 20_000))).toBe('applied');
     expect(await deliver(transfer.wiseTransferId, 'processing', new Date(now + 10_000))).toBe('stale');
@@ -276,6 +283,7 @@ describe('events out of order', () => {
     expect(read.status).toBe('FUNDS_CONVERTED');
     expect(read.history.map((h: { status: string }) => h.status)).toEqual(expect.arrayContaining(['PROCESSING', 'FUNDS_CONVERTED']));
     expect(read.history.filter((h: { status: string }) => h.status === 'FUNDS_CONVERTED')).toHaveLength(1);
+    expect(ormCalls).toBe(0);
   });
 });
 

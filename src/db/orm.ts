@@ -2,11 +2,12 @@
  * MikroORM on PostgreSQL. The schema changes only through migrations/ (applied at start-up);
  * request code never touches the global EntityManager — each request forks its own.
  */
-import { MikroORM, type Options } from '@mikro-orm/postgresql';
+import { MikroORM, type EntityManager, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { migrationsList } from '../../migrations/index.js';
 import { entities } from '../entities/index.js';
 import type { Logger } from '../logger.js';
+import type { Sql } from './plain.js';
 import { countSql } from '../observability.js';
 
 export type Orm = MikroORM;
@@ -57,6 +58,11 @@ export function ormOptions(url: string, logger?: Logger, pool: PoolSize = { min:
         }
       : undefined,
   };
+}
+
+/** The `Sql` of an EntityManager's current transaction (or of the pool outside one). */
+export function ormSql(em: EntityManager): Sql {
+  return (text, params) => em.getConnection().execute(text, params, 'all', em.getTransactionContext());
 }
 
 export async function openOrm(url: string, logger?: Logger, pool?: PoolSize): Promise<Orm> {

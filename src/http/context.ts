@@ -6,7 +6,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Orm } from '../db/orm.js';
-import type { ReadDb } from '../db/reads.js';
+import type { PlainDb } from '../db/plain.js';
 import type { Logger } from '../logger.js';
 import { PostgresCustomerDirectory, type Customer, type CustomerDirectory } from '../services/customers.js';
 import type { OnboardingService } from '../services/onboarding.js';
@@ -45,7 +45,7 @@ export type GatewayContext = {
   em: EntityManager;
   loaders: Loaders;
   services: Services;
-  reads: ReadDb;
+  reads: PlainDb;
   /** Read from Wise instead of the local copy (X-Gateway-Cache: bypass, outside production). */
   bypassCache: boolean;
 };
@@ -53,7 +53,7 @@ export type GatewayContext = {
 export type ContextDependencies = {
   orm: Orm;
   /** Plain pool for the hot read paths. */
-  reads: ReadDb;
+  reads: PlainDb;
   logger: Logger;
   services: Services;
   /** Swap in the bank's own customer system; defaults to the gateway's Postgres table. */

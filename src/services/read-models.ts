@@ -4,7 +4,7 @@
  * hydration, no identity map, no JSON blobs. The ORM stays in charge of every write. Measured
  * in bench/: hydrating entities cost more than the queries themselves.
  */
-import type { ReadDb } from '../db/reads.js';
+import type { PlainDb } from '../db/plain.js';
 import { amountString, rateString } from './money.js';
 
 export type QuoteRow = {
@@ -103,25 +103,25 @@ function quoteColumns(table: string): string {
     .join(', ');
 }
 
-export async function quotesById(db: ReadDb, ids: readonly string[]): Promise<(QuoteRow | null)[]> {
+export async function quotesById(db: PlainDb, ids: readonly string[]): Promise<(QuoteRow | null)[]> {
   const found = await db.query<Raw>(`select ${quoteColumns('quote')} from quote where id = any($1::uuid[])`, [[...ids]]);
   const byId = new Map(found.map((r) => [String(r.id), toQuoteRow(r)]));
   return ids.map((id) => byId.get(id) ?? null);
 }
 
-export async function quoteDataById(db: ReadDb, ids: readonly string[]): Promise<(Record<string, unknown> | null)[]> {
+export async function quoteDataById(db: PlainDb, ids: readonly string[]): Promise<(Record<string, unknown> | null)[]> {
   const found = await db.query<Raw>('select id, data from quote where id = any($1::uuid[])', [[...ids]]);
   const byId = new Map(found.map((r) => [String(r.id), r.data as Record<string, unknown>]));
   return ids.map((id) => byId.get(id) ?? null);
 }
 
-export async function recipientsById(db: ReadDb, ids: readonly number[]): Promise<(RecipientRow | null)[]> {
+export async function recipientsById(db: PlainDb, ids: readonly number[]): Promise<(RecipientRow | null)[]> {
   const found = await db.query<Raw>(`select ${RECIPIENT_COLUMNS} from recipient where id = any($1::bigint[])`, [[...ids]]);
   const byId = new Map(found.map((r) => [Number(r.id), toRecipientRow(r)]));
   return ids.map((id) => byId.get(Number(id)) ?? null);
 }
 
-export async function historiesByTransferId(db: ReadDb, ids: readonly string[]): Promise<{ state: string; occurredAt: Date }[][]> {
+export async function historiesByTransferId(db: PlainDb, ids: readonly string[]): Promise<{ state: string; occurredAt: Date }[][]> {
   const found = await db.query<Raw>('select transfer_id, state, occurred_at from transfer_event where transfer_id = any($1::uuid[]) order by occurred_at, id', [[...ids]]);
   const byId = new Map<string, { state: string; occurredAt: Date }[]>();
   for (const r of found) {
@@ -174,7 +174,7 @@ function toTransferRow(r: Raw): TransferRow {
  * transfer's quote and recipient joined in: one statement for the whole page.
  */
 export async function transferPage(
-  db: ReadDb,
+  db: PlainDb,
   customerId: string,
   first: number,
   after: { createdAt: Date; id: string } | null,
@@ -202,7 +202,7 @@ export async function transferPage(
 }
 
 /** One of the customer's transfers with its quote and recipient, or null: one statement. */
-export async function transferWithRelations(db: ReadDb, customerId: string, transferId: string): Promise<{ transfer: TransferRow; quote: QuoteRow | null; recipient: RecipientRow | null } | null> {
+export async function transferWithRelations(db: PlainDb, customerId: string, transferId: string): Promise<{ transfer: TransferRow; quote: QuoteRow | null; recipient: RecipientRow | null } | null> {
   if (!/^[0-9a-f-]{36}$/i.test(transferId)) return null;
   const [r] = await db.query<Raw>(`${TRANSFER_SELECT} where t.id = $1::uuid and t.customer_id = $2`, [transferId, customerId]);
   if (!r) return null;

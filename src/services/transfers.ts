@@ -13,7 +13,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Orm } from '../db/orm.js';
+import { ormSql, type Orm } from '../db/orm.js';
+import type { Sql } from '../db/plain.js';
 import { Quote } from '../entities/Quote.js';
 import { Recipient } from '../entities/Recipient.js';
 import { Transfer } from '../entities/Transfer.js';
@@ -29,7 +30,7 @@ import { stableUuid } from './profiles.js';
 import { effectiveStatus } from './quotes.js';
 import { normalizeForm, toDetails, validateAgainstForm, type FieldValue, type FormOption } from './recipients.js';
 import type { VerificationService } from './verification.js';
-import type { TransferEventHandler } from './webhooks.js';
+import type { HotPathTransferHandler, TransferEventHandler } from './webhooks.js';
 import { NotLinkedError, type WiseTokens } from './wise-tokens.js';
 
 export { TRANSFER_STATES } from '../wise/transfer-states.js';
@@ -56,26 +57,24 @@ const rankOf = (state: string) => STATE_RANK[state] ?? 9;
 
 type StateSource = 'create' | 'webhook' | 'poll' | 'cancel';
 
+const NOT_NEWER = 'older than, or the same as, the current state';
+
 /**
  * Records a state in the transfer's history and says whether it becomes the current state (and
  * from when), or null when it is not news. Shared by every route a state arrives by.
  */
 async function recordState(
-  em: EntityManager,
+  sql: Sql,
   transfer: { id: string; status: string; stateAt: Date | null },
   state: string,
   occurredAt: Date,
   source: StateSource,
 ): Promise<{ stateAt: Date } | null> {
   if (transfer.status === state) return null;
-  const inserted = await em
-    .getConnection()
-    .execute<{ id: string }[]>(
-      'insert into transfer_event (transfer_id, state, occurred_at, source) values (?, ?, ?, ?) on conflict (transfer_id, state, occurred_at) do nothing returning id',
-      [transfer.id, state, occurredAt, source],
-      'all',
-      em.getTransactionContext(),
-    );
+  const inserted = await sql(
+    'insert into transfer_event (transfer_id, state, occurred_at, source) values (?, ?, ?, ?) on conflict (transfer_id, state, occurred_at) do nothing returning id',
+    [transfer.id, state, occurredAt, source],
+  );
   // Known already (a repeat, or the same event by another route): nothing new.
   if (inserted.length === 0) return null;
   // An event older than the current state is history, not news. Wise dates events to the
@@ -404,7 +403,7 @@ export class TransferService {
    * state only moves forward in time. Money Wise returns goes back to the customer, once.
    */
   async applyState(em: EntityManager, transfer: Transfer, state: string, occurredAt: Date, source: StateSource): Promise<{ changed: boolean; events: DomainEvent[] }> {
-    const next = await recordState(em, transfer, state, occurredAt, source);
+    const next = await recordState(ormSql(em), transfer, state, occurredAt, source);
     if (!next) return { changed: false, events: [] };
     transfer.status = state;
     transfer.stateAt = next.stateAt;
@@ -432,35 +431,37 @@ export class TransferService {
   }
 
   /**
-   * transfers#state-change, applied in the webhook's transaction. The common case — a state
-   * that moves no money — is a few plain statements on the locked row (this runs for every
-   * event, and entity loading and flushing showed in the bench's profile); a state that returns
-   * money goes through applyState and the ledger like every other route.
+   * transfers#state-change on the hot path: plain statements on the locked row, in the
+   * webhook's transaction (this runs for every event; entity loading and flushing showed in the
+   * bench's profile). Null when the event needs the ORM path: a transfer not (yet) stored, or a
+   * state that returns money, which goes through applyState and the ledger like every route.
    */
-  readonly webhookHandler: TransferEventHandler = async (em, event) => {
-    const sql = <T extends Record<string, any>[]>(text: string, params: unknown[]) => em.getConnection().execute<T>(text, params, 'all', em.getTransactionContext());
-    const [row] = await sql<{ id: string; customer_id: string; status: string; state_ms: number | null; funding_state: string; refunded: boolean }[]>(
+  readonly webhookHotPath: HotPathTransferHandler = async (sql, event) => {
+    const [row] = await sql<{ id: string; customer_id: string; status: string; state_ms: number | null; funding_state: string; refunded: boolean }>(
       `select id, customer_id, status, (extract(epoch from state_at) * 1000)::float8 as state_ms, funding_state, refunded
        from transfer where wise_transfer_id = ? for update`,
       [event.transferId],
     );
-    if (!row) {
+    if (!row) return null;
+    if (RETURNS_MONEY.has(event.currentState) && !row.refunded && (row.funding_state === 'FUNDED' || row.funding_state === 'DEBITED')) return null;
+    const current = { id: row.id, status: row.status, stateAt: row.state_ms === null ? null : new Date(Number(row.state_ms)) };
+    const next = await recordState(sql, current, event.currentState, event.occurredAt, 'webhook');
+    if (!next) return { applied: false, note: NOT_NEWER, events: [] };
+    await sql('update transfer set status = ?, state_at = ?, synced_at = now(), updated_at = now() where id = ?', [event.currentState, next.stateAt, row.id]);
+    return { applied: true, events: [{ type: 'transfer.changed', customerId: row.customer_id, transferId: row.id }] };
+  };
+
+  /** transfers#state-change through the ORM: what the hot path hands over. */
+  readonly webhookHandler: TransferEventHandler = async (em, event) => {
+    const transfer = await em.findOne(Transfer, { wiseTransferId: event.transferId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!transfer) {
       // Wise may announce a transfer before our creation committed: try again shortly.
       const pending = await em.count(Transfer, { profileId: event.profileId, creationState: 'PENDING' });
       if (pending > 0) throw new Error('transfer not stored yet; retrying');
       return { applied: false, note: 'transfer not created through this gateway', events: [] };
     }
-    const stale = { applied: false, note: 'older than, or the same as, the current state', events: [] };
-    if (RETURNS_MONEY.has(event.currentState) && !row.refunded && (row.funding_state === 'FUNDED' || row.funding_state === 'DEBITED')) {
-      const transfer = await em.findOneOrFail(Transfer, row.id);
-      const result = await this.applyState(em, transfer, event.currentState, event.occurredAt, 'webhook');
-      return result.changed ? { applied: true, events: result.events } : stale;
-    }
-    const current = { id: row.id, status: row.status, stateAt: row.state_ms === null ? null : new Date(Number(row.state_ms)) };
-    const next = await recordState(em, current, event.currentState, event.occurredAt, 'webhook');
-    if (!next) return stale;
-    await sql('update transfer set status = ?, state_at = ?, synced_at = now(), updated_at = now() where id = ?', [event.currentState, next.stateAt, row.id]);
-    return { applied: true, events: [{ type: 'transfer.changed', customerId: row.customer_id, transferId: row.id }] };
+    const result = await this.applyState(em, transfer, event.currentState, event.occurredAt, 'webhook');
+    return { applied: result.changed, note: result.changed ? undefined : NOT_NEWER, events: result.events };
   };
 
   /** Reads the transfer from Wise and applies its state (the sweep, and after funding). */

@@ -15,7 +15,8 @@
  */
 import { createVerify } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Orm } from '../db/orm.js';
+import { ormSql, type Orm } from '../db/orm.js';
+import type { PlainDb, Sql } from '../db/plain.js';
 import { WiseProfile, type VerificationRoute } from '../entities/WiseProfile.js';
 import type { Logger } from '../logger.js';
 import type { WiseHttp } from '../wise/http.js';
@@ -30,19 +31,41 @@ export type ReceiveOutcome =
 
 export type TransferStateEvent = { transferId: number; profileId: number; currentState: string; previousState: string | null; occurredAt: Date; deliveryId: string };
 
-/** How transfer events are applied; the transfers service registers it (later issue). */
-export type TransferEventHandler = (em: EntityManager, event: TransferStateEvent) => Promise<{ applied: boolean; note?: string; events: DomainEvent[] }>;
+export type TransferEventOutcome = { applied: boolean; note?: string; events: DomainEvent[] };
+
+/** How transfer events are applied through the ORM; the transfers service registers it. */
+export type TransferEventHandler = (em: EntityManager, event: TransferStateEvent) => Promise<TransferEventOutcome>;
+
+/** The hot path for transfer events, on a plain transaction; null hands the event to the ORM path. */
+export type HotPathTransferHandler = (sql: Sql, event: TransferStateEvent) => Promise<TransferEventOutcome | null>;
+
+function transferEventOf(deliveryId: string, data: any, occurredAt: Date): TransferStateEvent {
+  return {
+    transferId: Number(data.resource?.id),
+    profileId: Number(data.resource?.profile_id),
+    currentState: String(data.current_state),
+    previousState: data.previous_state ?? null,
+    occurredAt,
+    deliveryId,
+  };
+}
+
+type InboxRow = { event_type: string; body: any; status: string; occurred_ms: number | null };
+const LOCK_INBOX_ROW = 'select event_type, body, status, (extract(epoch from occurred_at) * 1000)::float8 as occurred_ms from webhook_inbox where delivery_id = ? for update';
+const MARK_INBOX_ROW = 'update webhook_inbox set status = ?, note = ?, applied_at = now() where delivery_id = ?';
 
 /** A pending delivery older than this is an orphan (its receiver died): the sweep applies it. */
 const ORPHANED_AFTER_SECONDS = 5;
 
 export class WebhookService {
   transferHandler: TransferEventHandler | undefined;
+  transferHotPath: HotPathTransferHandler | undefined;
   private readonly fastPath: { running: number; queue: string[]; idle: Array<() => void> } = { running: 0, queue: [], idle: [] };
 
   constructor(
     private readonly deps: {
       orm: Orm;
+      db: PlainDb;
       events: EventBus;
       logger: Logger;
       publicKeyPem: () => string | undefined;
@@ -85,13 +108,13 @@ export class WebhookService {
     // One statement, so one round trip and atomic by itself: the delivery is stored with its
     // job (when it needs one) or not at all, and a repeat (the same X-Delivery-Id) inserts
     // nothing and gets no job.
-    const stored = await this.deps.orm.em.getConnection().execute<{ delivery_id: string }[]>(
+    const stored = await this.deps.db.query<{ delivery_id: string }>(
       `with stored as (
          insert into webhook_inbox (delivery_id, event_type, subscription_id, schema_version, occurred_at, body, test, status, note)
-         values (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?) on conflict (delivery_id) do nothing returning delivery_id
+         values ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9) on conflict (delivery_id) do nothing returning delivery_id
        )
        select delivery_id,
-              case when ?::boolean then (graphile_worker.add_job('apply_webhook', json_build_object('deliveryId', delivery_id), job_key := ?)).id end as job_id
+              case when $10::boolean then (graphile_worker.add_job('apply_webhook', json_build_object('deliveryId', delivery_id), job_key := $11)).id end as job_id
        from stored`,
       [
         deliveryId,
@@ -106,7 +129,6 @@ export class WebhookService {
         status === 'pending' && !fast,
         jobKey(deliveryId),
       ],
-      'all',
     );
     const inserted = stored.length > 0;
     if (!inserted) return { status: 200, result: 'duplicate' };
@@ -186,28 +208,47 @@ export class WebhookService {
    * fast path; the row lock and its status say who applied it.
    */
   async apply(deliveryId: string): Promise<void> {
+    if (await this.applyOnHotPath(deliveryId)) return;
     const em = this.deps.orm.em.fork() as EntityManager;
     const published: DomainEvent[] = [];
     await em.transactional(async (tx) => {
-      const [row] = await tx
-        .getConnection()
-        .execute<{ event_type: string; body: any; status: string; occurred_ms: string | null }[]>(
-          // Epoch milliseconds: raw rows carry timestamps as text, not Dates.
-          'select event_type, body, status, extract(epoch from occurred_at) * 1000 as occurred_ms from webhook_inbox where delivery_id = ? for update',
-          [deliveryId],
-          'all',
-          tx.getTransactionContext(),
-        );
+      const sql = ormSql(tx);
+      const [row] = await sql<InboxRow>(LOCK_INBOX_ROW, [deliveryId]);
       if (!row || row.status !== 'pending') return;
       const occurredAt = row.occurred_ms === null ? null : new Date(Math.round(Number(row.occurred_ms)));
       const outcome = await this.applyEvent(tx, deliveryId, row.event_type, row.body, occurredAt);
-      const sql = (text: string, params: unknown[]) => tx.getConnection().execute(text, params, 'all', tx.getTransactionContext());
-      await sql('update webhook_inbox set status = ?, note = ?, applied_at = now() where delivery_id = ?', [outcome.status, outcome.note ?? null, deliveryId]);
-      // Subscribers hear of the change exactly when it is committed.
-      if (this.deps.events.publishOnCommit) await this.deps.events.publishOnCommit(sql, outcome.events);
-      else published.push(...outcome.events);
+      await sql(MARK_INBOX_ROW, [outcome.status, outcome.note ?? null, deliveryId]);
+      await this.publishWith(sql, outcome.events, published);
     });
     for (const event of published) await this.deps.events.publish(event);
+  }
+
+  /**
+   * Nearly every delivery is a transfer moving to a state that moves no money: applied here in
+   * one plain transaction. False when it is anything else, for the ORM path above.
+   */
+  private async applyOnHotPath(deliveryId: string): Promise<boolean> {
+    const handler = this.transferHotPath;
+    if (!handler) return false;
+    const published: DomainEvent[] = [];
+    const done = await this.deps.db.transaction(async (sql) => {
+      const [row] = await sql<InboxRow>(LOCK_INBOX_ROW, [deliveryId]);
+      if (!row || row.status !== 'pending') return true;
+      if (row.event_type !== 'transfers#state-change' || row.occurred_ms === null) return false;
+      const outcome = await handler(sql, transferEventOf(deliveryId, row.body?.data ?? {}, new Date(Math.round(Number(row.occurred_ms)))));
+      if (!outcome) return false;
+      await sql(MARK_INBOX_ROW, [outcome.applied ? 'applied' : 'stale', outcome.note ?? null, deliveryId]);
+      await this.publishWith(sql, outcome.events, published);
+      return true;
+    });
+    for (const event of published) await this.deps.events.publish(event);
+    return done;
+  }
+
+  /** Subscribers hear of the change exactly when it is committed (or after, on an in-process bus). */
+  private async publishWith(sql: Sql, events: DomainEvent[], after: DomainEvent[]): Promise<void> {
+    if (this.deps.events.publishOnCommit) await this.deps.events.publishOnCommit(sql, events);
+    else after.push(...events);
   }
 
   private async applyEvent(
@@ -240,14 +281,7 @@ export class WebhookService {
     }
     if (eventType === 'transfers#state-change') {
       if (!this.transferHandler) return { status: 'ignored', note: 'transfers are not applied yet', events: [] };
-      const outcome = await this.transferHandler(em, {
-        transferId: Number(data.resource?.id),
-        profileId: Number(data.resource?.profile_id),
-        currentState: String(data.current_state),
-        previousState: data.previous_state ?? null,
-        occurredAt,
-        deliveryId,
-      });
+      const outcome = await this.transferHandler(em, transferEventOf(deliveryId, data, occurredAt));
       return { status: outcome.applied ? 'applied' : 'stale', note: outcome.note, events: outcome.events };
     }
     return { status: 'ignored', note: 'event type not applied by this gateway', events: [] };

@@ -1,0 +1,84 @@
+/**
+ * A plain pg pool for the hot paths — transfer pages, subscription payloads, and applying
+ * webhooks: named prepared statements (parsed and planned once per connection), rows straight
+ * from the driver, no query builder or unit of work. Profiles of the bench put MikroORM and
+ * knex above the queries themselves on these paths; every other write stays with the ORM.
+ */
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import { countSql } from '../observability.js';
+
+/**
+ * One statement in an open transaction, with `?` placeholders (as MikroORM's `execute`, so the
+ * same SQL runs on either), returning its rows.
+ */
+export type Sql = <T extends Record<string, any> = Record<string, any>>(text: string, params: unknown[]) => Promise<T[]>;
+
+export class PlainDb {
+  private readonly pool: pg.Pool;
+  private readonly names = new Map<string, string>();
+  private readonly numbered = new Map<string, string>();
+
+  constructor(url: string, max = 16) {
+    // Some stay open when idle, as the ORM's pool does (see orm.ts), so a quiet spell costs no
+    // connections to cold Postgres backends.
+    this.pool = new pg.Pool({ connectionString: url, max, min: 4 });
+    // An idle connection that breaks (Postgres restarted) is dropped by the pool and the next
+    // query opens another; without a listener the 'error' event would end the process.
+    this.pool.on('error', () => {});
+  }
+
+  async query<T extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<T[]> {
+    countSql();
+    return (await this.pool.query<T>({ name: this.nameOf(text), text, values })).rows;
+  }
+
+  /** Runs `work` in a transaction on one connection: committed if it resolves, rolled back if not. */
+  async transaction<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    const sql: Sql = async <R extends Record<string, any>>(text: string, values: unknown[]) => {
+      countSql();
+      const numbered = this.numberedOf(text);
+      return (await client.query<R>({ name: this.nameOf(numbered), text: numbered, values })).rows;
+    };
+    let broken = false;
+    try {
+      await client.query('begin');
+      const result = await work(sql);
+      await client.query('commit');
+      return result;
+    } catch (error) {
+      await client.query('rollback').catch(() => {
+        broken = true;
+      });
+      throw error;
+    } finally {
+      // A connection whose rollback failed is not handed to anyone else.
+      client.release(broken);
+    }
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+
+  private nameOf(text: string): string {
+    let name = this.names.get(text);
+    if (!name) {
+      name = `p_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+      this.names.set(text, name);
+    }
+    return name;
+  }
+
+  /** `?` → `$1, $2, …` (no statement here has a literal question mark). */
+  private numberedOf(text: string): string {
+    let numbered = this.numbered.get(text);
+    if (numbered === undefined) {
+      let n = 0;
+      numbered = text.replace(/\?/g, () => `$${++n}`);
+      this.numbered.set(text, numbered);
+    }
+    return numbered;
+  }
+}

@@ -267,6 +267,27 @@ describe('who applies a delivery', () => {
     for (const deliveryId of ids) await expect.poll(() => statusOf(gateway, deliveryId), { timeout: 10_000 }).toBe('applied');
   });
 
+  it('the sweep of orphans hands one it cannot apply yet to a job, and goes on with the rest', async () => {
+    gateway = await start();
+    const profileId = await aliceWithProfile(gateway);
+    const apply = gateway.webhooks.apply.bind(gateway.webhooks);
+    gateway.webhooks.apply = async () => {}; // the receiver "dies" after answering
+    const [stuck, fine] = [randomUUID(), randomUUID()];
+    await delivery(gateway, verificationEvent(profileId, 'not_verified', new Date(Date.now() - 5000).toISOString()), { deliveryId: stuck });
+    await delivery(gateway, verificationEvent(profileId, 'verified', new Date().toISOString()), { deliveryId: fine });
+    await sql(gateway.databaseUrl, "update webhook_inbox set received_at = now() - interval '1 minute' where delivery_id = any($1)", [[stuck, fine]]);
+    gateway.webhooks.apply = async (id) => {
+      if (id === stuck) throw new Error('transfer not stored yet; retrying');
+      return apply(id);
+    };
+    expect(await gateway.webhooks.applyOrphans()).toBe(1);
+    expect(await statusOf(gateway, fine)).toBe('applied');
+    expect(await statusOf(gateway, stuck)).toBe('pending');
+    expect((await applyJobs(gateway)).map((j) => j.key)).toEqual([`webhook:${stuck}`]);
+    // From now on it is the job's, with its retries: the next sweep leaves it alone.
+    expect(await gateway.webhooks.applyOrphans()).toBe(0);
+  });
+
   it('a delivery left pending by a receiver that died is applied by the next gateway to start', async () => {
     const first = await start();
     const profileId = await aliceWithProfile(first);

@@ -168,19 +168,34 @@ export class WebhookService {
   }
 
   /**
-   * Applies deliveries left pending longer than a receiver needs (it died after answering Wise).
-   * Safe beside a live fast path: apply() locks the row and skips what is no longer pending.
+   * Applies deliveries left pending longer than a receiver needs (it died after answering Wise)
+   * and with no job to apply them. Safe beside a live fast path: apply() locks the row and
+   * skips what is no longer pending. One that fails becomes a job, with the job's retries.
    */
   async applyOrphans(limit = 500): Promise<number> {
     const rows = await this.deps.orm.em
       .getConnection()
       .execute<{ delivery_id: string }[]>(
-        `select delivery_id from webhook_inbox where status = 'pending' and received_at < now() - make_interval(secs => ?) order by received_at limit ?`,
+        // A delivery with a job is the job's (it retries with backoff); the sweep takes orphans.
+        `select delivery_id from webhook_inbox i
+         where status = 'pending' and received_at < now() - make_interval(secs => ?)
+           and not exists (select 1 from graphile_worker.jobs j where j.key = 'webhook:' || i.delivery_id)
+         order by received_at limit ?`,
         [ORPHANED_AFTER_SECONDS, limit],
         'all',
       );
-    for (const row of rows) await this.apply(row.delivery_id);
-    return rows.length;
+    let applied = 0;
+    for (const row of rows) {
+      // One delivery that cannot be applied yet (its transfer not stored) must not hold up the rest.
+      try {
+        await this.apply(row.delivery_id);
+        applied += 1;
+      } catch (error) {
+        this.deps.logger.warn({ err: error, deliveryId: row.delivery_id }, 'pending webhook not applied yet; handing it to a job');
+        await this.enqueueJob(row.delivery_id).catch(() => undefined);
+      }
+    }
+    return applied;
   }
 
   /**

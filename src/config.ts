@@ -24,7 +24,7 @@ export type Config = {
     url?: string;
     /** dataDirExplicit: EMBEDDED_POSTGRES_DIR was given, so never relocate it. */
     embedded: { dataDir: string; dataDirExplicit: boolean; port: number };
-    /** The main connection pool: connections kept open while idle, and at most. */
+    /** The hot paths' connection pool (db/plain.ts): connections kept open while idle, and at most. */
     pool: { min: number; max: number };
   };
   auth: {

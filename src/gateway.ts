@@ -136,7 +136,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
       };
     }
 
-    const orm = await openOrm(databaseUrl, logger, config.database.pool);
+    const orm = await openOrm(databaseUrl, logger);
     stack.push({ name: 'orm', stop: () => orm.close(true) });
     const applied = await migrate(orm);
     if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
@@ -152,7 +152,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     const audit = new PostgresAuditSink(orm, logger);
     stack.push({ name: 'audit', stop: () => audit.flush() });
     // The hot paths' plain pool (transfer pages, subscription payloads, applying webhooks).
-    const plain = new PlainDb(databaseUrl);
+    const plain = new PlainDb(databaseUrl, config.database.pool);
     stack.push({ name: 'plain pool', stop: () => plain.close() });
     const wiseHttp = new WiseHttp({ baseUrl: wise.apiUrl!, ...config.wiseHttp, backoffCapMs: 10_000, audit, logger });
     const api = new WiseApi(wiseHttp);

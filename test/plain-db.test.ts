@@ -12,7 +12,7 @@ let db: PlainDb;
 beforeAll(async () => {
   url = await createTestDatabase('plain');
   await sql(url, 'create table note (id int primary key, body text not null)');
-  db = new PlainDb(url, 2);
+  db = new PlainDb(url, { min: 0, max: 2 });
 });
 afterAll(() => db.close());
 

@@ -12,9 +12,7 @@ import { countSql } from '../observability.js';
 
 export type Orm = MikroORM;
 
-export type PoolSize = { min: number; max: number };
-
-export function ormOptions(url: string, logger?: Logger, pool: PoolSize = { min: 12, max: 20 }): Options {
+export function ormOptions(url: string, logger?: Logger): Options {
   return {
     clientUrl: url,
     entities,
@@ -28,10 +26,10 @@ export function ormOptions(url: string, logger?: Logger, pool: PoolSize = { min:
     },
     allowGlobalContext: false,
     discovery: { warnWhenNoEntities: false },
-    // `min` connections stay open while idle (DATABASE_POOL_MIN): after a quiet spell a burst
-    // (webhooks at 100/s) otherwise waits while the pool opens connections to fresh Postgres
-    // backends with cold caches — measured as a 150–300 ms stall (bench/README.md).
-    pool,
+    // Some connections stay open while idle: a connection opened under a burst reaches a fresh
+    // Postgres backend with cold caches (bench/README.md). The hot paths use the plain pool
+    // (db/plain.ts, DATABASE_POOL_MIN/MAX); this one serves everything else.
+    pool: { min: 4, max: 20 },
     debug: false,
     loggerFactory: logger
       ? (options) => {
@@ -65,8 +63,8 @@ export function ormSql(em: EntityManager): Sql {
   return (text, params) => em.getConnection().execute(text, params, 'all', em.getTransactionContext());
 }
 
-export async function openOrm(url: string, logger?: Logger, pool?: PoolSize): Promise<Orm> {
-  return MikroORM.init(ormOptions(url, logger, pool));
+export async function openOrm(url: string, logger?: Logger): Promise<Orm> {
+  return MikroORM.init(ormOptions(url, logger));
 }
 
 export async function migrate(orm: Orm): Promise<string[]> {

@@ -19,10 +19,11 @@ export class PlainDb {
   private readonly names = new Map<string, string>();
   private readonly numbered = new Map<string, string>();
 
-  constructor(url: string, max = 16) {
-    // Some stay open when idle, as the ORM's pool does (see orm.ts), so a quiet spell costs no
-    // connections to cold Postgres backends.
-    this.pool = new pg.Pool({ connectionString: url, max, min: 4 });
+  constructor(url: string, size: { min: number; max: number } = { min: 12, max: 20 }) {
+    // `min` stay open while idle (DATABASE_POOL_MIN): after a quiet spell, a burst (webhooks at
+    // 100/s) otherwise waits while the pool opens connections to fresh Postgres backends whose
+    // caches are cold — measured as a 150–300 ms stall in the bench (bench/README.md).
+    this.pool = new pg.Pool({ connectionString: url, max: size.max, min: size.min });
     // An idle connection that breaks (Postgres restarted) is dropped by the pool and the next
     // query opens another; without a listener the 'error' event would end the process.
     this.pool.on('error', () => {});

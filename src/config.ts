@@ -198,7 +198,7 @@ export function loadConfig(env: Env = process.env): Config {
   const dataDir = path.resolve(r.string('EMBEDDED_POSTGRES_DIR') ?? '.data/postgres');
   const embeddedPort = r.port('EMBEDDED_POSTGRES_PORT', 54329);
   const poolMin = Number(r.string('DATABASE_POOL_MIN') ?? 12);
-  const poolMax = Number(r.string('DATABASE_POOL_MAX') ?? 20);
+  const poolMax = Number(r.string('DATABASE_POOL_MAX') ?? 16);
   if (!Number.isInteger(poolMax) || poolMax < 2 || poolMax > 200) r.problems.push('DATABASE_POOL_MAX must be a whole number from 2 to 200');
   else if (!Number.isInteger(poolMin) || poolMin < 0 || poolMin > poolMax) r.problems.push(`DATABASE_POOL_MIN must be a whole number from 0 to DATABASE_POOL_MAX (${poolMax})`);
   if (mode === 'production' && !databaseUrl) {

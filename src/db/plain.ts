@@ -19,7 +19,7 @@ export class PlainDb {
   private readonly names = new Map<string, string>();
   private readonly numbered = new Map<string, string>();
 
-  constructor(url: string, size: { min: number; max: number } = { min: 12, max: 20 }) {
+  constructor(url: string, size: { min: number; max: number } = { min: 12, max: 16 }) {
     // `min` stay open while idle (DATABASE_POOL_MIN): after a quiet spell, a burst (webhooks at
     // 100/s) otherwise waits while the pool opens connections to fresh Postgres backends whose
     // caches are cold — measured as a 150–300 ms stall in the bench (bench/README.md).

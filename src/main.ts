@@ -3,7 +3,7 @@
  */
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config.js';
-import { startGateway } from './gateway.js';
+import { startGateway, type Gateway } from './gateway.js';
 import { createLogger } from './logger.js';
 
 async function main(): Promise<void> {
@@ -18,7 +18,40 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
-  const gateway = await startGateway(config, logger);
+
+  // Signals are handled from the first moment: one that arrives while the gateway is still
+  // starting (it already answers /readyz while it ensures webhook subscriptions) must not kill
+  // the process and leave the embedded PostgreSQL running. The stop then follows the start.
+  let gateway: Gateway | undefined;
+  let stopping = false;
+  const stop = (running: Gateway) => {
+    const force = setTimeout(() => {
+      logger.error('shutdown took longer than 15 s; exiting');
+      process.exit(1);
+    }, 15_000);
+    force.unref();
+    running
+      .stop()
+      .then(() => {
+        logger.info('stopped');
+        process.exit(0);
+      })
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'error during shutdown');
+        process.exit(1);
+      });
+  };
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, gateway ? 'shutting down' : 'shutting down once start-up finishes');
+    if (gateway) stop(gateway);
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+
+  gateway = await startGateway(config, logger);
+  if (stopping) return stop(gateway);
 
   logger.info(
     {
@@ -43,30 +76,6 @@ async function main(): Promise<void> {
   if (config.auth.usingDevelopmentSecret) {
     logger.warn('bank tokens are verified with the built-in development secret; `npm run token` mints one');
   }
-
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => {
-      logger.error('shutdown took longer than 15 s; exiting');
-      process.exit(1);
-    }, 15_000);
-    force.unref();
-    gateway
-      .stop()
-      .then(() => {
-        logger.info('stopped');
-        process.exit(0);
-      })
-      .catch((error: unknown) => {
-        logger.error({ err: error }, 'error during shutdown');
-        process.exit(1);
-      });
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
 main().catch((error: unknown) => {

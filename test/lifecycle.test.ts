@@ -25,17 +25,30 @@ afterAll(async () => {
 });
 
 async function startProcess() {
-  const port = await freePort();
+  const started = await spawnProcess();
+  const { child, url, output } = started;
+  for (let i = 0; i < 120; i++) {
+    if (child.exitCode !== null) throw new Error(`gateway exited early:\n${output()}`);
+    const ready = await fetch(`${url}/readyz`).then((r) => r.ok).catch(() => false);
+    if (ready) return started;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`gateway not ready in 30 s:\n${output()}`);
+}
+
+async function spawnProcess(dir = dataDir, port = pgPort) {
+  const httpPort = await freePort();
   const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'src/main.ts'], {
     env: {
       ...process.env,
       NODE_ENV: 'development',
       DATABASE_URL: '',
-      PORT: String(port),
-      EMBEDDED_POSTGRES_DIR: dataDir,
-      EMBEDDED_POSTGRES_PORT: String(pgPort),
+      PORT: String(httpPort),
+      EMBEDDED_POSTGRES_DIR: dir,
+      EMBEDDED_POSTGRES_PORT: String(port),
       SIMULATOR_PORT: '0',
-      SIMULATOR_STATE_FILE: `${dataDir}.simulator.json`,
+      SIMULATOR_STATE_FILE: `${dir}.simulator.json`,
       AUTH_JWT_SECRET: SECRET,
       LOG_LEVEL: 'info',
     },
@@ -44,15 +57,7 @@ async function startProcess() {
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 120; i++) {
-    if (child.exitCode !== null) throw new Error(`gateway exited early:\n${output}`);
-    const ready = await fetch(`${url}/readyz`).then((r) => r.ok).catch(() => false);
-    if (ready) return { child, url, output: () => output };
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`gateway not ready in 30 s:\n${output}`);
+  return { child, url: `http://127.0.0.1:${httpPort}`, output: () => output };
 }
 
 function exited(child: ChildProcess): Promise<number | null> {
@@ -104,5 +109,21 @@ describe('the gateway process', () => {
     second.child.kill('SIGINT');
     expect(await exited(second.child)).toBe(0);
     expect(postgresProcessesFor(dataDir)).toEqual([]);
+  }, 90_000);
+
+  it('stops cleanly on a signal that arrives while it is still starting, leaving no PostgreSQL running', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'wpg-lifecycle-early-'));
+    try {
+      const early = await spawnProcess(dir, await freePort());
+      // The embedded PostgreSQL is being set up: the gateway is far from ready.
+      await expect.poll(() => early.output(), { timeout: 30_000, interval: 50 }).toContain('initialising a new embedded PostgreSQL cluster');
+      early.child.kill('SIGTERM');
+      expect(await exited(early.child)).toBe(0);
+      expect(early.output()).toContain('shutting down once start-up finishes');
+      expect(postgresProcessesFor(dir)).toEqual([]);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+      await fs.rm(`${dir}.simulator.json`, { force: true });
+    }
   }, 90_000);
 });

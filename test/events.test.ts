@@ -6,7 +6,8 @@
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.js';
-import type { DomainEvent, TransactionSql } from '../src/services/events.js';
+import type { Sql } from '../src/db/plain.js';
+import type { DomainEvent } from '../src/services/events.js';
 import { PostgresEventBus } from '../src/services/pg-events.js';
 import { createTestDatabase } from './support/database.js';
 
@@ -34,9 +35,9 @@ async function transaction(url: string) {
   cleanups.push(() => client.end());
   await client.query('begin');
   // The bus speaks MikroORM's `?` placeholders; a plain client numbers them.
-  const sql: TransactionSql = (text, params) => {
+  const sql: Sql = async (text, params) => {
     let n = 0;
-    return client.query(text.replace(/\?/g, () => `$${++n}`), params);
+    return (await client.query(text.replace(/\?/g, () => `$${++n}`), params)).rows;
   };
   return { sql, commit: () => client.query('commit'), rollback: () => client.query('rollback') };
 }

@@ -170,6 +170,19 @@ describe('POST /webhooks/wise', () => {
     expect(count).toBe('0');
   });
 
+  it('records a signed transfer event that names no transfer as ignored, with no job left retrying it', async () => {
+    gateway = await start();
+    const deliveryId = randomUUID();
+    const response = await delivery(
+      gateway,
+      { event_type: 'transfers#state-change', data: { resource: { type: 'transfer' }, current_state: 'processing', occurred_at: new Date().toISOString() } },
+      { deliveryId },
+    );
+    expect(response.status).toBe(200);
+    await expect.poll(async () => (await inbox(gateway)).find((r) => r.delivery_id === deliveryId)).toMatchObject({ status: 'ignored', note: 'the event names no transfer' });
+    expect(await sql(gateway.databaseUrl, "select key from graphile_worker.jobs where task_identifier = 'apply_webhook'")).toEqual([]);
+  });
+
   it("applies the simulator's signed deliveries over real HTTP, including its test notification", async () => {
     gateway = await start();
     const wise = simulatorOf(gateway);

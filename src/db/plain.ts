@@ -29,6 +29,7 @@ export class PlainDb {
     this.pool.on('error', () => {});
   }
 
+  /** One statement on any pooled connection, with Postgres's own `$1, $2, …` placeholders. */
   async query<T extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<T[]> {
     countSql();
     return (await this.pool.query<T>({ name: this.nameOf(text), text, values })).rows;

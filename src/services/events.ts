@@ -3,13 +3,12 @@
  * publish; GraphQL subscriptions listen. The in-process bus serves one replica; the Postgres
  * bus (LISTEN/NOTIFY) carries events to every replica.
  */
+import type { Sql } from '../db/plain.js';
+
 export type DomainEvent =
   | { type: 'onboarding.changed'; customerId: string }
   | { type: 'verification.changed'; customerId: string; profileId: number }
   | { type: 'transfer.changed'; customerId: string; transferId: string };
-
-/** Runs one statement in the caller's open transaction (MikroORM `execute`: `?` placeholders). */
-export type TransactionSql = (sql: string, params: unknown[]) => Promise<unknown>;
 
 export interface EventBus {
   publish(event: DomainEvent): Promise<void>;
@@ -18,7 +17,7 @@ export interface EventBus {
    * round trip of its own. Buses that cannot (in-process) leave it out; callers then publish
    * after the commit.
    */
-  publishOnCommit?(sql: TransactionSql, events: DomainEvent[]): Promise<void>;
+  publishOnCommit?(sql: Sql, events: DomainEvent[]): Promise<void>;
   subscribe(listener: (event: DomainEvent) => void): () => void;
 }
 

@@ -4,7 +4,8 @@
  */
 import pg from 'pg';
 import type { Logger } from '../logger.js';
-import type { DomainEvent, EventBus, TransactionSql } from './events.js';
+import type { Sql } from '../db/plain.js';
+import type { DomainEvent, EventBus } from './events.js';
 
 const CHANNEL = 'gateway_events';
 
@@ -63,7 +64,7 @@ export class PostgresEventBus implements EventBus {
   }
 
   /** NOTIFY inside a transaction is delivered by Postgres at commit, and dropped on rollback. */
-  async publishOnCommit(sql: TransactionSql, events: DomainEvent[]): Promise<void> {
+  async publishOnCommit(sql: Sql, events: DomainEvent[]): Promise<void> {
     if (events.length === 0) return;
     await sql(`select ${events.map(() => 'pg_notify(?, ?)').join(', ')}`, events.flatMap((event) => [CHANNEL, JSON.stringify(event)]));
   }

@@ -1,7 +1,6 @@
 /**
  * Wise webhooks: verified on the raw body, written to an inbox keyed by X-Delivery-Id (a
- * repeat is acknowledged and ignored), a job enqueued in the same transaction, answered at
- * once. The event is then applied — ordered by `occurred_at`, so an older event never
+ * repeat is acknowledged and ignored), answered at once. The event is then applied — ordered by `occurred_at`, so an older event never
  * overwrites a newer state — and published to subscribers.
  *
  * Who applies it: the receiving process, straight after answering (the fast path: a subscriber
@@ -53,6 +52,10 @@ function transferEventOf(deliveryId: string, data: any, occurredAt: Date): Trans
 type InboxRow = { event_type: string; body: any; status: string; occurred_ms: number | null };
 const LOCK_INBOX_ROW = 'select event_type, body, status, (extract(epoch from occurred_at) * 1000)::float8 as occurred_ms from webhook_inbox where delivery_id = ? for update';
 const MARK_INBOX_ROW = 'update webhook_inbox set status = ?, note = ?, applied_at = now() where delivery_id = ?';
+
+/** The job that applies a delivery, keyed so that a delivery never has two (SQL: `column` holds its id). */
+const JOB_KEY = (column: string) => `'webhook:' || ${column}`;
+const ADD_JOB = (column: string) => `graphile_worker.add_job('apply_webhook', json_build_object('deliveryId', ${column}), job_key := ${JOB_KEY(column)})`;
 
 /** A pending delivery older than this is an orphan (its receiver died): the sweep applies it. */
 const ORPHANED_AFTER_SECONDS = 5;
@@ -113,9 +116,7 @@ export class WebhookService {
          insert into webhook_inbox (delivery_id, event_type, subscription_id, schema_version, occurred_at, body, test, status, note)
          values ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9) on conflict (delivery_id) do nothing returning delivery_id
        )
-       select delivery_id,
-              case when $10::boolean then (graphile_worker.add_job('apply_webhook', json_build_object('deliveryId', delivery_id), job_key := $11)).id end as job_id
-       from stored`,
+       select delivery_id, case when $10::boolean then (${ADD_JOB('delivery_id')}).id end as job_id from stored`,
       [
         deliveryId,
         event.event_type,
@@ -127,7 +128,6 @@ export class WebhookService {
         status,
         note,
         status === 'pending' && !fast,
-        jobKey(deliveryId),
       ],
     );
     const inserted = stored.length > 0;
@@ -151,7 +151,7 @@ export class WebhookService {
       void this.apply(deliveryId)
         .catch(async (error) => {
           this.deps.logger.warn({ err: error, deliveryId }, 'applying a webhook failed; handing it to a job');
-          await this.enqueueJob(deliveryId).catch((error) => this.deps.logger.warn({ err: error, deliveryId }, 'could not enqueue the webhook job; the sweep will apply it'));
+          await this.enqueueJobs([deliveryId]).catch((error) => this.deps.logger.warn({ err: error, deliveryId }, 'could not enqueue the webhook job; the sweep will apply it'));
         })
         .finally(() => {
           this.fastPath.running -= 1;
@@ -161,10 +161,9 @@ export class WebhookService {
     if (this.fastPath.running === 0 && this.fastPath.queue.length === 0) for (const done of this.fastPath.idle.splice(0)) done();
   }
 
-  private async enqueueJob(deliveryId: string): Promise<void> {
-    await this.deps.orm.em
-      .getConnection()
-      .execute(`select graphile_worker.add_job('apply_webhook', json_build_object('deliveryId', ?::text), job_key := ?)`, [deliveryId, jobKey(deliveryId)], 'all');
+  /** Hands deliveries to jobs (one each at most: the job key). */
+  private async enqueueJobs(deliveryIds: string[]): Promise<void> {
+    await this.deps.db.query(`select ${ADD_JOB('id')} from json_array_elements_text($1::json) as id`, [JSON.stringify(deliveryIds)]);
   }
 
   /**
@@ -179,7 +178,7 @@ export class WebhookService {
         // A delivery with a job is the job's (it retries with backoff); the sweep takes orphans.
         `select delivery_id from webhook_inbox i
          where status = 'pending' and received_at < now() - make_interval(secs => ?)
-           and not exists (select 1 from graphile_worker.jobs j where j.key = 'webhook:' || i.delivery_id)
+           and not exists (select 1 from graphile_worker.jobs j where j.key = ${JOB_KEY('i.delivery_id')})
          order by received_at limit ?`,
         [ORPHANED_AFTER_SECONDS, limit],
         'all',
@@ -192,7 +191,7 @@ export class WebhookService {
         applied += 1;
       } catch (error) {
         this.deps.logger.warn({ err: error, deliveryId: row.delivery_id }, 'pending webhook not applied yet; handing it to a job');
-        await this.enqueueJob(row.delivery_id).catch(() => undefined);
+        await this.enqueueJobs([row.delivery_id]).catch(() => undefined);
       }
     }
     return applied;
@@ -205,14 +204,7 @@ export class WebhookService {
   async drain(): Promise<void> {
     const waiting = this.fastPath.queue.splice(0);
     if (waiting.length > 0) {
-      await this.deps.orm.em
-        .getConnection()
-        .execute(
-          `select graphile_worker.add_job('apply_webhook', json_build_object('deliveryId', id), job_key := 'webhook:' || id) from json_array_elements_text(?::json) as id`,
-          [JSON.stringify(waiting)],
-          'all',
-        )
-        .catch((error) => this.deps.logger.warn({ err: error, count: waiting.length }, 'could not hand waiting webhooks to jobs; the sweep will apply them'));
+      await this.enqueueJobs(waiting).catch((error) => this.deps.logger.warn({ err: error, count: waiting.length }, 'could not hand waiting webhooks to jobs; the sweep will apply them'));
     }
     if (this.fastPath.running === 0) return;
     await new Promise<void>((resolve) => this.fastPath.idle.push(resolve));
@@ -250,7 +242,9 @@ export class WebhookService {
       const [row] = await sql<InboxRow>(LOCK_INBOX_ROW, [deliveryId]);
       if (!row || row.status !== 'pending') return true;
       if (row.event_type !== 'transfers#state-change' || row.occurred_ms === null) return false;
-      const outcome = await handler(sql, transferEventOf(deliveryId, row.body?.data ?? {}, new Date(Math.round(Number(row.occurred_ms)))));
+      const event = transferEventOf(deliveryId, row.body?.data ?? {}, new Date(Math.round(Number(row.occurred_ms))));
+      if (!Number.isSafeInteger(event.transferId)) return false;
+      const outcome = await handler(sql, event);
       if (!outcome) return false;
       await sql(MARK_INBOX_ROW, [outcome.applied ? 'applied' : 'stale', outcome.note ?? null, deliveryId]);
       await this.publishWith(sql, outcome.events, published);
@@ -296,6 +290,8 @@ export class WebhookService {
     }
     if (eventType === 'transfers#state-change') {
       if (!this.transferHandler) return { status: 'ignored', note: 'transfers are not applied yet', events: [] };
+      // Signed by Wise but naming no transfer: nothing to apply, and retrying would not help.
+      if (!Number.isSafeInteger(Number(data.resource?.id))) return { status: 'ignored', note: 'the event names no transfer', events: [] };
       const outcome = await this.transferHandler(em, transferEventOf(deliveryId, data, occurredAt));
       return { status: outcome.applied ? 'applied' : 'stale', note: outcome.note, events: outcome.events };
     }
@@ -303,10 +299,6 @@ export class WebhookService {
   }
 }
 
-/** One job per delivery at most (graphile-worker's job key); drain() builds the same key in SQL. */
-function jobKey(deliveryId: string): string {
-  return `webhook:${deliveryId}`;
-}
 
 /**
  * Makes sure the application subscriptions the gateway needs exist at Wise, pointing at this

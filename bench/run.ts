@@ -264,6 +264,7 @@ async function webhookLatency(gateway: Awaited<ReturnType<typeof startGateway>>,
   const latencies: number[] = [];
   const slow: { atMs: number; latencyMs: number; key: string }[] = [];
   const sentWall = new Map<string, number>();
+  const receivedWall = new Map<string, number>();
   let started = performance.now();
   const subs = await Promise.all(
     chosen.map(async (_c, i) => {
@@ -275,6 +276,8 @@ async function webhookLatency(gateway: Awaited<ReturnType<typeof startGateway>>,
         if (sent !== undefined) {
           latencies.push(at - sent);
           slow.push({ atMs: Math.round(sent - started), latencyMs: Math.round((at - sent) * 10) / 10, key });
+          // The same clock as the simulator's record of its POST (both processes read the system clock).
+          receivedWall.set(key, Date.now());
           pending.delete(key);
         }
       });
@@ -296,6 +299,8 @@ async function webhookLatency(gateway: Awaited<ReturnType<typeof startGateway>>,
   const events = DURATION * 100;
   const ctl = control(gateway.simulator);
   started = performance.now();
+  // Wall-clock time of the first send, so the slowest events (atMs) can be matched with other logs.
+  const startedAtWall = Date.now();
   const sends: Promise<unknown>[] = [];
   for (let n = 0; n < events; n++) {
     const target = started + n * 10;
@@ -315,10 +320,35 @@ async function webhookLatency(gateway: Awaited<ReturnType<typeof startGateway>>,
   // Where the slowest events spent their time: the inbox row says when the gateway received the
   // delivery (after the simulator signed and POSTed it) and when applying it began.
   const byWiseId = new Map(rows.map((r) => [r.id, r.wise_transfer_id]));
+  // The target's interval starts when the simulator POSTs the webhook (its delivery log records
+  // each attempt's start, before signing); until then the time is the simulator's own — taking
+  // the control request, moving the transfer, building the event — which Wise does elsewhere.
+  const deliveries = (await (await fetch(`${gateway.simulator}/__simulator/webhooks/deliveries?eventType=${encodeURIComponent('transfers#state-change')}`)).json()) as {
+    createdAt: string;
+    body: { data: { resource: { id: number }; current_state: string } };
+    attempts: { at: string }[];
+  }[];
+  const postedWall = new Map<string, number>();
+  for (const d of deliveries) {
+    if (Date.parse(d.createdAt) < startedAtWall - 1000 || d.attempts.length === 0) continue;
+    postedWall.set(`${d.body.data.resource.id}:${d.body.data.current_state}`, Date.parse(d.attempts[0].at));
+  }
+  const fromPost: number[] = [];
+  const fromPostOf = (key: string) => {
+    const [id, status] = key.split(':');
+    const posted = postedWall.get(`${byWiseId.get(id)}:${status.toLowerCase()}`);
+    const received = receivedWall.get(key);
+    return posted === undefined || received === undefined ? null : received - posted;
+  };
+  for (const e of slow) {
+    const latency = fromPostOf(e.key);
+    if (latency !== null) fromPost.push(latency);
+  }
   const hops = async (e: { atMs: number; latencyMs: number; key: string }) => {
     const [id, status] = e.key.split(':');
     const wiseId = byWiseId.get(id)!;
     const sent = sentWall.get(`${wiseId}:${status.toLowerCase()}`)!;
+    const posted = postedWall.get(`${wiseId}:${status.toLowerCase()}`);
     const { rows: inbox } = await db2.query<{ received: string; applied: string }>(
       `select extract(epoch from received_at) * 1000 as received, extract(epoch from applied_at) * 1000 as applied from webhook_inbox
         where body->'data'->'resource'->>'id' = $1 and body->'data'->>'current_state' = $2 order by received_at desc limit 1`,
@@ -328,18 +358,31 @@ async function webhookLatency(gateway: Awaited<ReturnType<typeof startGateway>>,
     return {
       atMs: e.atMs,
       latencyMs: e.latencyMs,
+      fromPostMs: fromPostOf(e.key),
+      toPostMs: posted === undefined ? null : Math.round(posted - sent),
       toGatewayMs: row ? Math.round(Number(row.received) - sent) : null,
       toAppliedMs: row ? Math.round(Number(row.applied) - sent) : null,
     };
   };
   const during = {
+    startedAtWall: new Date(startedAtWall).toISOString(),
     checkpoints: Number(bgAfter.checkpoints) - Number(bgBefore.checkpoints),
     checkpointMs: Math.round(Number(bgAfter.checkpoint_ms) - Number(bgBefore.checkpoint_ms)),
     sweepReadsFromWise: await sweepReads(),
-    slowest: await Promise.all(slow.sort((a, b) => b.latencyMs - a.latencyMs).slice(0, 12).map(hops)),
+    slowest: await Promise.all(slow.sort((a, b) => (fromPostOf(b.key) ?? b.latencyMs) - (fromPostOf(a.key) ?? a.latencyMs)).slice(0, 12).map(hops)),
   };
   await db2.end();
-  return { eventsPerSecond: 100, events, received: latencies.length, lost, latencyMs: summary(latencies), during };
+  return {
+    eventsPerSecond: 100,
+    events,
+    received: latencies.length,
+    lost,
+    // From the simulator's POST to the subscriber's message: the target.
+    fromPostMs: summary(fromPost),
+    // From asking the simulator to move the transfer: also the simulator's own time.
+    latencyMs: summary(latencies),
+    during,
+  };
 }
 
 async function fanOut(gateway: Awaited<ReturnType<typeof startGateway>> & { pid: number }, token: string, customerId: string) {
@@ -502,7 +545,7 @@ ${r.bound.map((l: Json) => row('bare graphql-js, in memory', l)).join('\n')}
 
 ## Webhooks and subscriptions
 
-- Webhook → subscriber at ${r.webhookLatency.eventsPerSecond} events/s: ${r.webhookLatency.received}/${r.webhookLatency.events} received (${r.webhookLatency.lost} lost); latency p50 ${r.webhookLatency.latencyMs.p50} ms, p95 ${r.webhookLatency.latencyMs.p95} ms, p99 ${r.webhookLatency.latencyMs.p99} ms, max ${r.webhookLatency.latencyMs.max} ms.${r.webhookLatency.during ? ` Meanwhile: ${r.webhookLatency.during.checkpoints} Postgres checkpoint(s) (${r.webhookLatency.during.checkpointMs} ms writing), ${r.webhookLatency.during.sweepReadsFromWise} transfer reads from Wise by the sweep; the slowest events were sent at ${r.webhookLatency.during.slowest.slice(0, 6).map((e: Json) => `${e.atMs} ms (${e.latencyMs})`).join(', ')}.` : ''}
+- Webhook → subscriber at ${r.webhookLatency.eventsPerSecond} events/s: ${r.webhookLatency.received}/${r.webhookLatency.events} received (${r.webhookLatency.lost} lost). From the simulator's POST to the subscriber's message: p50 ${r.webhookLatency.fromPostMs?.p50} ms, p95 ${r.webhookLatency.fromPostMs?.p95} ms, p99 ${r.webhookLatency.fromPostMs?.p99} ms, max ${r.webhookLatency.fromPostMs?.max} ms (${r.webhookLatency.fromPostMs?.n} matched with the simulator's delivery log). From asking the simulator to move the transfer (adds its own work): p50 ${r.webhookLatency.latencyMs.p50} ms, p95 ${r.webhookLatency.latencyMs.p95} ms, p99 ${r.webhookLatency.latencyMs.p99} ms, max ${r.webhookLatency.latencyMs.max} ms.${r.webhookLatency.during ? ` Meanwhile: ${r.webhookLatency.during.checkpoints} Postgres checkpoint(s) (${r.webhookLatency.during.checkpointMs} ms writing), ${r.webhookLatency.during.sweepReadsFromWise} transfer reads from Wise by the sweep; the slowest events were sent at ${r.webhookLatency.during.slowest.slice(0, 6).map((e: Json) => `${e.atMs} ms (${e.fromPostMs ?? '?'} from the POST, ${e.latencyMs} in all)`).join(', ')}.` : ''}
 - ${r.fanOut.subscribers} subscribers of one customer: all notified in ${r.fanOut.allNotifiedMs.join(', ')} ms (three events); ${r.fanOut.memoryPerIdleSubscriptionKb} KB of gateway memory per idle subscription.
 - Ingestion: ${r.ingestion.accepted}/${r.ingestion.sent} signed deliveries accepted, ${r.ingestion.acceptedPerSecond}/s (p50 ${r.ingestion.latencyMs.p50} ms, p99 ${r.ingestion.latencyMs.p99} ms); ${r.ingestion.storedInInbox} stored, ${r.ingestion.lost} lost, ${r.ingestion.pendingAfterDrain} still pending after draining.
 
@@ -584,7 +627,7 @@ try {
     { name: 'gateway throughput ≥ 25 % of the in-memory bound (64 connections)', wanted: '≥ 0.25', measured: round(c64(cached).requestsPerSecond / c64(bound).requestsPerSecond, 3), met: c64(cached).requestsPerSecond >= c64(bound).requestsPerSecond / 4 },
     { name: 'Wise calls per cached page', wanted: '0', measured: cost.cached.wiseCalls, met: cost.cached.wiseCalls === 0 },
     { name: 'SQL statements per cached page', wanted: '≤ 4', measured: cost.cached.sqlStatements, met: cost.cached.sqlStatements <= 4 },
-    { name: 'webhook → subscription p99', wanted: '< 100 ms', measured: latency.latencyMs.p99, met: latency.latencyMs.p99 < 100 && latency.lost === 0 },
+    { name: 'webhook → subscription p99 (from the simulator\'s POST)', wanted: '< 100 ms', measured: latency.fromPostMs.p99, met: latency.fromPostMs.p99 < 100 && latency.fromPostMs.n === latency.events && latency.lost === 0 },
     { name: '1,000 subscribers all notified', wanted: '< 1000 ms', measured: Math.max(...fan.allNotifiedMs), met: Math.max(...fan.allNotifiedMs) < 1000 },
     { name: 'webhooks lost in ingestion', wanted: '0', measured: ingest.lost, met: ingest.lost === 0 && ingest.pendingAfterDrain === 0 },
   ];

@@ -95,7 +95,7 @@ describe('the whole journey', () => {
     expect(await bankBalance(gateway, 'cust-alice', 'GBP')).toBe('4900.00');
   });
 
-  it('bounce back: the customer gets the money back, once, however many events say so', async () => {
+  it('bounce, then refund: the customer gets the money back once, when Wise refunds', async () => {
     const ctx = await readyToSend();
     const transfer = await created(ctx);
     await gql(FUND_TRANSFER, { id: transfer.id });
@@ -109,6 +109,27 @@ describe('the whole journey', () => {
       ['-100.00', 'fund'],
       ['100.00', 'refund'],
     ]);
+  });
+
+  it('a bounce alone returns nothing: when Wise re-sends the payout, the customer has paid once', async () => {
+    const ctx = await readyToSend();
+    const transfer = await created(ctx);
+    await gql(FUND_TRANSFER, { id: transfer.id });
+    for (const state of ['processing', 'funds_converted', 'outgoing_payment_sent', 'bounced_back']) {
+      await simulateState(gateway, 'cust-alice', transfer.wiseTransferId, state);
+      await waitForStatus(transfer.id, state.toUpperCase());
+    }
+    // Wise holds the money now; it will re-send the payout or refund it.
+    expect(await transferOf(transfer.id)).toMatchObject({ status: 'BOUNCED_BACK', refunded: false });
+    expect(await bankBalance(gateway, 'cust-alice', 'GBP')).toBe('4900.00');
+
+    // It re-sends, later (Wise dates its events to the second).
+    await simulatorOf(gateway).control('/clock/advance', { seconds: 2 });
+    await simulatorOf(gateway).control(`/transfers/${transfer.wiseTransferId}/state`, { state: 'outgoing_payment_sent' });
+    await waitForStatus(transfer.id, 'OUTGOING_PAYMENT_SENT');
+    expect(await transferOf(transfer.id)).toMatchObject({ refunded: false });
+    expect(await bankBalance(gateway, 'cust-alice', 'GBP')).toBe('4900.00');
+    expect((await fundDebits()).map((e) => [e.amount, e.idempotency_key.split(':')[0]])).toEqual([['-100.00', 'fund']]);
   });
 });
 

@@ -8,7 +8,8 @@
  *   same transfer — so a retry, a lost answer or a crash anywhere ends with one transfer;
  * - funding: the bank's debit carries an idempotency key per attempt and is committed before
  *   Wise is asked to fund; a refused attempt is credited back under its own key;
- * - refunds: one key per transfer, whichever event (bounce, refund, cancel) comes first.
+ * - refunds: one key per transfer, whichever event (refund, cancel) comes first; a bounce
+ *   alone returns nothing, as Wise may still re-send the payout.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
@@ -37,8 +38,13 @@ export { TRANSFER_STATES } from '../wise/transfer-states.js';
 
 /** States after which nothing normally happens (a sent transfer may still bounce: swept less). */
 export const FINAL_STATES = new Set(['cancelled', 'funds_refunded', 'charged_back', 'outgoing_payment_sent']);
-/** Wise has the money back: the bank customer gets it back (once). */
-const RETURNS_MONEY = new Set(['bounced_back', 'funds_refunded', 'cancelled']);
+/**
+ * The money is on its way back to the sender: the bank customer gets it back (once). Not
+ * `bounced_back`: Wise then holds the money and will either re-send the payout or refund it
+ * (transfers.md) — crediting at the bounce would pay the customer back for a payout Wise may
+ * still make. A funded transfer that is cancelled is refunded (`cancelled → funds_refunded`).
+ */
+const RETURNS_MONEY = new Set(['funds_refunded', 'cancelled']);
 
 /** Wise's usual order of states, to order events dated to the same second. */
 const STATE_RANK: Record<string, number> = {

@@ -28,7 +28,7 @@ registerEnumType(TransferStatusEnum, {
     OUTGOING_PAYMENT_SENT: { description: 'Paid out (normally final).' },
     CANCELLED: { description: 'Cancelled; funded money is returned.' },
     FUNDS_REFUNDED: { description: 'The money went back to the sender.' },
-    BOUNCED_BACK: { description: "The recipient's bank returned the payout." },
+    BOUNCED_BACK: { description: "The recipient's bank returned the payout; Wise holds the money and will re-send it or refund it (FUNDS_REFUNDED)." },
     CHARGED_BACK: { description: 'The payer reclaimed the money.' },
     UNKNOWN: { description: 'Wise lacks information to finish, or a state this gateway does not know yet.' },
   },
@@ -82,7 +82,7 @@ export class TransferType {
   @Field(() => FundingStateEnum)
   funding!: FundingStateEnum;
 
-  @Field(() => Boolean, { description: 'The money came back to the bank customer (bounced, refunded or cancelled after the debit).' })
+  @Field(() => Boolean, { description: 'The money came back to the bank customer (refunded, or cancelled after the debit).' })
   refunded!: boolean;
 
   @Field(() => MoneyType)

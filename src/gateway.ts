@@ -197,7 +197,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
       profiles,
       verification,
       quotes: new QuoteService({ api, tokens }),
-      recipients: new RecipientService({ api, tokens, sourceCurrency: config.onboarding.sourceCurrencies[0] }),
+      recipients: new RecipientService({ api, tokens, sourceCurrency: config.onboarding.sourceCurrencies[0], logger }),
       transfers,
       events,
     };

@@ -156,6 +156,44 @@ describe('a recipient for a currency, without a quote', () => {
   });
 });
 
+describe("creating a recipient when Wise's answer goes missing", () => {
+  const arm = (fault: object) => simulatorOf(gateway).control('/faults', fault);
+  const eva = (holder: string, iban: string) => ({
+    input: { currency: 'EUR', type: 'iban', accountHolderName: holder, values: [{ key: 'legalType', value: 'PRIVATE' }, { key: 'IBAN', value: iban }] },
+  });
+  const atWise = (holder: string) => Object.values(gateway.simulator!.core.state.recipients).filter((r) => r.accountHolderName === holder);
+
+  it('Wise created it but the answer was lost: the recipient Wise holds is the one returned, and there is one', async () => {
+    // The customer also has, at Wise, a recipient with the same holder and other details that
+    // this gateway has not seen (made in Wise's app): it must not be taken for the lost one.
+    const other = (await gql(CREATE_RECIPIENT, eva('Lena Lost', 'FR1420041010050500013M02606'))).data.createRecipient.recipient.id;
+    await sql(gateway.databaseUrl, 'delete from recipient where id = $1', [other]);
+    await arm({ method: 'POST', path: '/v1/accounts', kind: 'lose_response' });
+    const { data, errors } = await gql(CREATE_RECIPIENT, eva('Lena Lost', 'DE89370400440532013000'));
+    expect(errors).toBeUndefined();
+    expect(data.createRecipient).toMatchObject({ __typename: 'RecipientCreated', recipient: { currency: 'EUR', type: 'iban', accountHolderName: 'Lena Lost' } });
+    const ids = atWise('Lena Lost').map((r) => r.id);
+    expect(ids).toHaveLength(2);
+    expect(Number(data.createRecipient.recipient.id)).toBe(Math.max(...ids));
+    const [local] = await sql<{ id: string }>(gateway.databaseUrl, 'select id from recipient where id = $1', [Math.max(...ids)]);
+    expect(local).toBeDefined();
+  });
+
+  it('Wise failed before creating it: a typed error, and nothing created or stored', async () => {
+    // Only an unseen recipient with the same holder and other details exists at Wise.
+    const other = (await gql(CREATE_RECIPIENT, eva('Nora None', 'FR1420041010050500013M02606'))).data.createRecipient.recipient.id;
+    await sql(gateway.databaseUrl, 'delete from recipient where id = $1', [other]);
+    const [{ count: before }] = await sql<{ count: string }>(gateway.databaseUrl, 'select count(*) from recipient');
+    await arm({ method: 'POST', path: '/v1/accounts', kind: 'status', status: 503 });
+    const { data, errors } = await gql(CREATE_RECIPIENT, eva('Nora None', 'DE89370400440532013000'));
+    expect(data?.createRecipient ?? null).toBeNull();
+    expect(errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
+    expect(atWise('Nora None').map((r) => r.id)).toEqual([Number(other)]);
+    const [{ count: after }] = await sql<{ count: string }>(gateway.databaseUrl, 'select count(*) from recipient');
+    expect(after).toBe(before);
+  });
+});
+
 describe('invalid recipient input', () => {
   const attempt = async (currency: string, type: string, values: Record<string, string>, holder = 'Ann Johnson') => {
     const quote = await quoteTo(currency);

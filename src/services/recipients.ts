@@ -14,6 +14,7 @@ import { WiseProfile } from '../entities/WiseProfile.js';
 import type { WiseApi, WiseRecipient, WiseRequirement } from '../wise/api.js';
 import { WiseError, type WiseFieldError } from '../wise/errors.js';
 import { requireLinkedProfile } from './links.js';
+import type { Logger } from '../logger.js';
 import type { WiseTokens } from './wise-tokens.js';
 
 /** Forms from Wise are reused this long for the same inputs. */
@@ -94,6 +95,18 @@ export function normalizeForm(requirements: WiseRequirement[]): FormOption[] {
 }
 
 /** Form values to Wise's body: accountHolderName at the top, dotted keys nested in details. */
+/** `{ address: { city: 'X' } }` → `address.city` → 'X' (the form's keys). */
+function leaves(details: Record<string, unknown>, prefix = '', into = new Map<string, string>()): Map<string, string> {
+  for (const [key, value] of Object.entries(details)) {
+    if (value && typeof value === 'object') leaves(value as Record<string, unknown>, `${prefix}${key}.`, into);
+    else if (value !== null && value !== undefined) into.set(`${prefix}${key}`, String(value));
+  }
+  return into;
+}
+
+/** Wise may give back a value formatted (spaces in an IBAN, lower case): compare what matters. */
+const comparable = (value: string) => value.replace(/[\s-]/g, '').toUpperCase();
+
 export function toDetails(values: FieldValue[]): Record<string, unknown> {
   const details: Record<string, unknown> = {};
   for (const { key, value } of values) {
@@ -151,7 +164,7 @@ export function snakeType(type: string): string {
 }
 
 export class RecipientService {
-  constructor(private readonly deps: { api: WiseApi; tokens: WiseTokens; sourceCurrency: string }) {}
+  constructor(private readonly deps: { api: WiseApi; tokens: WiseTokens; sourceCurrency: string; logger?: Logger }) {}
 
   /** The form for a quote or a currency, refreshed for the values given (cached). */
   async form(em: EntityManager, customerId: string, target: FormTarget, type: string | null, values: FieldValue[]): Promise<RecipientForm> {
@@ -210,9 +223,49 @@ export class RecipientService {
         // Wise's paths are the form's keys (sometimes under details.): map them back.
         return { kind: 'invalid', fieldErrors: error.fieldErrors.map((e) => ({ ...e, path: e.path?.replace(/^details\./, '') ?? null })) };
       }
+      if (error instanceof WiseError && error.code === 'UNAVAILABLE') {
+        // POST /v1/accounts has no idempotency key: when its answer is lost, Wise may have
+        // created the recipient all the same, and a retry would make a second. Look first.
+        const sent = { currency: form.currency, type: input.type, accountHolderName: input.accountHolderName.trim(), details: toDetails(input.values) };
+        // If Wise cannot be asked either, the caller gets the first error.
+        const lost = await this.findCreatedAtWise(em, customerId, link, sent).catch(() => null);
+        if (lost) {
+          this.deps.logger?.warn({ customerId, recipientId: lost.id }, 'the answer to creating a recipient was lost; adopted the one Wise had created');
+          return { kind: 'created', recipient: await this.store(em, customerId, lost, input.type) };
+        }
+      }
       throw error;
     }
     return { kind: 'created', recipient: await this.store(em, customerId, created, input.type) };
+  }
+
+  /**
+   * The recipient Wise holds for this profile with exactly what was sent, that this gateway
+   * does not know yet (the newest, should there be several), or null.
+   */
+  private async findCreatedAtWise(
+    em: EntityManager,
+    customerId: string,
+    link: WiseLink & { profileId: number },
+    sent: { currency: string; type: string; accountHolderName: string; details: Record<string, unknown> },
+  ): Promise<WiseRecipient | null> {
+    const known = new Set((await em.find(Recipient, { customerId, profileId: link.profileId }, { fields: ['id'] })).map((r) => r.id));
+    const wanted = leaves(sent.details);
+    let found: WiseRecipient | null = null;
+    let seek: number | undefined;
+    do {
+      const page = await this.deps.tokens.withUserToken(link, (token) => this.deps.api.listRecipients({ token, customerId }, link.profileId, seek));
+      for (const r of page.content) {
+        if (known.has(r.id) || r.currency !== sent.currency || snakeType(r.type) !== sent.type) continue;
+        const holder = r.name?.fullName ?? (r as { accountHolderName?: string }).accountHolderName;
+        if (holder !== undefined && comparable(holder) !== comparable(sent.accountHolderName)) continue;
+        const have = leaves(r.details ?? {});
+        if (![...wanted].every(([key, value]) => have.has(key) && comparable(have.get(key)!) === comparable(value))) continue;
+        if (!found || r.id > found.id) found = r;
+      }
+      seek = page.seekPositionForNext;
+    } while (seek);
+    return found;
   }
 
   /** The customer's active recipients from the cache, re-read from Wise when stale. */

@@ -16,6 +16,7 @@ import autocannon from 'autocannon';
 import { createClient } from 'graphql-ws';
 import pg from 'pg';
 import WebSocket from 'ws';
+import { throwawayDirectory } from '../src/db/embedded.js';
 import { mintCustomerToken } from '../src/http/auth.js';
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 200);
@@ -566,7 +567,7 @@ Versions: ${Object.entries(r.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.
 class StopEarly extends Error {}
 
 const startedAt = new Date().toISOString();
-const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'wpg-bench-'));
+const workDir = await throwawayDirectory('wpg-bench-');
 await fs.chmod(workDir, 0o755);
 log(`work directory ${workDir}`);
 const gateway = await startGateway(workDir);

@@ -7,7 +7,9 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clearAbandoned, startEmbeddedPostgres } from '../src/db/embedded.js';
 import { mintCustomerToken } from '../src/http/auth.js';
+import { createLogger } from '../src/logger.js';
 import { sql } from './support/database.js';
 import { freePort } from './support/ports.js';
 
@@ -109,6 +111,27 @@ describe('the gateway process', () => {
     second.child.kill('SIGINT');
     expect(await exited(second.child)).toBe(0);
     expect(postgresProcessesFor(dataDir)).toEqual([]);
+  }, 90_000);
+
+  it('a run killed before its clean-up: the next one stops the PostgreSQL it left and removes its data', async () => {
+    // A process that has ended stands for the killed run; a live one (this) for a run going on.
+    const gone = spawn(process.execPath, ['-e', '']);
+    await exited(gone);
+    const abandoned = path.join(os.tmpdir(), `wpg-abandon-test-${gone.pid}-x`);
+    const current = await fs.mkdtemp(path.join(os.tmpdir(), `wpg-abandon-test-${process.pid}-`));
+    await fs.mkdir(abandoned);
+    try {
+      // Started and never stopped, as a run killed with SIGKILL leaves it.
+      await startEmbeddedPostgres({ dataDir: abandoned, port: await freePort(), database: 'left', logger: createLogger('silent') });
+      expect(postgresProcessesFor(abandoned)).not.toEqual([]);
+
+      expect(await clearAbandoned('wpg-abandon-test-')).toEqual([abandoned]);
+      expect(postgresProcessesFor(abandoned)).toEqual([]);
+      await expect(fs.stat(abandoned)).rejects.toThrow();
+      expect((await fs.stat(current)).isDirectory()).toBe(true);
+    } finally {
+      await fs.rm(current, { recursive: true, force: true });
+    }
   }, 90_000);
 
   it('stops cleanly on a signal that arrives while it is still starting, leaving no PostgreSQL running', async () => {

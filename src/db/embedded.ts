@@ -169,12 +169,40 @@ async function initialise(binaries: Binaries, dataDir: string, runAs: RunAs): Pr
   }
 }
 
+/**
+ * A throwaway directory for an embedded PostgreSQL (a test run, the bench), named after this
+ * process so that a later run can tell when it was abandoned; abandoned ones are cleared first.
+ */
+export async function throwawayDirectory(prefix: string): Promise<string> {
+  await clearAbandoned(prefix);
+  return fs.mkdtemp(path.join(os.tmpdir(), `${prefix}${process.pid}-`));
+}
+
+/**
+ * A run killed before its own clean-up (SIGKILL, a closed terminal) leaves its PostgreSQL running
+ * and its data behind, in a directory no later run would reuse. For each throwaway directory
+ * whose process is gone: stop its server (in it, or in its `pg/`), then remove it.
+ */
+export async function clearAbandoned(prefix: string): Promise<string[]> {
+  const cleared: string[] = [];
+  for (const name of await fs.readdir(os.tmpdir()).catch(() => [] as string[])) {
+    if (!name.startsWith(prefix)) continue;
+    const owner = Number(/^(\d+)-/.exec(name.slice(prefix.length))?.[1]);
+    if (!owner || isAlive(owner)) continue;
+    const dir = path.join(os.tmpdir(), name);
+    for (const dataDir of [dir, path.join(dir, 'pg')]) await stopLeftoverServer(dataDir);
+    await fs.rm(dir, { recursive: true, force: true });
+    cleared.push(dir);
+  }
+  return cleared;
+}
+
 /** A gateway killed with SIGKILL leaves its server running; stop it so this start owns it. */
-async function stopLeftoverServer(dataDir: string, log: Logger): Promise<void> {
+async function stopLeftoverServer(dataDir: string, log?: Logger): Promise<void> {
   const pidFile = await fs.readFile(path.join(dataDir, 'postmaster.pid'), 'utf8').catch(() => undefined);
   const pid = Number(pidFile?.split('\n')[0]);
   if (!pid || !isAlive(pid)) return;
-  log.warn({ pid }, 'stopping an embedded PostgreSQL left running by an earlier gateway');
+  log?.warn({ pid }, 'stopping an embedded PostgreSQL left running by an earlier gateway');
   process.kill(pid, 'SIGINT');
   for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
 }

@@ -4,10 +4,8 @@
  * (test/support/database.ts), so files never see each other's rows.
  */
 import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedPostgres } from '../../src/db/embedded.js';
+import { startEmbeddedPostgres, throwawayDirectory } from '../../src/db/embedded.js';
 import { createLogger } from '../../src/logger.js';
 import { freePort } from './ports.js';
 
@@ -22,7 +20,7 @@ export default async function setup(project: TestProject) {
     project.provide('adminDatabaseUrl', process.env.DATABASE_URL);
     return;
   }
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'wpg-test-'));
+  const dataDir = await throwawayDirectory('wpg-test-');
   const embedded = await startEmbeddedPostgres({
     dataDir,
     port: await freePort(),

@@ -1,7 +1,8 @@
 /**
  * The per-request context, built in exactly one place for HTTP and WebSocket alike: a forked
  * EntityManager (MikroORM forbids the global one in request code), fresh DataLoaders (so
- * batching and caching never leak between requests or customers) and the authenticated viewer.
+ * batching and caching never leak between requests or customers) — both made on first use —
+ * and the authenticated viewer.
  */
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -65,22 +66,30 @@ export type ContextFactory = (viewer: Viewer, requestId: string, options?: { byp
 export function createContextFactory(deps: ContextDependencies): ContextFactory {
   const directoryFor = deps.customerDirectory ?? ((em: EntityManager) => new PostgresCustomerDirectory(em));
   return (viewer, requestId, options = {}) => {
-    const em = deps.orm.em.fork() as EntityManager;
-    const directory = directoryFor(em);
+    // Made when first used: most operations never touch one or the other (a cached transfer
+    // page reads through `reads`; a subscription only holds its context while it waits), and a
+    // forked EntityManager costs kilobytes per operation — per idle subscription, too.
+    let em: EntityManager | undefined;
+    let loaders: Loaders | undefined;
+    let directory: CustomerDirectory | undefined;
     return {
       requestId,
       viewer,
-      em,
+      get em() {
+        return (em ??= deps.orm.em.fork() as EntityManager);
+      },
       services: deps.services,
       reads: deps.reads,
       bypassCache: options.bypassCache ?? false,
-      // One query per relation for a whole page, whatever its size.
-      loaders: {
-        customerById: new DataLoader((ids) => directory.findByIds(ids)),
-        quoteById: new DataLoader((ids) => quotesById(deps.reads, ids)),
-        quoteData: new DataLoader((ids) => quoteDataById(deps.reads, ids)),
-        recipientById: new DataLoader((ids) => recipientsById(deps.reads, ids)),
-        transferHistory: new DataLoader((ids) => historiesByTransferId(deps.reads, ids)),
+      get loaders() {
+        // One query per relation for a whole page, whatever its size.
+        return (loaders ??= {
+          customerById: new DataLoader((ids) => (directory ??= directoryFor(this.em)).findByIds(ids)),
+          quoteById: new DataLoader((ids) => quotesById(deps.reads, ids)),
+          quoteData: new DataLoader((ids) => quoteDataById(deps.reads, ids)),
+          recipientById: new DataLoader((ids) => recipientsById(deps.reads, ids)),
+          transferHistory: new DataLoader((ids) => historiesByTransferId(deps.reads, ids)),
+        });
       },
     };
   };

@@ -13,8 +13,8 @@ import type { WiseLink } from '../entities/WiseLink.js';
 import { WiseProfile } from '../entities/WiseProfile.js';
 import type { WiseApi, WiseRecipient, WiseRequirement } from '../wise/api.js';
 import { WiseError, type WiseFieldError } from '../wise/errors.js';
-import { requireLinkedProfile } from './links.js';
 import type { Logger } from '../logger.js';
+import { requireLinkedProfile } from './links.js';
 import type { WiseTokens } from './wise-tokens.js';
 
 /** Forms from Wise are reused this long for the same inputs. */
@@ -94,7 +94,6 @@ export function normalizeForm(requirements: WiseRequirement[]): FormOption[] {
   }));
 }
 
-/** Form values to Wise's body: accountHolderName at the top, dotted keys nested in details. */
 /** `{ address: { city: 'X' } }` → `address.city` → 'X' (the form's keys). */
 function leaves(details: Record<string, unknown>, prefix = '', into = new Map<string, string>()): Map<string, string> {
   for (const [key, value] of Object.entries(details)) {
@@ -107,6 +106,7 @@ function leaves(details: Record<string, unknown>, prefix = '', into = new Map<st
 /** Wise may give back a value formatted (spaces in an IBAN, lower case): compare what matters. */
 const comparable = (value: string) => value.replace(/[\s-]/g, '').toUpperCase();
 
+/** Form values to Wise's body: accountHolderName at the top, dotted keys nested in details. */
 export function toDetails(values: FieldValue[]): Record<string, unknown> {
   const details: Record<string, unknown> = {};
   for (const { key, value } of values) {

@@ -74,7 +74,8 @@ async function startGateway(workDir: string) {
       SIMULATOR_WEBHOOK_KEY_FILE: keyFile,
       SIMULATOR_WEBHOOK_RETRY_BASE_MS: '500',
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    // The IPC channel ties its life to the bench's: killed, the bench leaves nothing running.
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   await new Promise<void>((resolve) => simulator.stdout!.on('data', (c) => String(c).includes('listening') && resolve()));
 
@@ -105,7 +106,7 @@ async function startGateway(workDir: string) {
       WEBHOOK_SUBSCRIPTIONS_ENSURE: 'true',
       WISE_TIMEOUT_MS: '15000',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let output = '';
   child.stdout!.on('data', (c) => (output += c));

@@ -1,5 +1,6 @@
 /**
- * Process entry: configuration → gateway → listen; ordered shutdown on SIGINT/SIGTERM.
+ * Process entry: configuration → gateway → listen; ordered shutdown on SIGINT/SIGTERM (or when
+ * the parent that started it with an IPC channel goes away).
  */
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config.js';
@@ -49,6 +50,10 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  // Started by a supervisor with an IPC channel (the bench does so): stop when it goes away,
+  // even killed outright with no chance to signal — else this process and its embedded
+  // PostgreSQL would run on with nobody to stop them.
+  if (process.channel) process.once('disconnect', () => shutdown('parent process gone'));
 
   gateway = await startGateway(config, logger);
   if (stopping) return stop(gateway);

@@ -39,7 +39,7 @@ async function startProcess() {
   throw new Error(`gateway not ready in 30 s:\n${output()}`);
 }
 
-async function spawnProcess(dir = dataDir, port = pgPort) {
+async function spawnProcess(dir = dataDir, port = pgPort, options: { ipc?: boolean } = {}) {
   const httpPort = await freePort();
   const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'src/main.ts'], {
     env: {
@@ -54,7 +54,7 @@ async function spawnProcess(dir = dataDir, port = pgPort) {
       AUTH_JWT_SECRET: SECRET,
       LOG_LEVEL: 'info',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
@@ -131,6 +131,22 @@ describe('the gateway process', () => {
       expect((await fs.stat(current)).isDirectory()).toBe(true);
     } finally {
       await fs.rm(current, { recursive: true, force: true });
+    }
+  }, 90_000);
+
+  it('started with an IPC channel, stops cleanly when its parent goes away, leaving no PostgreSQL running', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'wpg-lifecycle-orphan-'));
+    try {
+      const started = await spawnProcess(dir, await freePort(), { ipc: true });
+      await expect.poll(() => fetch(`${started.url}/readyz`).then((r) => r.ok).catch(() => false), { timeout: 60_000, interval: 250 }).toBe(true);
+      // What the child sees when its parent dies, even by SIGKILL: the channel closes.
+      started.child.disconnect();
+      expect(await exited(started.child)).toBe(0);
+      expect(started.output()).toContain('parent process gone');
+      expect(postgresProcessesFor(dir)).toEqual([]);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+      await fs.rm(`${dir}.simulator.json`, { force: true });
     }
   }, 90_000);
 

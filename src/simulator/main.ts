@@ -49,3 +49,5 @@ const stop = () => {
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
+// Started with an IPC channel (the bench): stop with the parent, however it ended.
+if (process.channel) process.once('disconnect', stop);

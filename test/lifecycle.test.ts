@@ -62,6 +62,17 @@ async function spawnProcess(dir = dataDir, port = pgPort, options: { ipc?: boole
   return { child, url: `http://127.0.0.1:${httpPort}`, output: () => output };
 }
 
+/** A gateway's own data directory (and its simulator state file), removed afterwards. */
+async function inScratchDirectory(prefix: string, work: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
+  try {
+    await work(dir);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+    await fs.rm(`${dir}.simulator.json`, { force: true });
+  }
+}
+
 function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
 }
@@ -135,8 +146,7 @@ describe('the gateway process', () => {
   }, 90_000);
 
   it('started with an IPC channel, stops cleanly when its parent goes away, leaving no PostgreSQL running', async () => {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'wpg-lifecycle-orphan-'));
-    try {
+    await inScratchDirectory('wpg-lifecycle-orphan-', async (dir) => {
       const started = await spawnProcess(dir, await freePort(), { ipc: true });
       await expect.poll(() => fetch(`${started.url}/readyz`).then((r) => r.ok).catch(() => false), { timeout: 60_000, interval: 250 }).toBe(true);
       // What the child sees when its parent dies, even by SIGKILL: the channel closes.
@@ -144,15 +154,11 @@ describe('the gateway process', () => {
       expect(await exited(started.child)).toBe(0);
       expect(started.output()).toContain('parent process gone');
       expect(postgresProcessesFor(dir)).toEqual([]);
-    } finally {
-      await fs.rm(dir, { recursive: true, force: true });
-      await fs.rm(`${dir}.simulator.json`, { force: true });
-    }
+    });
   }, 90_000);
 
   it('stops cleanly on a signal that arrives while it is still starting, leaving no PostgreSQL running', async () => {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'wpg-lifecycle-early-'));
-    try {
+    await inScratchDirectory('wpg-lifecycle-early-', async (dir) => {
       const early = await spawnProcess(dir, await freePort());
       // The embedded PostgreSQL is being set up: the gateway is far from ready.
       await expect.poll(() => early.output(), { timeout: 30_000, interval: 50 }).toContain('initialising a new embedded PostgreSQL cluster');
@@ -160,9 +166,6 @@ describe('the gateway process', () => {
       expect(await exited(early.child)).toBe(0);
       expect(early.output()).toContain('shutting down once start-up finishes');
       expect(postgresProcessesFor(dir)).toEqual([]);
-    } finally {
-      await fs.rm(dir, { recursive: true, force: true });
-      await fs.rm(`${dir}.simulator.json`, { force: true });
-    }
+    });
   }, 90_000);
 });

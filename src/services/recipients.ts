@@ -252,20 +252,25 @@ export class RecipientService {
     const known = new Set((await em.find(Recipient, { customerId, profileId: link.profileId }, { fields: ['id'] })).map((r) => r.id));
     const wanted = leaves(sent.details);
     let found: WiseRecipient | null = null;
+    for await (const r of this.atWise(customerId, link)) {
+      if (known.has(r.id) || r.currency !== sent.currency || snakeType(r.type) !== sent.type) continue;
+      const holder = r.name?.fullName ?? (r as { accountHolderName?: string }).accountHolderName;
+      if (holder !== undefined && comparable(holder) !== comparable(sent.accountHolderName)) continue;
+      const have = leaves(r.details ?? {});
+      if (![...wanted].every(([key, value]) => have.has(key) && comparable(have.get(key)!) === comparable(value))) continue;
+      if (!found || r.id > found.id) found = r;
+    }
+    return found;
+  }
+
+  /** Every recipient of the profile at Wise, page by page (`GET /v2/accounts`, seek paging). */
+  private async *atWise(customerId: string, link: WiseLink & { profileId: number }): AsyncGenerator<WiseRecipient> {
     let seek: number | undefined;
     do {
       const page = await this.deps.tokens.withUserToken(link, (token) => this.deps.api.listRecipients({ token, customerId }, link.profileId, seek));
-      for (const r of page.content) {
-        if (known.has(r.id) || r.currency !== sent.currency || snakeType(r.type) !== sent.type) continue;
-        const holder = r.name?.fullName ?? (r as { accountHolderName?: string }).accountHolderName;
-        if (holder !== undefined && comparable(holder) !== comparable(sent.accountHolderName)) continue;
-        const have = leaves(r.details ?? {});
-        if (![...wanted].every(([key, value]) => have.has(key) && comparable(have.get(key)!) === comparable(value))) continue;
-        if (!found || r.id > found.id) found = r;
-      }
+      yield* page.content;
       seek = page.seekPositionForNext;
     } while (seek);
-    return found;
   }
 
   /** The customer's active recipients from the cache, re-read from Wise when stale. */
@@ -309,15 +314,10 @@ export class RecipientService {
 
   private async sync(em: EntityManager, customerId: string, link: WiseLink & { profileId: number }, profile: WiseProfile): Promise<void> {
     const seen = new Set<number>();
-    let seek: number | undefined;
-    do {
-      const page = await this.deps.tokens.withUserToken(link, (token) => this.deps.api.listRecipients({ token, customerId }, link.profileId, seek));
-      for (const r of page.content) {
-        seen.add(r.id);
-        await this.store(em, customerId, r, snakeType(r.type), false);
-      }
-      seek = page.seekPositionForNext;
-    } while (seek);
+    for await (const r of this.atWise(customerId, link)) {
+      seen.add(r.id);
+      await this.store(em, customerId, r, snakeType(r.type), false);
+    }
     // Active here but gone at Wise: deleted elsewhere (kept, for the transfers that used them).
     for (const local of await em.find(Recipient, { customerId, profileId: link.profileId, active: true })) {
       if (!seen.has(local.id)) local.active = false;

@@ -190,8 +190,8 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     const verification = new VerificationService(profiles);
     const sca = scaSigner(config.wise.scaPrivateKeyPem, simulator);
     const transfers = new TransferService({ orm, api, tokens, verification, ledger: options.ledger ?? new PostgresLedger(), events, logger, signOneTimeToken: sca });
-    webhooks.transferHandler = transfers.webhookHandler;
-    webhooks.transferHotPath = transfers.webhookHotPath;
+    webhooks.transferHandler = transfers.states.webhookHandler;
+    webhooks.transferHotPath = transfers.states.webhookHotPath;
     const services: Services = {
       onboarding,
       profiles,

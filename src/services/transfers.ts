@@ -14,8 +14,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ormSql, type Orm } from '../db/orm.js';
-import type { Sql } from '../db/plain.js';
+import type { Orm } from '../db/orm.js';
 import { Quote } from '../entities/Quote.js';
 import { Recipient } from '../entities/Recipient.js';
 import { Transfer } from '../entities/Transfer.js';
@@ -30,69 +29,12 @@ import { amountString, rateString } from './money.js';
 import { stableUuid } from './profiles.js';
 import { effectiveStatus } from './quotes.js';
 import { normalizeForm, toDetails, validateAgainstForm, type FieldValue, type FormOption } from './recipients.js';
+import { FINAL_STATES, parseWiseTime, TransferStates } from './transfer-states.js';
 import type { VerificationService } from './verification.js';
-import type { HotPathTransferHandler, TransferEventHandler } from './webhooks.js';
 import { NotLinkedError, type WiseTokens } from './wise-tokens.js';
 
 export { TRANSFER_STATES } from '../wise/transfer-states.js';
-
-/** States after which nothing normally happens (a sent transfer may still bounce: swept less). */
-export const FINAL_STATES = new Set(['cancelled', 'funds_refunded', 'charged_back', 'outgoing_payment_sent']);
-/**
- * The money is on its way back to the sender: the bank customer gets it back (once). Not
- * `bounced_back`: Wise then holds the money and will either re-send the payout or refund it
- * (transfers.md) — crediting at the bounce would pay the customer back for a payout Wise may
- * still make. A funded transfer that is cancelled is refunded (`cancelled → funds_refunded`).
- */
-const RETURNS_MONEY = new Set(['funds_refunded', 'cancelled']);
-
-/** Wise's usual order of states, to order events dated to the same second. */
-const STATE_RANK: Record<string, number> = {
-  incoming_payment_waiting: 0,
-  incoming_payment_initiated: 1,
-  waiting_recipient_input_to_proceed: 1,
-  processing: 2,
-  funds_converted: 3,
-  outgoing_payment_sent: 4,
-  bounced_back: 5,
-  cancelled: 6,
-  funds_refunded: 7,
-  charged_back: 8,
-};
-const rankOf = (state: string) => STATE_RANK[state] ?? 9;
-
-type StateSource = 'create' | 'webhook' | 'poll' | 'cancel';
-
-const NOT_NEWER = 'older than, or the same as, the current state';
-
-/**
- * Records a state in the transfer's history and says whether it becomes the current state (and
- * from when), or null when it is not news. Shared by every route a state arrives by.
- */
-async function recordState(
-  sql: Sql,
-  transfer: { id: string; status: string; stateAt: Date | null },
-  state: string,
-  occurredAt: Date,
-  source: StateSource,
-): Promise<{ stateAt: Date } | null> {
-  if (transfer.status === state) return null;
-  const inserted = await sql(
-    'insert into transfer_event (transfer_id, state, occurred_at, source) values (?, ?, ?, ?) on conflict (transfer_id, state, occurred_at) do nothing returning id',
-    [transfer.id, state, occurredAt, source],
-  );
-  // Known already (a repeat, or the same event by another route): nothing new.
-  if (inserted.length === 0) return null;
-  // An event older than the current state is history, not news. Wise dates events to the
-  // second, so within one second the usual order of states decides. What Wise itself says
-  // now (a poll, a cancel it confirmed) always counts.
-  if (transfer.stateAt && (source === 'webhook' || source === 'create')) {
-    const event = Math.floor(occurredAt.getTime() / 1000);
-    const current = Math.floor(transfer.stateAt.getTime() / 1000);
-    if (event < current || (event === current && rankOf(state) < rankOf(transfer.status))) return null;
-  }
-  return { stateAt: transfer.stateAt && transfer.stateAt > occurredAt ? transfer.stateAt : occurredAt };
-}
+export { parseWiseTime } from './transfer-states.js';
 
 /** A non-final transfer unchanged for this long is re-read from Wise (a webhook may be lost). */
 export const SWEEP_STALE_AFTER_MS = 5 * 60_000;
@@ -133,6 +75,9 @@ export type FundTransferResult =
 export type CancelTransferResult = { kind: 'cancelled'; transfer: Transfer } | { kind: 'not_cancellable'; transfer: Transfer; message: string };
 
 export class TransferService {
+  /** How a state, from any route, becomes history, the current state and returned money. */
+  readonly states: TransferStates;
+
   constructor(
     private readonly deps: {
       orm: Orm;
@@ -145,7 +90,9 @@ export class TransferService {
       /** Signs an SCA one-time token with the bank's key registered at Wise. */
       signOneTimeToken?: (token: string) => string;
     },
-  ) {}
+  ) {
+    this.states = new TransferStates({ ledger: deps.ledger });
+  }
 
   // ---- requirements ----------------------------------------------------------------------------
 
@@ -289,7 +236,7 @@ export class TransferService {
       });
       const quote = await tx.findOne(Quote, transfer.quoteId);
       if (quote && quote.status === 'PENDING') quote.status = 'ACCEPTED';
-      return (await this.applyState(tx, locked, wise.status, parseWiseTime(wise.created), 'create')).events;
+      return (await this.states.applyState(tx, locked, wise.status, parseWiseTime(wise.created), 'create')).events;
     });
     await this.publish(events);
     return { kind: 'created', transfer: await em.findOneOrFail(Transfer, transfer.id, { refresh: true }) };
@@ -387,7 +334,7 @@ export class TransferService {
     }
     const events = await em.transactional(async (tx) => {
       const locked = await tx.findOneOrFail(Transfer, transfer.id, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      return (await this.applyState(tx, locked, 'cancelled', this.pollTime(locked), 'cancel')).events;
+      return (await this.states.applyState(tx, locked, 'cancelled', this.states.pollTime(locked), 'cancel')).events;
     });
     await this.publish(events);
     return { kind: 'cancelled', transfer: await em.findOneOrFail(Transfer, transfer.id, { refresh: true }) };
@@ -401,74 +348,6 @@ export class TransferService {
     if (!transfer) throw new TransferNotFoundError();
     return transfer;
   }
-
-  // ---- states --------------------------------------------------------------------------------
-
-  /**
-   * Records a state the transfer was in. History keeps every state once per time; the current
-   * state only moves forward in time. Money Wise returns goes back to the customer, once.
-   */
-  async applyState(em: EntityManager, transfer: Transfer, state: string, occurredAt: Date, source: StateSource): Promise<{ changed: boolean; events: DomainEvent[] }> {
-    const next = await recordState(ormSql(em), transfer, state, occurredAt, source);
-    if (!next) return { changed: false, events: [] };
-    transfer.status = state;
-    transfer.stateAt = next.stateAt;
-    transfer.syncedAt = new Date();
-    if (RETURNS_MONEY.has(state) && !transfer.refunded && (transfer.fundingState === 'FUNDED' || transfer.fundingState === 'DEBITED')) {
-      await this.deps.ledger.credit(em, {
-        customerId: transfer.customerId,
-        currency: transfer.sourceCurrency,
-        amount: amountString(transfer.sourceAmount, transfer.sourceCurrency),
-        reference: `Wise transfer ${transfer.wiseTransferId} returned (${state})`,
-        idempotencyKey: `refund:${transfer.id}`,
-      });
-      transfer.refunded = true;
-    }
-    await em.flush();
-    return { changed: true, events: [{ type: 'transfer.changed', customerId: transfer.customerId, transferId: transfer.id }] };
-  }
-
-  /**
-   * When a state seen by polling began is unknown: it is dated to the current second (Wise's
-   * precision), never before the current state.
-   */
-  private pollTime(transfer: Transfer): Date {
-    return new Date(Math.max(Math.floor(Date.now() / 1000) * 1000, transfer.stateAt?.getTime() ?? 0));
-  }
-
-  /**
-   * transfers#state-change on the hot path: plain statements on the locked row, in the
-   * webhook's transaction (this runs for every event; entity loading and flushing showed in the
-   * bench's profile). Null when the event needs the ORM path: a transfer not (yet) stored, or a
-   * state that returns money, which goes through applyState and the ledger like every route.
-   */
-  readonly webhookHotPath: HotPathTransferHandler = async (sql, event) => {
-    const [row] = await sql<{ id: string; customer_id: string; status: string; state_ms: number | null; funding_state: string; refunded: boolean }>(
-      `select id, customer_id, status, (extract(epoch from state_at) * 1000)::float8 as state_ms, funding_state, refunded
-       from transfer where wise_transfer_id = ? for update`,
-      [event.transferId],
-    );
-    if (!row) return null;
-    if (RETURNS_MONEY.has(event.currentState) && !row.refunded && (row.funding_state === 'FUNDED' || row.funding_state === 'DEBITED')) return null;
-    const current = { id: row.id, status: row.status, stateAt: row.state_ms === null ? null : new Date(Number(row.state_ms)) };
-    const next = await recordState(sql, current, event.currentState, event.occurredAt, 'webhook');
-    if (!next) return { applied: false, note: NOT_NEWER, events: [] };
-    await sql('update transfer set status = ?, state_at = ?, synced_at = now(), updated_at = now() where id = ?', [event.currentState, next.stateAt, row.id]);
-    return { applied: true, events: [{ type: 'transfer.changed', customerId: row.customer_id, transferId: row.id }] };
-  };
-
-  /** transfers#state-change through the ORM: what the hot path hands over. */
-  readonly webhookHandler: TransferEventHandler = async (em, event) => {
-    const transfer = await em.findOne(Transfer, { wiseTransferId: event.transferId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    if (!transfer) {
-      // Wise may announce a transfer before our creation committed: try again shortly.
-      const pending = await em.count(Transfer, { profileId: event.profileId, creationState: 'PENDING' });
-      if (pending > 0) throw new Error('transfer not stored yet; retrying');
-      return { applied: false, note: 'transfer not created through this gateway', events: [] };
-    }
-    const result = await this.applyState(em, transfer, event.currentState, event.occurredAt, 'webhook');
-    return { applied: result.changed, note: result.changed ? undefined : NOT_NEWER, events: result.events };
-  };
 
   /** Reads the transfer from Wise and applies its state (the sweep, and after funding). */
   async refreshFromWise(em: EntityManager, transfer: Transfer, link?: WiseLink): Promise<void> {
@@ -492,7 +371,7 @@ export class TransferService {
       const locked = await tx.findOneOrFail(Transfer, transfer.id, { lockMode: LockMode.PESSIMISTIC_WRITE });
       locked.data = wise;
       locked.syncedAt = new Date();
-      const result = await this.applyState(tx, locked, wise.status, this.pollTime(locked), 'poll');
+      const result = await this.states.applyState(tx, locked, wise.status, this.states.pollTime(locked), 'poll');
       await tx.flush();
       return result.events;
     });
@@ -553,11 +432,4 @@ export class TransferService {
   private async publish(events: DomainEvent[]): Promise<void> {
     for (const event of events) await this.deps.events.publish(event);
   }
-}
-
-/** Wise's transfer timestamps: "2025-01-05 11:31:08" (UTC, no zone), or ISO. */
-export function parseWiseTime(value: string): Date {
-  const iso = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(value) ? `${value.replace(' ', 'T')}Z` : value;
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? new Date() : date;
 }

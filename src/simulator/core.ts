@@ -44,7 +44,7 @@ export type Fault = {
   /** Matches when the request path starts with this, or equals it with :params as wildcards. */
   path: string;
   remaining: number;
-  kind: 'status' | 'rate_limit' | 'timeout' | 'drop' | 'lose_response' | 'delay_response';
+  kind: 'status' | 'rate_limit' | 'timeout' | 'drop' | 'lose_response' | 'delay_response' | 'delay_request';
   status?: number;
   retryAfterSeconds?: number;
   delayMs?: number;

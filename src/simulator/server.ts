@@ -169,6 +169,10 @@ function latencyAndFaults(sim: SimulatorCore) {
         // Hold the request and never answer: the caller's timeout must fire.
         res.once('close', () => undefined);
         return;
+      case 'delay_request':
+        // Wise busy: the work starts late (other calls, a cancel say, go first), then answers.
+        await new Promise((r) => setTimeout(r, fault.delayMs ?? 5000));
+        return next();
       case 'delay_response': {
         // Do the work at once, answer late: a caller that dies meanwhile never hears of it.
         const end = res.end.bind(res);

@@ -15,7 +15,7 @@ import { transferJson } from './money.js';
 
 export const CONTROL_PREFIX = '/__simulator';
 
-const FAULT_KINDS = new Set<Fault['kind']>(['status', 'rate_limit', 'timeout', 'drop', 'lose_response', 'delay_response']);
+const FAULT_KINDS = new Set<Fault['kind']>(['status', 'rate_limit', 'timeout', 'drop', 'lose_response', 'delay_response', 'delay_request']);
 const TRANSFER_STATE_NAMES = new Set<string>(TRANSFER_STATES);
 
 export function controlRoutes(sim: SimulatorCore, dispatcher: WebhookDispatcher, router: Router): void {
@@ -50,7 +50,7 @@ export function controlRoutes(sim: SimulatorCore, dispatcher: WebhookDispatcher,
       kind,
       status,
       retryAfterSeconds: kind === 'rate_limit' ? Number(retryAfterSeconds ?? 1) : undefined,
-      delayMs: kind === 'delay_response' ? Math.min(Number(delayMs ?? 5000), 60_000) : undefined,
+      delayMs: kind === 'delay_response' || kind === 'delay_request' ? Math.min(Number(delayMs ?? 5000), 60_000) : undefined,
     });
     res.status(201).json(fault);
   });

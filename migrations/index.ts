@@ -9,6 +9,7 @@ import { Migration20261121020000_webhook_inbox } from './Migration20261121020000
 import { Migration20261121030000_quotes_recipients } from './Migration20261121030000_quotes_recipients.js';
 import { Migration20261121040000_transfers } from './Migration20261121040000_transfers.js';
 import { Migration20261121050000_link_required } from './Migration20261121050000_link_required.js';
+import { Migration20261202000000_money_once } from './Migration20261202000000_money_once.js';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121000000_bank_customer', class: Migration20261121000000_bank_customer },
@@ -17,4 +18,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121030000_quotes_recipients', class: Migration20261121030000_quotes_recipients },
   { name: 'Migration20261121040000_transfers', class: Migration20261121040000_transfers },
   { name: 'Migration20261121050000_link_required', class: Migration20261121050000_link_required },
+  { name: 'Migration20261202000000_money_once', class: Migration20261202000000_money_once },
 ];

@@ -4,7 +4,7 @@
  * main.ts and, unchanged, by the tests — so what the tests start is what `npm start` runs.
  */
 import type { Config } from './config.js';
-import { resolveDataDir, startEmbeddedPostgres, type EmbeddedPostgresHandle } from './db/embedded.js';
+import { EMBEDDED_DATABASE, resolveDataDir, startEmbeddedPostgres, type EmbeddedPostgresHandle } from './db/embedded.js';
 import { isReady, migrate, openOrm, type Orm } from './db/orm.js';
 import { PlainDb } from './db/plain.js';
 import { seedDemoCustomers, DEMO_CUSTOMERS, DEMO_WISE_USERS } from './dev/demo-customers.js';
@@ -12,6 +12,8 @@ import { createAuthenticator, mintCustomerToken } from './http/auth.js';
 import { createPrivateKey, createSign, generateKeyPairSync } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { PostgresLedger, type Ledger } from './services/ledger.js';
+import { Reconciliation } from './services/reconciliation.js';
+import { TransferLocks } from './services/transfer-locks.js';
 import { TransferService } from './services/transfers.js';
 import { createContextFactory, type Services } from './http/context.js';
 import { mountOAuthCallback } from './http/oauth-callback.js';
@@ -103,7 +105,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
       const embedded: EmbeddedPostgresHandle = await startEmbeddedPostgres({
         dataDir,
         port,
-        database: 'wise_gateway',
+        database: EMBEDDED_DATABASE,
         logger,
       });
       stack.push({ name: 'embedded-postgres', stop: embedded.stop });
@@ -189,7 +191,10 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     stack.push({ name: 'webhook fast path', stop: () => webhooks.drain() });
     const verification = new VerificationService(profiles);
     const sca = scaSigner(config.wise.scaPrivateKeyPem, simulator);
-    const transfers = new TransferService({ orm, api, tokens, verification, ledger: options.ledger ?? new PostgresLedger(), events, logger, signOneTimeToken: sca });
+    // Money operations on one transfer, one at a time across replicas (a small pool of its own).
+    const locks = new TransferLocks(databaseUrl);
+    stack.push({ name: 'transfer locks', stop: () => locks.close() });
+    const transfers = new TransferService({ orm, api, tokens, verification, ledger: options.ledger ?? new PostgresLedger(), locks, events, logger, signOneTimeToken: sca });
     webhooks.transferHandler = transfers.states.webhookHandler;
     webhooks.transferHotPath = transfers.states.webhookHotPath;
     const services: Services = {
@@ -202,6 +207,8 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
       events,
     };
 
+    const reconciliation = new Reconciliation({ orm, api, tokens, ledger: transfers.ledger, transfers, logger });
+
     const jobs = await startJobs({
       databaseUrl,
       logger,
@@ -213,19 +220,24 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
           const applied = await webhooks.applyOrphans();
           if (applied) logger.info({ applied }, 'applied webhooks their receiver left pending');
         },
+        reconcile_transfers: async (payload) => {
+          await reconciliation.run({ requestId: (payload as { requestId?: string } | null)?.requestId ?? null });
+        },
         sweep_transfers: async () => {
           const result = await transfers.sweep();
-          if (result.refreshed || result.resumed) logger.info(result, 'transfer sweep');
+          if (result.refreshed || result.resumed || result.settled) logger.info(result, 'transfer sweep');
         },
       },
       // Once a minute on one replica (graphile-worker's cron is cluster-wide).
-      crontab: '* * * * * sweep_transfers\n* * * * * apply_pending_webhooks',
+      crontab: '* * * * * sweep_transfers\n* * * * * apply_pending_webhooks\n*/5 * * * * reconcile_transfers',
     });
     stack.push({ name: 'jobs', stop: () => jobs.stop() });
     // A replica starting after a crash picks up the deliveries it left pending now, not at the
     // next minute (the job key makes replicas starting together enqueue it once).
     if (config.jobs.enabled) {
       await orm.em.getConnection().execute(`select graphile_worker.add_job('apply_pending_webhooks', job_key := 'apply_pending_webhooks')`);
+      // …and finishes the creations and fundings a crash interrupted (ARCHITECTURE.md).
+      await orm.em.getConnection().execute(`select graphile_worker.add_job('sweep_transfers', job_key := 'sweep_transfers')`);
     }
     const directoryFor = (em: EntityManager) => new PostgresCustomerDirectory(em);
 

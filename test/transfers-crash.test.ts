@@ -3,74 +3,31 @@
  * funding. Wise (the simulator) runs on its own here, so it outlives the gateway process.
  * Afterwards: one transfer at Wise, and the customer debited once.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mintCustomerToken } from '../src/http/auth.js';
 import { defaultSimulatorOptions, startSimulator, type Simulator } from '../src/simulator/server.js';
 import { createTestDatabase, sql } from './support/database.js';
-import { TEST_JWT_SECRET } from './support/gateway.js';
-import { CREATE_TRANSFER, FUND_TRANSFER, type Json } from './support/journey.js';
-import { freePort } from './support/ports.js';
+import { CREATE_TRANSFER, FUND_TRANSFER } from './support/journey.js';
+import { kill, startReplica, type Replica } from './support/replicas.js';
 import { CREATE_WISE_ACCOUNT } from './support/wise.js';
 
 let sim: Simulator;
 let databaseUrl: string;
-const children = new Set<ChildProcess>();
+const replicas = new Set<Replica>();
 
 beforeAll(async () => {
   sim = await startSimulator(defaultSimulatorOptions({ clientId: 'crash-client', clientSecret: 'crash-secret', webhookRetryBaseMs: 200 }));
   databaseUrl = await createTestDatabase('crash');
 });
 afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
+  for (const replica of replicas) await kill(replica.child);
   await sim?.stop();
 });
 
-async function startGateway(): Promise<{ url: string; child: ChildProcess; gql: (q: string, v?: Record<string, unknown>) => Promise<Json> }> {
-  const port = await freePort();
-  sim.core.options.redirectUris.push(`http://127.0.0.1:${port}/oauth/callback`);
-  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'src/main.ts'], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      PORT: String(port),
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      DATABASE_URL: databaseUrl,
-      AUTH_JWT_SECRET: TEST_JWT_SECRET,
-      SEED_DEMO_DATA: 'true',
-      WISE_ENV: 'sandbox',
-      WISE_API_URL: sim.url,
-      WISE_AUTHORIZE_URL: `${sim.url}/oauth/authorize/`,
-      WISE_CLIENT_ID: 'crash-client',
-      WISE_CLIENT_SECRET: 'crash-secret',
-      WISE_WEBHOOK_PUBLIC_KEY: sim.publicKeyPem.replace(/\n/g, '\\n'),
-      WEBHOOK_SUBSCRIPTIONS_ENSURE: 'true',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  let output = '';
-  child.stdout!.on('data', (c) => (output += c));
-  child.stderr!.on('data', (c) => (output += c));
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 120; i++) {
-    if (child.exitCode !== null) throw new Error(`gateway exited:\n${output}`);
-    if (await fetch(`${url}/readyz`).then((r) => r.ok).catch(() => false)) break;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  const token = await mintCustomerToken(TEST_JWT_SECRET, 'cust-alice');
-  const gql = async (query: string, variables: Record<string, unknown> = {}) =>
-    (await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) })).json();
-  return { url, child, gql };
-}
-
-function kill(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
+async function startGateway() {
+  const replica = await startReplica({ sim, databaseUrl, clientId: 'crash-client', clientSecret: 'crash-secret' });
+  replicas.add(replica);
+  return replica;
 }
 
 const arm = (fault: object) => fetch(`${sim.url}/__simulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fault) });
@@ -120,4 +77,31 @@ describe('a gateway stopped between the Wise call and its commit', () => {
     expect(Object.values(sim.core.state.transfers)).toHaveLength(1);
     await kill(gateway.child);
   }, 120_000);
+
+  it('a gateway killed after the debit and before Wise funds, whose caller gives up: the restarted gateway funds it, once', async () => {
+    let gateway = await startGateway();
+    const quote = (await gateway.gql(`mutation { createQuote(input: { sourceCurrency: "GBP", targetCurrency: "EUR", sourceAmount: "30" }) { id } }`)).data.createQuote;
+    const recipient = (await gateway.gql('{ recipients(first: 1) { edges { node { id } } } }')).data.recipients.edges[0].node;
+    const created = (await gateway.gql(CREATE_TRANSFER, { quoteId: quote.id, recipientId: recipient.id, key: randomUUID() })).data.createTransfer.transfer;
+    const balanceBefore = Number((await sql<{ balance: string }>(databaseUrl, "select balance from bank_account where customer_id = 'cust-alice' and currency = 'GBP'"))[0].balance);
+
+    // Wise never answers the funding; the gateway dies while it waits.
+    await arm({ method: 'POST', path: '/v3/profiles/:profileId/transfers/:transferId/payments', kind: 'timeout', count: 10 });
+    void gateway.gql(FUND_TRANSFER, { id: created.id }).catch(() => undefined);
+    await expect.poll(async () => (await sql<{ funding_state: string }>(databaseUrl, 'select funding_state from transfer where id = $1', [created.id]))[0].funding_state, { timeout: 20_000 }).toBe('DEBITED');
+    await kill(gateway.child);
+    await fetch(`${sim.url}/__simulator/faults`, { method: 'DELETE' });
+    const wiseTransfer = () => sim.core.state.transfers[Number(created.wiseTransferId)];
+    expect(wiseTransfer().funded).toBe(false);
+
+    // Nobody calls fundTransfer again: the restarted gateway's sweep settles it by itself.
+    gateway = await startGateway();
+    await expect
+      .poll(async () => (await sql<{ funding_state: string }>(databaseUrl, 'select funding_state from transfer where id = $1', [created.id]))[0].funding_state, { timeout: 150_000, interval: 500 })
+      .toBe('FUNDED');
+    expect(wiseTransfer().funded).toBe(true);
+    const balanceAfter = Number((await sql<{ balance: string }>(databaseUrl, "select balance from bank_account where customer_id = 'cust-alice' and currency = 'GBP'"))[0].balance);
+    expect(balanceBefore - balanceAfter).toBe(30);
+    await kill(gateway.child);
+  }, 240_000);
 });

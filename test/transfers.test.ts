@@ -390,9 +390,9 @@ describe('a lost webhook', () => {
     await simulateState(gateway, 'cust-alice', transfer.wiseTransferId, 'funds_converted');
     await new Promise((r) => setTimeout(r, 300));
     expect((await transferOf(transfer.id)).status).toBe('PROCESSING');
-    expect(await gateway.services.transfers.sweep()).toEqual({ refreshed: 0, resumed: 0 });
+    expect(await gateway.services.transfers.sweep()).toMatchObject({ refreshed: 0, resumed: 0, settled: 0 });
     await sql(gateway.databaseUrl, "update transfer set synced_at = now() - interval '10 minutes' where id = $1", [transfer.id]);
-    expect(await gateway.services.transfers.sweep()).toEqual({ refreshed: 1, resumed: 0 });
+    expect(await gateway.services.transfers.sweep()).toMatchObject({ refreshed: 1, resumed: 0, settled: 0 });
     expect((await transferOf(transfer.id)).status).toBe('FUNDS_CONVERTED');
   });
 });

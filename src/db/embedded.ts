@@ -41,6 +41,14 @@ const run = promisify(execFile);
 type Binaries = { postgres: string; initdb: string };
 type RunAs = { uid: number; gid: number } | undefined;
 
+/** The URL of a database on the embedded server (what a script uses to reach a running gateway's). */
+export function embeddedDatabaseUrl(port: number, database = EMBEDDED_DATABASE): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
+/** The database the gateway keeps on its embedded server. */
+export const EMBEDDED_DATABASE = 'wise_gateway';
+
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
   port: number;
@@ -68,7 +76,7 @@ export async function startEmbeddedPostgres(options: {
     throw error;
   }
   return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
+    url: embeddedDatabaseUrl(port, database),
     adminUrl,
     stop: () => stopServer(server),
   };

@@ -10,7 +10,7 @@ export type FundingState = 'NOT_FUNDED' | 'DEBITED' | 'FUNDED' | 'REJECTED';
  */
 @Entity({ tableName: 'transfer' })
 export class Transfer {
-  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'syncedAt' | 'fundingAttempt' | 'refunded' | 'wiseAccessLost' | 'reference' | 'data';
+  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'syncedAt' | 'fundingAttempt' | 'refunded' | 'wiseAccessLost' | 'reference' | 'data' | 'quotePatched' | 'fundingStartedAt';
 
   /** The gateway's id (Wise's id is wiseTransferId, known once Wise answered). */
   @PrimaryKey({ type: 'uuid' })
@@ -52,8 +52,17 @@ export class Transfer {
   @Property({ type: 'timestamptz', nullable: true })
   stateAt: Date | null = null;
 
+  /** The funding state machine: services/transfer-funding.ts. */
   @Property({ type: 'text' })
   fundingState!: FundingState;
+
+  /** When the current DEBITED funding began: the sweep settles one nobody finished. */
+  @Property({ type: 'timestamptz', nullable: true })
+  fundingStartedAt: Date | null = null;
+
+  /** Wise accepted the quote's PATCH (recipient attached): a retried creation repeats it until then. */
+  @Property({ type: 'boolean' })
+  quotePatched = false;
 
   @Property({ type: 'integer' })
   fundingAttempt = 0;

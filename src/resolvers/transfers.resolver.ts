@@ -140,8 +140,11 @@ function encodeTransferCursor(t: TransferType): string {
   return Buffer.from(`transfer:${t.createdAt.toISOString()}:${t.id}`).toString('base64url');
 }
 
+/** Only what encodeTransferCursor writes: an ISO time in years 0000–9999 and a UUID (Postgres reads both). */
+const TRANSFER_CURSOR = /^transfer:(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
 function decodeTransferCursor(cursor: string): { createdAt: Date; id: string } {
-  const match = /^transfer:(.+):([0-9a-f-]{36})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  const match = TRANSFER_CURSOR.exec(Buffer.from(cursor, 'base64url').toString());
   const createdAt = match ? new Date(match[1]) : new Date(NaN);
   if (!match || Number.isNaN(createdAt.getTime())) throw gatewayError(ErrorCode.BAD_USER_INPUT, 'after is not a cursor of this list', { field: 'after' });
   return { createdAt, id: match[2] };

@@ -14,12 +14,25 @@ export interface Ledger {
   available(em: EntityManager, customerId: string, currency: string): Promise<string | null>;
   debit(em: EntityManager, movement: Movement): Promise<DebitResult>;
   credit(em: EntityManager, movement: Movement): Promise<{ alreadyDone: boolean }>;
+  /** Which of these idempotency keys the ledger holds (for reconciliation; optional). */
+  entries?(em: EntityManager, idempotencyKeys: string[]): Promise<Set<string>>;
 }
 
 export class PostgresLedger implements Ledger {
   async available(em: EntityManager, customerId: string, currency: string): Promise<string | null> {
     const rows = await em.getConnection().execute<{ balance: string }[]>('select balance from bank_account where customer_id = ? and currency = ?', [customerId, currency], 'all', em.getTransactionContext());
     return rows[0]?.balance ?? null;
+  }
+
+  async entries(em: EntityManager, idempotencyKeys: string[]): Promise<Set<string>> {
+    if (!idempotencyKeys.length) return new Set();
+    const rows = await em.getConnection().execute<{ idempotency_key: string }[]>(
+      `select idempotency_key from ledger_entry where idempotency_key in (${idempotencyKeys.map(() => '?').join(', ')})`,
+      idempotencyKeys,
+      'all',
+      em.getTransactionContext(),
+    );
+    return new Set(rows.map((r) => r.idempotency_key));
   }
 
   async debit(em: EntityManager, m: Movement): Promise<DebitResult> {

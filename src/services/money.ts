@@ -11,8 +11,12 @@ export function decimalsOf(currency: string): number {
   return ZERO_DECIMALS.has(currency) ? 0 : 2;
 }
 
-/** A positive or zero amount with at most `decimals` places, as a string: "1000", "12.50". */
-export const DECIMAL = /^\d{1,15}(\.\d{1,8})?$/;
+/**
+ * A positive or zero amount as a string: "1000", "12.50". At most 12 digits before the point
+ * (under a trillion — far above what Wise lets one transfer carry) so that what Wise answers for
+ * it, converted into any currency, fits the stored columns (numeric(30, 8)).
+ */
+export const DECIMAL = /^\d{1,12}(\.\d{1,8})?$/;
 
 export function amountString(value: number | string, currency: string): string {
   return Number(value).toFixed(decimalsOf(currency));
@@ -30,7 +34,7 @@ export function rateString(value: number | string): string {
 
 /** Too many decimals for the currency is an input error, not something to round silently. */
 export function checkAmount(value: string, currency: string): string | undefined {
-  if (!DECIMAL.test(value)) return 'must be a decimal number such as 1000 or 99.95';
+  if (!DECIMAL.test(value)) return /^\d{13,}/.test(value) ? 'must be less than 1000000000000' : 'must be a decimal number such as 1000 or 99.95';
   if (Number(value) <= 0) return 'must be more than zero';
   const places = value.split('.')[1]?.length ?? 0;
   if (places > decimalsOf(currency)) return `${currency} has ${decimalsOf(currency)} decimal places`;

@@ -210,12 +210,27 @@ export class RecipientService {
     if (!input.accountHolderName.trim()) fieldErrors.push({ path: 'accountHolderName', code: 'REQUIRED', message: 'The account holder name is required.', arguments: [] });
     if (fieldErrors.length) return { kind: 'invalid', fieldErrors: dedupe(fieldErrors) };
 
+    // POST /v1/accounts has no idempotency key: when its answer is lost, Wise may have created
+    // the recipient all the same, and a blind retry would make a second. What was sent is
+    // remembered (`recipient_creation_uncertain`) until Wise, asked, has said whether it exists;
+    // until then the same request looks before it posts.
+    const sent = { currency: form.currency, type: input.type, accountHolderName: input.accountHolderName.trim(), details: toDetails(input.values) };
+    const requestHash = createHash('sha256').update(JSON.stringify([link.profileId, sent.currency, sent.type, sent.accountHolderName, [...leaves(sent.details)].sort()])).digest('hex');
+    if (await this.uncertain(em, customerId, requestHash)) {
+      const earlier = await this.findCreatedWithBackoff(em, customerId, link, sent);
+      await this.settleUncertain(em, customerId, requestHash);
+      if (earlier) {
+        this.deps.logger?.warn({ customerId, recipientId: earlier.id }, 'a recipient whose creation was uncertain exists at Wise; adopted it');
+        return { kind: 'created', recipient: await this.store(em, customerId, earlier, input.type) };
+      }
+    }
+
     let created: WiseRecipient;
     try {
       created = await this.deps.tokens.withUserToken(link, (token) =>
         this.deps.api.createRecipient(
           { token, customerId },
-          { currency: form.currency, type: input.type, profile: link.profileId, accountHolderName: input.accountHolderName.trim(), ownedByCustomer: input.ownedByCustomer ?? false, details: toDetails(input.values) },
+          { currency: form.currency, type: input.type, profile: link.profileId, accountHolderName: sent.accountHolderName, ownedByCustomer: input.ownedByCustomer ?? false, details: sent.details },
         ),
       );
     } catch (error) {
@@ -224,11 +239,11 @@ export class RecipientService {
         return { kind: 'invalid', fieldErrors: error.fieldErrors.map((e) => ({ ...e, path: e.path?.replace(/^details\./, '') ?? null })) };
       }
       if (error instanceof WiseError && error.code === 'UNAVAILABLE') {
-        // POST /v1/accounts has no idempotency key: when its answer is lost, Wise may have
-        // created the recipient all the same, and a retry would make a second. Look first.
-        const sent = { currency: form.currency, type: input.type, accountHolderName: input.accountHolderName.trim(), details: toDetails(input.values) };
-        // If Wise cannot be asked either, the caller gets the first error.
-        const lost = await this.findCreatedAtWise(em, customerId, link, sent).catch(() => null);
+        await em.getConnection().execute('insert into recipient_creation_uncertain (customer_id, request_hash) values (?, ?) on conflict do nothing', [customerId, requestHash], 'run');
+        // If Wise cannot be asked either (after its back-off), the caller gets the first error
+        // and the same request looks again before posting.
+        const lost = await this.findCreatedWithBackoff(em, customerId, link, sent).catch(() => undefined);
+        if (lost !== undefined) await this.settleUncertain(em, customerId, requestHash);
         if (lost) {
           this.deps.logger?.warn({ customerId, recipientId: lost.id }, 'the answer to creating a recipient was lost; adopted the one Wise had created');
           return { kind: 'created', recipient: await this.store(em, customerId, lost, input.type) };
@@ -237,6 +252,32 @@ export class RecipientService {
       throw error;
     }
     return { kind: 'created', recipient: await this.store(em, customerId, created, input.type) };
+  }
+
+  private async uncertain(em: EntityManager, customerId: string, requestHash: string): Promise<boolean> {
+    const rows = await em.getConnection().execute('select 1 from recipient_creation_uncertain where customer_id = ? and request_hash = ?', [customerId, requestHash]);
+    return rows.length > 0;
+  }
+
+  private async settleUncertain(em: EntityManager, customerId: string, requestHash: string): Promise<void> {
+    await em.getConnection().execute('delete from recipient_creation_uncertain where customer_id = ? and request_hash = ?', [customerId, requestHash], 'run');
+  }
+
+  /** findCreatedAtWise, asked again with back-off while Wise cannot answer (~3 s in all). */
+  private async findCreatedWithBackoff(
+    em: EntityManager,
+    customerId: string,
+    link: WiseLink & { profileId: number },
+    sent: { currency: string; type: string; accountHolderName: string; details: Record<string, unknown> },
+  ): Promise<WiseRecipient | null> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await this.findCreatedAtWise(em, customerId, link, sent);
+      } catch (error) {
+        if (attempt >= 3 || !(error instanceof WiseError) || (error.code !== 'UNAVAILABLE' && error.code !== 'RATE_LIMITED')) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+      }
+    }
   }
 
   /**

@@ -9,8 +9,8 @@ import { ormSql } from '../db/orm.js';
 import type { Sql } from '../db/plain.js';
 import { Transfer } from '../entities/Transfer.js';
 import type { DomainEvent } from './events.js';
-import type { Ledger } from './ledger.js';
-import { amountString } from './money.js';
+import type { TransferLocks } from './transfer-locks.js';
+import type { TransferMoney } from './transfer-money.js';
 import type { HotPathTransferHandler, TransferEventHandler } from './webhooks.js';
 
 export { TRANSFER_STATES } from '../wise/transfer-states.js';
@@ -74,7 +74,7 @@ export async function recordState(
 }
 
 export class TransferStates {
-  constructor(private readonly deps: { ledger: Ledger }) {}
+  constructor(private readonly deps: { money: TransferMoney; locks: TransferLocks }) {}
 
   /**
    * Records a state the transfer was in. History keeps every state once per time; the current
@@ -86,14 +86,9 @@ export class TransferStates {
     transfer.status = state;
     transfer.stateAt = next.stateAt;
     transfer.syncedAt = new Date();
-    if (RETURNS_MONEY.has(state) && !transfer.refunded && (transfer.fundingState === 'FUNDED' || transfer.fundingState === 'DEBITED')) {
-      await this.deps.ledger.credit(em, {
-        customerId: transfer.customerId,
-        currency: transfer.sourceCurrency,
-        amount: amountString(transfer.sourceAmount, transfer.sourceCurrency),
-        reference: `Wise transfer ${transfer.wiseTransferId} returned (${state})`,
-        idempotencyKey: `refund:${transfer.id}`,
-      });
+    // Whatever is still out goes back, once: the journal's rule (transfer-money.ts) makes a
+    // second credit impossible, whichever route (refund, cancel, fund reversal) came first.
+    if (RETURNS_MONEY.has(state) && (await this.deps.money.giveBack(em, transfer, 'refund', `returned (${state})`))) {
       transfer.refunded = true;
     }
     await em.flush();
@@ -131,6 +126,16 @@ export class TransferStates {
 
   /** transfers#state-change through the ORM: what the hot path hands over. */
   readonly webhookHandler: TransferEventHandler = async (em, event) => {
+    // A state that returns money waits for any funding or cancel in progress (the transfer's
+    // money lock, taken before the row lock, as every money path does).
+    if (RETURNS_MONEY.has(event.currentState)) {
+      const [row] = await ormSql(em)<{ id: string }>('select id from transfer where wise_transfer_id = ?', [event.transferId]);
+      if (row) return this.deps.locks.run(row.id, () => this.applyWebhook(em, event));
+    }
+    return this.applyWebhook(em, event);
+  };
+
+  private async applyWebhook(em: EntityManager, event: Parameters<TransferEventHandler>[1]): ReturnType<TransferEventHandler> {
     const transfer = await em.findOne(Transfer, { wiseTransferId: event.transferId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!transfer) {
       // Wise may announce a transfer before our creation committed: try again shortly.
@@ -140,7 +145,7 @@ export class TransferStates {
     }
     const result = await this.applyState(em, transfer, event.currentState, event.occurredAt, 'webhook');
     return { applied: result.changed, note: result.changed ? undefined : NOT_NEWER, events: result.events };
-  };
+  }
 }
 
 /** Wise's transfer timestamps: "2025-01-05 11:31:08" (UTC, no zone), or ISO. */

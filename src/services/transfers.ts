@@ -1,15 +1,12 @@
 /**
- * Transfers: requirements, idempotent creation, funding, cancellation, every Wise state with
- * its history, and the money going back to the bank customer when Wise returns it.
+ * Transfers: requirements, idempotent creation, reads, and the sweep; funding and cancelling
+ * are in transfer-funding.ts, states and returned money in transfer-states.ts.
  *
- * Money never moves twice:
- * - creation: the row (with a customerTransactionId derived from the caller's idempotency key)
- *   is committed before Wise is asked, and Wise treats a repeated customerTransactionId as the
- *   same transfer — so a retry, a lost answer or a crash anywhere ends with one transfer;
- * - funding: the bank's debit carries an idempotency key per attempt and is committed before
- *   Wise is asked to fund; a refused attempt is credited back under its own key;
- * - refunds: one key per transfer, whichever event (refund, cancel) comes first; a bounce
- *   alone returns nothing, as Wise may still re-send the payout.
+ * Creation moves money nowhere, but must create one transfer at Wise: the row (with a
+ * customerTransactionId derived from the caller's idempotency key) is committed before Wise is
+ * asked, and Wise treats a repeated customerTransactionId as the same transfer — so a retry, a
+ * lost answer or a crash anywhere ends with one transfer. Every step that talks to Wise about
+ * one transfer runs under its money lock (transfer-locks.ts).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
@@ -29,30 +26,27 @@ import { amountString, rateString } from './money.js';
 import { stableUuid } from './profiles.js';
 import { effectiveStatus } from './quotes.js';
 import { normalizeForm, toDetails, validateAgainstForm, type FieldValue, type FormOption } from './recipients.js';
+import { INTERRUPTED_FUNDING_AFTER_MS, TransferFunding, TransferInputError, type CancelTransferResult, type FundTransferResult } from './transfer-funding.js';
+import type { TransferLocks } from './transfer-locks.js';
+import { TransferMoney } from './transfer-money.js';
 import { FINAL_STATES, parseWiseTime, TransferStates } from './transfer-states.js';
 import type { VerificationService } from './verification.js';
 import { NotLinkedError, type WiseTokens } from './wise-tokens.js';
 
 export { TRANSFER_STATES } from '../wise/transfer-states.js';
 export { parseWiseTime } from './transfer-states.js';
+export { TransferInputError, type CancelTransferResult, type FundTransferResult } from './transfer-funding.js';
 
 /** A non-final transfer unchanged for this long is re-read from Wise (a webhook may be lost). */
 export const SWEEP_STALE_AFTER_MS = 5 * 60_000;
+
+/** A transfer id as the gateway issues it; anything else names no transfer (and never reaches SQL). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class TransferNotFoundError extends Error {
   constructor() {
     super('No such transfer for this customer');
     this.name = 'TransferNotFoundError';
-  }
-}
-
-export class TransferInputError extends Error {
-  constructor(
-    message: string,
-    readonly field: string,
-  ) {
-    super(message);
-    this.name = 'TransferInputError';
   }
 }
 
@@ -66,17 +60,14 @@ export type CreateTransferResult =
   | { kind: 'invalid'; fieldErrors: WiseFieldError[] }
   | { kind: 'idempotency_conflict'; message: string };
 
-export type FundTransferResult =
-  | { kind: 'funded'; transfer: Transfer }
-  | { kind: 'sca_required'; transfer: Transfer; oneTimeToken: string }
-  | { kind: 'rejected'; transfer: Transfer; reason: string; message: string }
-  | { kind: 'insufficient_funds'; transfer: Transfer; available: string | null; required: string; currency: string };
-
-export type CancelTransferResult = { kind: 'cancelled'; transfer: Transfer } | { kind: 'not_cancellable'; transfer: Transfer; message: string };
-
 export class TransferService {
   /** How a state, from any route, becomes history, the current state and returned money. */
   readonly states: TransferStates;
+  /** The bank customer's money for a transfer: taken once, given back at most once. */
+  private readonly money: TransferMoney;
+  /** The bank's ledger port (reconciliation compares the journal with it). */
+  readonly ledger: Ledger;
+  private readonly funding: TransferFunding;
 
   constructor(
     private readonly deps: {
@@ -85,13 +76,24 @@ export class TransferService {
       tokens: WiseTokens;
       verification: VerificationService;
       ledger: Ledger;
+      locks: TransferLocks;
       events: EventBus;
       logger: Logger;
       /** Signs an SCA one-time token with the bank's key registered at Wise. */
       signOneTimeToken?: (token: string) => string;
     },
   ) {
-    this.states = new TransferStates({ ledger: deps.ledger });
+    this.ledger = deps.ledger;
+    this.money = new TransferMoney(deps.ledger);
+    this.states = new TransferStates({ money: this.money, locks: deps.locks });
+    this.funding = new TransferFunding({
+      ...deps,
+      money: this.money,
+      states: this.states,
+      linkFor: (em, transfer) => this.linkFor(em, transfer),
+      refreshFromWise: (em, transfer, link) => this.refreshFromWise(em, transfer, link),
+      publish: (events) => this.publish(events),
+    });
   }
 
   // ---- requirements ----------------------------------------------------------------------------
@@ -128,7 +130,7 @@ export class TransferService {
         return { kind: 'idempotency_conflict', message: 'This idempotency key was used for a different transfer.' };
       }
       if (existing.creationState === 'CREATED') return { kind: 'created', transfer: existing };
-      return this.createAtWise(em, existing, false);
+      return this.createAtWise(em, existing);
     }
 
     const link = await requireLinkedProfile(em, customerId);
@@ -191,17 +193,35 @@ export class TransferService {
       em.clear();
       return this.create(em, customerId, input);
     }
-    return this.createAtWise(em, transfer, true);
+    return this.createAtWise(em, transfer);
   }
 
-  private async createAtWise(em: EntityManager, transfer: Transfer, firstAttempt: boolean): Promise<CreateTransferResult> {
+  /**
+   * Asks Wise to create the stored transfer (again, after a crash or a lost answer: the same
+   * customerTransactionId is the same transfer at Wise). Under the transfer's lock, so a retry
+   * and the sweep never ask at once.
+   */
+  private async createAtWise(em: EntityManager, stored: Transfer): Promise<CreateTransferResult> {
+    return this.deps.locks.run(stored.id, async () => {
+      const transfer = await em.findOne(Transfer, stored.id, { refresh: true });
+      if (!transfer) return { kind: 'invalid', fieldErrors: [{ path: null, code: 'REFUSED', message: 'Wise refused this transfer.', arguments: [] }] };
+      if (transfer.creationState === 'CREATED') return { kind: 'created', transfer };
+      return this.createAtWiseLocked(em, transfer);
+    });
+  }
+
+  private async createAtWiseLocked(em: EntityManager, transfer: Transfer): Promise<CreateTransferResult> {
     const link = await this.linkFor(em, transfer);
     const who = (token: string) => ({ token, customerId: transfer.customerId });
     let wise: WiseTransfer;
     try {
-      if (firstAttempt) {
+      if (!transfer.quotePatched) {
         // Wise's flow: attach the recipient to the quote, then create (the quote may re-price).
+        // Repeated until Wise has accepted it: creating on an un-patched quote would pay out at
+        // the quote's first price, without the recipient's fees.
         await this.deps.tokens.withUserToken(link, (token) => this.deps.api.patchQuote(who(token), transfer.profileId, transfer.quoteId, { targetAccount: transfer.recipientId }));
+        transfer.quotePatched = true;
+        await em.flush();
       }
       wise = await this.deps.tokens.withUserToken(link, (token) =>
         this.deps.api.createTransfer(who(token), {
@@ -216,6 +236,8 @@ export class TransferService {
         // Wise refused it: nothing was created there, so nothing is kept here.
         em.remove(transfer);
         await em.flush();
+        const unusable = await this.quoteWiseWillNotUse(em, link, transfer, error);
+        if (unusable) return unusable;
         return { kind: 'invalid', fieldErrors: error.fieldErrors.map((e) => ({ ...e, path: e.path?.replace(/^details\./, '') ?? null })) };
       }
       throw error;
@@ -242,108 +264,50 @@ export class TransferService {
     return { kind: 'created', transfer: await em.findOneOrFail(Transfer, transfer.id, { refresh: true }) };
   }
 
+  /**
+   * Wise refuses a quote it no longer treats as pending (expired by its clock, or used): that is
+   * QuoteNotUsable with its reason — what a frontend offers `requote` for — not a form error.
+   */
+  private async quoteWiseWillNotUse(em: EntityManager, link: WiseLink, transfer: Transfer, error: WiseError): Promise<CreateTransferResult | null> {
+    const codes = new Set(error.fieldErrors.map((e) => e.code));
+    if (!codes.has('QUOTE_EXPIRED') && !codes.has('QUOTE_NOT_PENDING')) return null;
+    let reason: 'EXPIRED' | 'ALREADY_USED' = 'EXPIRED';
+    if (!codes.has('QUOTE_EXPIRED')) {
+      const wiseQuote = await this.deps.tokens
+        .withUserToken(link, (token) => this.deps.api.getQuote({ token, customerId: transfer.customerId }, transfer.profileId, transfer.quoteId))
+        .catch(() => null);
+      if (wiseQuote && wiseQuote.status !== 'EXPIRED' && wiseQuote.status !== 'PENDING') reason = 'ALREADY_USED';
+    }
+    const quote = await em.findOne(Quote, transfer.quoteId);
+    if (quote && quote.status === 'PENDING') {
+      quote.status = reason === 'EXPIRED' ? 'EXPIRED' : 'ACCEPTED';
+      await em.flush();
+    }
+    return { kind: 'quote_not_usable', quoteId: transfer.quoteId, reason };
+  }
+
   private async linkFor(em: EntityManager, transfer: Transfer): Promise<WiseLink> {
     const link = await em.findOne(WiseLink, { customerId: transfer.customerId, status: { $ne: 'UNLINKED' }, profileId: transfer.profileId });
     if (!link) throw new NotLinkedError();
     return link;
   }
 
-  // ---- funding -------------------------------------------------------------------------------
+  // ---- funding and cancelling (services/transfer-funding.ts) --------------------------------
 
   async fund(em: EntityManager, customerId: string, transferId: string, oneTimeToken: string | null): Promise<FundTransferResult> {
-    const transfer = await this.own(em, customerId, transferId);
-    if (transfer.creationState !== 'CREATED') throw new TransferInputError('Wise has not created this transfer yet; repeat createTransfer with the same idempotency key', 'transferId');
-    if (transfer.fundingState === 'FUNDED') return { kind: 'funded', transfer };
-    if (transfer.fundingState !== 'DEBITED' && transfer.status !== 'incoming_payment_waiting') {
-      return { kind: 'rejected', transfer, reason: 'NOT_FUNDABLE', message: `The transfer is ${transfer.status}.` };
-    }
-    if (oneTimeToken && !this.deps.signOneTimeToken) throw new TransferInputError('This gateway has no SCA signing key (WISE_SCA_PRIVATE_KEY)', 'oneTimeToken');
-    if (oneTimeToken && oneTimeToken !== transfer.scaOneTimeToken) throw new TransferInputError('This one-time token is not the one Wise issued for this transfer', 'oneTimeToken');
-    const link = await this.linkFor(em, transfer);
-    const movement = (kind: string) => ({
-      customerId,
-      currency: transfer.sourceCurrency,
-      amount: amountString(transfer.sourceAmount, transfer.sourceCurrency),
-      reference: `Wise transfer ${transfer.wiseTransferId}`,
-      idempotencyKey: `${kind}:${transfer.id}:${transfer.fundingAttempt}`,
-    });
-
-    if (transfer.fundingState !== 'DEBITED') {
-      transfer.fundingAttempt += 1;
-      const debit = await this.deps.ledger.debit(em, movement('fund'));
-      if (!debit.ok) {
-        await em.flush();
-        const available = await this.deps.ledger.available(em, customerId, transfer.sourceCurrency);
-        return { kind: 'insufficient_funds', transfer, available: available === null ? null : amountString(available, transfer.sourceCurrency), required: amountString(transfer.sourceAmount, transfer.sourceCurrency), currency: transfer.sourceCurrency };
-      }
-      transfer.fundingState = 'DEBITED';
-      // The debit is committed before Wise is asked: a crash now leaves DEBITED, and the next
-      // attempt (or the sweep) funds without debiting again.
-      await em.flush();
-    }
-
-    const approval = oneTimeToken ? { oneTimeToken, signature: this.deps.signOneTimeToken!(oneTimeToken) } : undefined;
-    let outcome: { status: 'COMPLETED' | 'REJECTED'; errorCode: string | null; errorMessage?: string | null };
-    try {
-      outcome = await this.deps.tokens.withUserToken(link, (token) => this.deps.api.fundTransfer({ token, customerId }, transfer.profileId, transfer.wiseTransferId!, approval));
-    } catch (error) {
-      if (error instanceof WiseError && (error.code === 'SCA_REQUIRED' || error.code === 'FORBIDDEN' || error.code === 'VALIDATION' || error.code === 'CONFLICT')) {
-        // Not funded at Wise: the customer's money goes back where it was.
-        await this.deps.ledger.credit(em, movement('fund-reversal'));
-        transfer.fundingState = 'NOT_FUNDED';
-        if (error.code === 'SCA_REQUIRED') {
-          transfer.scaOneTimeToken = error.oneTimeToken;
-          await em.flush();
-          return { kind: 'sca_required', transfer, oneTimeToken: error.oneTimeToken! };
-        }
-        await em.flush();
-        return { kind: 'rejected', transfer, reason: error.fieldErrors[0]?.code ?? error.code, message: error.message };
-      }
-      throw error;
-    }
-    if (outcome.status === 'REJECTED') {
-      await this.deps.ledger.credit(em, movement('fund-reversal'));
-      transfer.fundingState = 'REJECTED';
-      await em.flush();
-      return { kind: 'rejected', transfer, reason: outcome.errorCode ?? 'REJECTED', message: outcome.errorMessage ?? 'Wise did not accept the funding.' };
-    }
-    transfer.fundingState = 'FUNDED';
-    transfer.scaOneTimeToken = null;
-    const quote = await em.findOne(Quote, transfer.quoteId);
-    if (quote) quote.status = 'FUNDED';
-    await em.flush();
-    await this.refreshFromWise(em, transfer, link);
-    return { kind: 'funded', transfer };
+    const { id } = await this.own(em, customerId, transferId);
+    return this.funding.fund(em, id, oneTimeToken);
   }
 
-  // ---- cancellation --------------------------------------------------------------------------
-
   async cancel(em: EntityManager, customerId: string, transferId: string): Promise<CancelTransferResult> {
-    const transfer = await this.own(em, customerId, transferId);
-    if (transfer.status === 'cancelled') return { kind: 'cancelled', transfer };
-    if (transfer.creationState !== 'CREATED') throw new TransferInputError('Wise has not created this transfer yet', 'transferId');
-    const link = await this.linkFor(em, transfer);
-    try {
-      await this.deps.tokens.withUserToken(link, (token) => this.deps.api.cancelTransfer({ token, customerId }, transfer.wiseTransferId!));
-    } catch (error) {
-      if (error instanceof WiseError && error.code === 'CONFLICT') {
-        await this.refreshFromWise(em, transfer, link).catch(() => undefined);
-        return { kind: 'not_cancellable', transfer, message: 'Wise can no longer cancel this transfer.' };
-      }
-      throw error;
-    }
-    const events = await em.transactional(async (tx) => {
-      const locked = await tx.findOneOrFail(Transfer, transfer.id, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      return (await this.states.applyState(tx, locked, 'cancelled', this.states.pollTime(locked), 'cancel')).events;
-    });
-    await this.publish(events);
-    return { kind: 'cancelled', transfer: await em.findOneOrFail(Transfer, transfer.id, { refresh: true }) };
+    const { id } = await this.own(em, customerId, transferId);
+    return this.funding.cancel(em, id);
   }
 
   // ---- reads ---------------------------------------------------------------------------------
 
   async own(em: EntityManager, customerId: string, transferId: string): Promise<Transfer> {
-    if (!/^[0-9a-f-]{36}$/i.test(transferId)) throw new TransferNotFoundError();
+    if (!UUID.test(transferId)) throw new TransferNotFoundError();
     const transfer = await em.findOne(Transfer, { id: transferId, customerId });
     if (!transfer) throw new TransferNotFoundError();
     return transfer;
@@ -380,36 +344,74 @@ export class TransferService {
   }
 
   /**
-   * The safety net for lost webhooks and interrupted work: re-reads stale non-final transfers,
-   * finishes creations and fundings a crash interrupted. Runs every minute on one replica.
+   * The safety net for lost webhooks and interrupted work, every minute on one replica and at
+   * start-up: finishes creations a crash interrupted (asks Wise again with the same
+   * customerTransactionId), settles fundings left DEBITED (transfer-funding.ts), and re-reads
+   * stale non-final transfers. A transfer another operation is working on is left for next time.
    */
-  async sweep(now = Date.now()): Promise<{ refreshed: number; resumed: number }> {
+  async sweep(now = Date.now()): Promise<{ refreshed: number; resumed: number; settled: number }> {
     const em = this.deps.orm.em.fork() as EntityManager;
+    const result = { refreshed: 0, resumed: 0, settled: 0 };
+    const interrupted = await em.find(Transfer, { creationState: 'PENDING', createdAt: { $lt: new Date(now - INTERRUPTED_FUNDING_AFTER_MS) } }, { limit: 50 });
+    for (const transfer of interrupted) {
+      try {
+        if ((await this.createAtWise(em, transfer)).kind === 'created') result.resumed += 1;
+      } catch (error) {
+        this.deps.logger.warn({ err: error, transferId: transfer.id }, 'sweep could not finish creating a transfer');
+      }
+    }
+    const debited = await em.find(
+      Transfer,
+      { creationState: 'CREATED', fundingState: 'DEBITED', fundingStartedAt: { $lt: new Date(now - INTERRUPTED_FUNDING_AFTER_MS) } },
+      { limit: 50, orderBy: { fundingStartedAt: 'asc' } },
+    );
+    for (const transfer of debited) {
+      try {
+        if ((await this.funding.settleInterrupted(em, transfer.id)) === 'settled') result.settled += 1;
+      } catch (error) {
+        this.deps.logger.warn({ err: error, transferId: transfer.id }, 'sweep could not settle an interrupted funding');
+      }
+    }
     const stale = await em.find(
       Transfer,
       { creationState: 'CREATED', status: { $nin: [...FINAL_STATES] }, wiseAccessLost: false, syncedAt: { $lt: new Date(now - SWEEP_STALE_AFTER_MS) } },
       { limit: 100, orderBy: { syncedAt: 'asc' } },
     );
-    const interrupted = await em.find(Transfer, { creationState: 'PENDING', createdAt: { $lt: new Date(now - 30_000) } }, { limit: 50 });
-    let refreshed = 0;
-    let resumed = 0;
     for (const transfer of stale) {
       try {
-        await this.refreshFromWise(em, transfer);
-        refreshed += 1;
+        const done = await this.deps.locks.tryRun(transfer.id, async () => {
+          await this.refreshFromWise(em, transfer);
+          return true;
+        });
+        if (done) result.refreshed += 1;
       } catch (error) {
         this.deps.logger.warn({ err: error, transferId: transfer.id }, 'sweep could not refresh a transfer');
       }
     }
-    for (const transfer of interrupted) {
-      try {
-        await this.createAtWise(em, transfer, false);
-        resumed += 1;
-      } catch (error) {
-        this.deps.logger.warn({ err: error, transferId: transfer.id }, 'sweep could not finish creating a transfer');
-      }
-    }
-    return { refreshed, resumed };
+    return result;
+  }
+
+  // ---- reconciliation (services/reconciliation.ts) -------------------------------------------
+
+  /** Finishes an interrupted creation if nobody is working on it; true when Wise now has it. */
+  async resumeCreation(em: EntityManager, transferId: string): Promise<boolean> {
+    const transfer = await em.findOne(Transfer, transferId);
+    if (!transfer || transfer.creationState !== 'PENDING') return false;
+    return (await this.createAtWise(em, transfer)).kind === 'created';
+  }
+
+  /** Settles a DEBITED funding against Wise, unless an operation holds the transfer. */
+  async settleFunding(em: EntityManager, transferId: string): Promise<'settled' | 'busy' | 'nothing'> {
+    return this.funding.settleInterrupted(em, transferId);
+  }
+
+  /** Re-reads one transfer from Wise and applies its state, unless an operation holds it. */
+  async refreshLocked(em: EntityManager, transferId: string): Promise<boolean> {
+    const done = await this.deps.locks.tryRun(transferId, async () => {
+      await this.refreshFromWise(em, await em.findOneOrFail(Transfer, transferId, { refresh: true }));
+      return true;
+    });
+    return done ?? false;
   }
 
   /**

@@ -1,0 +1,86 @@
+/**
+ * One money operation per transfer at a time, across every replica: a Postgres advisory lock
+ * held in a transaction of its own for as long as the operation runs (Wise calls included).
+ *
+ * Why this shape:
+ * - a transaction-scoped advisory lock is released by Postgres the moment its holder's
+ *   connection goes — a process killed mid-funding never leaves a transfer locked — and it
+ *   works through PgBouncer in transaction mode;
+ * - the holder's connection comes from a small pool of its own, so operations waiting for a
+ *   lock can never take the connections the holder needs to commit its steps (the ORM's pool);
+ * - the lock is taken before any row lock and never while one is held, so it cannot deadlock
+ *   with the short transactions that record each step under the transfer's row lock;
+ * - it is re-entrant within one async flow (funding refreshes the transfer under the lock it
+ *   already holds).
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import pg from 'pg';
+
+/** The advisory lock's first key: money operations on transfers (the second is the transfer). */
+const TRANSFER_MONEY_LOCKS = 0x5741_4d31; // "WAM1"
+
+export class TransferBusyError extends Error {
+  constructor() {
+    super('Another operation on this transfer is still running; try again shortly.');
+    this.name = 'TransferBusyError';
+  }
+}
+
+export class TransferLocks {
+  private readonly pool: pg.Pool;
+  private readonly held = new AsyncLocalStorage<ReadonlySet<string>>();
+
+  constructor(
+    databaseUrl: string,
+    private readonly options: { max?: number; waitMs?: number } = {},
+  ) {
+    this.pool = new pg.Pool({ connectionString: databaseUrl, max: options.max ?? 8, idleTimeoutMillis: 30_000 });
+    this.pool.on('error', () => {});
+  }
+
+  /** Runs `work` holding the transfer's money lock; waits for the current holder first. */
+  async run<T>(transferId: string, work: () => Promise<T>): Promise<T> {
+    const held = this.held.getStore();
+    if (held?.has(transferId)) return work();
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query('begin');
+      await client.query(`set local lock_timeout = ${Math.max(1, Math.round(this.options.waitMs ?? 120_000))}`);
+      try {
+        await client.query('select pg_advisory_xact_lock($1::int, hashtext($2))', [TRANSFER_MONEY_LOCKS, transferId]);
+      } catch (error) {
+        if ((error as { code?: string }).code === '55P03') throw new TransferBusyError();
+        throw error;
+      }
+      return await this.held.run(new Set([...(held ?? []), transferId]), work);
+    } finally {
+      await client.query('rollback').catch(() => {
+        broken = true;
+      });
+      client.release(broken);
+    }
+  }
+
+  /** Runs `work` holding the lock if nobody holds it now; undefined (and no work) otherwise. */
+  async tryRun<T>(transferId: string, work: () => Promise<T>): Promise<T | undefined> {
+    if (this.held.getStore()?.has(transferId)) return work();
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query('begin');
+      const [row] = (await client.query<{ locked: boolean }>('select pg_try_advisory_xact_lock($1::int, hashtext($2)) as locked', [TRANSFER_MONEY_LOCKS, transferId])).rows;
+      if (!row?.locked) return undefined;
+      return await this.held.run(new Set([...(this.held.getStore() ?? []), transferId]), work);
+    } finally {
+      await client.query('rollback').catch(() => {
+        broken = true;
+      });
+      client.release(broken);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,230 @@
+/**
+ * Money moves once, when calls race and answers are lost: each case is a way a customer lost or
+ * gained money before (issue #13), played against the gateway with the simulator's faults.
+ * After each, the bank's ledger, the gateway's rows and Wise (the simulator) agree.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sql } from './support/database.js';
+import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { bankBalance, CANCEL_TRANSFER, client, CREATE_TRANSFER, euroRecipient, FUND_TRANSFER, quote, readyCustomer, type Json } from './support/journey.js';
+import { simulatorOf } from './support/wise.js';
+
+let gateway: TestGateway;
+let gql: (query: string, variables?: Record<string, unknown>) => Promise<Json>;
+
+beforeEach(async () => {
+  gateway = await startTestGateway({ ONBOARDING_MODEL: 'partner_kyc', WISE_TIMEOUT_MS: '1500', WISE_BACKOFF_BASE_MS: '20' });
+  gql = client(gateway, 'cust-alice');
+});
+afterEach(async () => {
+  await gateway?.stop();
+});
+
+const PAYMENTS = '/v3/profiles/:profileId/transfers/:transferId/payments';
+const arm = (fault: Record<string, unknown>) => simulatorOf(gateway).control('/faults', fault);
+
+async function readyTransfer(amount = '10') {
+  const profileId = await readyCustomer(gateway);
+  const q = await quote(gateway, 'cust-alice', amount);
+  const recipientId = await euroRecipient(gateway, 'cust-alice', q.id);
+  const created = (await gql(CREATE_TRANSFER, { quoteId: q.id, recipientId, key: randomUUID() })).data.createTransfer;
+  expect(created.__typename).toBe('TransferCreated');
+  return { profileId, transfer: created.transfer, quoteId: q.id as string, recipientId };
+}
+
+const atWise = (wiseTransferId: string) => gateway.simulator!.core.state.transfers[Number(wiseTransferId)];
+const row = async (id: string) =>
+  (await sql<{ funding_state: string; status: string; refunded: boolean }>(gateway.databaseUrl, 'select funding_state, status, refunded from transfer where id = $1', [id]))[0];
+const movements = (id: string) => sql<{ direction: string; amount: string; reason: string }>(gateway.databaseUrl, 'select direction, amount::float8::text as amount, reason from transfer_movement where transfer_id = $1 order by id', [id]);
+const ledgerFor = (wiseTransferId: string) =>
+  sql<{ amount: string; idempotency_key: string }>(gateway.databaseUrl, "select amount, idempotency_key from ledger_entry where reference like $1 order by created_at", [`Wise transfer ${wiseTransferId}%`]);
+const until = async (check: () => Promise<boolean>) => expect.poll(check, { timeout: 15_000 }).toBe(true);
+
+describe('a funding and a cancel at the same time', () => {
+  it('give the customer their money back once, and only once (Wise busy with the funding while the cancel arrives)', async () => {
+    const { transfer } = await readyTransfer();
+    // Wise takes a second before it starts on the funding: the cancel arrives meanwhile.
+    await arm({ method: 'POST', path: PAYMENTS, kind: 'delay_request', delayMs: 1000 });
+    const funding = gql(FUND_TRANSFER, { id: transfer.id });
+    await until(async () => (await row(transfer.id)).funding_state === 'DEBITED');
+    const cancelled = (await gql(CANCEL_TRANSFER, { id: transfer.id })).data.cancelTransfer;
+    const funded = (await funding).data.fundTransfer;
+
+    expect(cancelled.__typename).toBe('TransferCancelled');
+    expect(['TransferFunded', 'FundingRejected']).toContain(funded.__typename);
+    expect(atWise(transfer.wiseTransferId).status).toBe('cancelled');
+    expect(await bankBalance(gateway, 'cust-alice', 'GBP')).toBe('5000.00');
+    const entries = await ledgerFor(transfer.wiseTransferId);
+    expect(entries.filter((e) => Number(e.amount) > 0)).toHaveLength(1);
+    expect(entries.filter((e) => Number(e.amount) < 0)).toHaveLength(1);
+  });
+});
+
+describe('fundTransfer called many times at once', () => {
+  it('debits the customer once, and every caller hears the transfer is funded', async () => {
+    const { transfer } = await readyTransfer();
+    await arm({ method: 'POST', path: PAYMENTS, kind: 'delay_response', delayMs: 1500 });
+    const results = await Promise.all(Array.from({ length: 10 }, () => gql(FUND_TRANSFER, { id: transfer.id })));
+    expect(results.map((r) => r.data?.fundTransfer?.__typename ?? JSON.stringify(r.errors))).toEqual(Array(10).fill('TransferFunded'));
+    expect(await bankBalance(gateway, 'cust-alice', 'GBP')).toBe('4990.00');
+    expect((await ledgerFor(transfer.wiseTransferId)).map((e) => e.amount)).toEqual(['-10.00']);
+    expect(atWise(transfer.wiseTransferId).funded).toBe(true);
+  });
+});
+
+describe('an SCA-approved funding whose answer is lost', () => {
+  it('is found funded at Wise when retried: the customer is debited once and never credited back', async () => {
+    const { transfer, profileId } = await readyTransfer();
+    await simulatorOf(gateway).control(`/profiles/${profileId}/sca`, { required: true });
+    const challenged = (await gql(FUND_TRANSFER, { id: transfer.id })).data.fundTransfer;
+    expect(challenged.__typename).toBe('ScaRequired');
+
+    // Wise funds it with the approval; the answer never arrives.
+    await arm({ method: 'POST', path: PAYMENTS, kind: 'lose_response' });
+    const lost = await gql(FUND_TRANSFER, { id: transfer.id, ott: challenged.oneTimeToken });
+    expect(lost.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
+    expect(atWise(transfer.wiseTransferId).funded).toBe(true);
+
+    // The app retries with what it has: Wise challenges again, but the transfer is funded.
+    const retried = (await gql(FUND_TRANSFER, { id: transfer.id, ott: challenged.oneTimeToken })).data.fundTransfer;
+    expect(retried).toMatchObject({ __typename: 'TransferFunded', transfer: { funding: 'FUNDED' } });
+    expect(await bankBalance(gateway, 'cust-alice', 'GBP')).toBe('4990.00');
+    expect((await row(transfer.id)).funding_state).toBe('FUNDED');
+  });
+});
+
+describe('a funding nobody finished (the caller gave up)', () => {
+  it('is funded by the sweep when Wise never received it', async () => {
+    const { transfer } = await readyTransfer();
+    await arm({ method: 'POST', path: PAYMENTS, kind: 'timeout', count: 5 });
+    const gaveUp = await gql(FUND_TRANSFER, { id: transfer.id });
+    expect(gaveUp.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
+    await simulatorOf(gateway).control('/faults', undefined, 'DELETE');
+    expect((await row(transfer.id)).funding_state).toBe('DEBITED');
+    expect(atWise(transfer.wiseTransferId).funded).toBe(false);
+
+    expect(await gateway.services.transfers.sweep(Date.now() + 60_000)).toMatchObject({ settled: 1 });
+    expect(await row(transfer.id)).toMatchObject({ funding_state: 'FUNDED', status: 'processing' });
+    expect(atWise(transfer.wiseTransferId).funded).toBe(true);
+    expect(await bankBalance(gateway, 'cust-alice', 'GBP')).toBe('4990.00');
+  });
+
+  it('is marked funded by the sweep when Wise had funded it', async () => {
+    const { transfer } = await readyTransfer();
+    await arm({ method: 'POST', path: PAYMENTS, kind: 'lose_response', count: 5 });
+    await gql(FUND_TRANSFER, { id: transfer.id });
+    await simulatorOf(gateway).control('/faults', undefined, 'DELETE');
+    expect((await row(transfer.id)).funding_state).toBe('DEBITED');
+
+    expect(await gateway.services.transfers.sweep(Date.now() + 60_000)).toMatchObject({ settled: 1 });
+    expect((await row(transfer.id)).funding_state).toBe('FUNDED');
+    expect(await bankBalance(gateway, 'cust-alice', 'GBP')).toBe('4990.00');
+  });
+
+  it('is given back once by the sweep when Wise cancelled the transfer meanwhile', async () => {
+    const { transfer } = await readyTransfer();
+    await arm({ method: 'POST', path: PAYMENTS, kind: 'timeout', count: 5 });
+    await gql(FUND_TRANSFER, { id: transfer.id });
+    await simulatorOf(gateway).control('/faults', undefined, 'DELETE');
+    // Cancelled at Wise, and the webhook lost: only asking Wise tells.
+    atWise(transfer.wiseTransferId).status = 'cancelled';
+
+    await gateway.services.transfers.sweep(Date.now() + 60_000);
+    expect(await bankBalance(gateway, 'cust-alice', 'GBP')).toBe('5000.00');
+    expect((await row(transfer.id)).funding_state).not.toBe('DEBITED');
+    expect((await movements(transfer.id)).map((m) => m.direction)).toEqual(['debit', 'credit']);
+    // Swept again, nothing more moves.
+    await gateway.services.transfers.sweep(Date.now() + 120_000);
+    expect(await bankBalance(gateway, 'cust-alice', 'GBP')).toBe('5000.00');
+  });
+});
+
+describe('the ledger rule, in the database', () => {
+  it('refuses a second debit and a credit that matches no debit, whatever the code asks', async () => {
+    const { transfer } = await readyTransfer();
+    await gql(FUND_TRANSFER, { id: transfer.id });
+    const insert = (direction: string, key: string) =>
+      sql(gateway.databaseUrl, "insert into transfer_movement (transfer_id, direction, amount, currency, reason, idempotency_key) values ($1, $2, 10, 'GBP', 'test', $3)", [transfer.id, direction, key]);
+    await expect(insert('debit', 'second-debit')).rejects.toThrow(/already has a debit outstanding/);
+    await expect(
+      sql(gateway.databaseUrl, "insert into transfer_movement (transfer_id, direction, amount, currency, reason, idempotency_key) values ($1, 'credit', 20, 'GBP', 'test', 'too-much')", [transfer.id]),
+    ).rejects.toThrow(/no outstanding debit/);
+    await insert('credit', 'one-credit');
+    await expect(insert('credit', 'another-credit')).rejects.toThrow(/no outstanding debit/);
+    await expect(sql(gateway.databaseUrl, 'delete from transfer_movement where transfer_id = $1', [transfer.id])).rejects.toThrow(/append-only/);
+  });
+});
+
+describe('creating a recipient when the answer is lost and Wise cannot be asked', () => {
+  it('adopts the recipient Wise created on the identical retry, instead of creating a second', async () => {
+    const profileId = await readyCustomer(gateway);
+    const q = await quote(gateway, 'cust-alice', '10');
+    const recipientsAtWise = () => Object.values(gateway.simulator!.core.state.recipients).filter((r) => r.profileId === profileId && r.active);
+    await arm({ method: 'POST', path: '/v1/accounts', kind: 'lose_response' });
+    await arm({ method: 'GET', path: '/v2/accounts', kind: 'status', status: 503, count: 30 });
+    await expect(euroRecipient(gateway, 'cust-alice', q.id)).rejects.toThrow(/UPSTREAM_UNAVAILABLE/);
+    expect(recipientsAtWise()).toHaveLength(1);
+
+    await simulatorOf(gateway).control('/faults', undefined, 'DELETE');
+    const id = await euroRecipient(gateway, 'cust-alice', q.id);
+    expect(recipientsAtWise().map((r) => String(r.id))).toEqual([id]);
+  });
+});
+
+describe('a quote PATCH that failed', () => {
+  it('is repeated by the retried createTransfer before Wise creates the transfer', async () => {
+    await readyCustomer(gateway);
+    const q = await quote(gateway, 'cust-alice', '10');
+    const recipientId = await euroRecipient(gateway, 'cust-alice', q.id);
+    await arm({ method: 'PATCH', path: '/v3/profiles/:profileId/quotes/:quoteId', kind: 'status', status: 503, count: 20 });
+    const variables = { quoteId: q.id, recipientId, key: randomUUID() };
+    const failed = await gql(CREATE_TRANSFER, variables);
+    expect(failed.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
+
+    await simulatorOf(gateway).control('/faults', undefined, 'DELETE');
+    await simulatorOf(gateway).clearCalls();
+    const created = (await gql(CREATE_TRANSFER, variables)).data.createTransfer;
+    expect(created.__typename).toBe('TransferCreated');
+    const calls = (await simulatorOf(gateway).calls()).filter((c) => c.path.includes('/quotes/') || c.path === '/v1/transfers');
+    expect(calls.map((c) => `${c.method} ${c.status}`)).toEqual(['PATCH 200', 'POST 200']);
+    expect(gateway.simulator!.core.state.quotes[q.id].targetAccount).toBe(Number(recipientId));
+  });
+});
+
+describe('input that cannot be stored is refused where it is parsed', () => {
+  it('a quote for an amount no column holds is a BAD_USER_INPUT, and Wise is not asked', async () => {
+    await readyCustomer(gateway);
+    await simulatorOf(gateway).clearCalls();
+    const body = await gql(`mutation { createQuote(input: { sourceCurrency: "GBP", targetCurrency: "EUR", sourceAmount: "999999999999999" }) { id } }`);
+    expect(body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'sourceAmount' });
+    expect((await simulatorOf(gateway).calls('/v3/profiles')).filter((c) => c.method === 'POST')).toHaveLength(0);
+    // The largest amount accepted is stored, whatever Wise converts it to.
+    const big = await gql(`mutation { createQuote(input: { sourceCurrency: "GBP", targetCurrency: "JPY", sourceAmount: "999999999999" }) { id targetAmount { amount } } }`);
+    expect(big.errors).toBeUndefined();
+  });
+
+  it('a transfer cursor or id that is not one the gateway issued is a typed error, never a database error', async () => {
+    await readyCustomer(gateway);
+    const page = (after: string) => gql(`query P($after: String) { transfers(first: 5, after: $after) { edges { cursor } } }`, { after });
+    const cursor = (text: string) => Buffer.from(text).toString('base64url');
+    for (const bad of [cursor(`transfer:2026-01-01T00:00:00.000Z:${'-'.repeat(36)}`), cursor(`transfer:-271821-04-20T00:00:00.000Z:${randomUUID()}`)]) {
+      expect((await page(bad)).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    }
+    const dashes = '-'.repeat(36);
+    expect((await gql(FUND_TRANSFER, { id: dashes })).errors[0].extensions.code).toBe('NOT_FOUND');
+    expect((await gql(CANCEL_TRANSFER, { id: dashes })).errors[0].extensions.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('a quote Wise already treats as expired', () => {
+  it('is QuoteNotUsable with reason EXPIRED, so the frontend offers to requote', async () => {
+    await readyCustomer(gateway);
+    const q = await quote(gateway, 'cust-alice', '10');
+    const recipientId = await euroRecipient(gateway, 'cust-alice', q.id);
+    // Wise's clock says the quote expired; the gateway's copy does not know yet.
+    gateway.simulator!.core.state.quotes[q.id].expirationTime = new Date(Date.now() - 1000).toISOString();
+    const result = (await gql(CREATE_TRANSFER, { quoteId: q.id, recipientId, key: randomUUID() })).data.createTransfer;
+    expect(result).toMatchObject({ __typename: 'QuoteNotUsable', reason: 'EXPIRED' });
+  });
+});

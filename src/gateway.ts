@@ -140,7 +140,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
 
     const orm = await openOrm(databaseUrl, logger);
     stack.push({ name: 'orm', stop: () => orm.close(true) });
-    const applied = await migrate(orm);
+    const applied = await migrate(orm, databaseUrl);
     if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
 
     if (config.seedDemoData) {

@@ -2,6 +2,7 @@
  * MikroORM on PostgreSQL. The schema changes only through migrations/ (applied at start-up);
  * request code never touches the global EntityManager — each request forks its own.
  */
+import pg from 'pg';
 import { MikroORM, type EntityManager, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { migrationsList } from '../../migrations/index.js';
@@ -67,9 +68,21 @@ export async function openOrm(url: string, logger?: Logger): Promise<Orm> {
   return MikroORM.init(ormOptions(url, logger));
 }
 
-export async function migrate(orm: Orm): Promise<string[]> {
-  const applied = await orm.getMigrator().up();
-  return applied.map((m) => m.name);
+/**
+ * Applies pending migrations, one replica at a time: replicas starting together on a fresh
+ * database otherwise race to create the same tables, and all but one fail to start. A session
+ * advisory lock on a connection of its own, released when the migrations end (or the process).
+ */
+export async function migrate(orm: Orm, databaseUrl: string): Promise<string[]> {
+  const lock = new pg.Client({ connectionString: databaseUrl });
+  await lock.connect();
+  try {
+    await lock.query('select pg_advisory_lock(hashtext($1))', ['wise-platform-gateway migrations']);
+    const applied = await orm.getMigrator().up();
+    return applied.map((m) => m.name);
+  } finally {
+    await lock.end().catch(() => undefined);
+  }
 }
 
 /** Ready means: the database answers and no migration is waiting. */

@@ -94,6 +94,52 @@ describe('an SCA-approved funding whose answer is lost', () => {
   });
 });
 
+describe('an SCA-approved funding still running at Wise when its caller gave up', () => {
+  it('keeps the customer debited through the next challenge, and is funded once when Wise finishes it', async () => {
+    const { transfer, profileId } = await readyTransfer();
+    await simulatorOf(gateway).control(`/profiles/${profileId}/sca`, { required: true });
+    const first = (await gql(FUND_TRANSFER, { id: transfer.id })).data.fundTransfer;
+    expect(first.__typename).toBe('ScaRequired');
+    expect(await bankBalance(gateway, 'cust-alice', 'GBP')).toBe('5000.00');
+
+    // Wise takes longer over the approved call than the gateway waits (WISE_TIMEOUT_MS 1.5 s).
+    await arm({ method: 'POST', path: PAYMENTS, kind: 'delay_request', delayMs: 4000 });
+    const timedOut = await gql(FUND_TRANSFER, { id: transfer.id, ott: first.oneTimeToken });
+    expect(timedOut.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
+
+    // The app tries again at once: Wise challenges again, and the transfer still looks unpaid —
+    // but the approved call is still running there, so the money must stay debited.
+    const again = (await gql(FUND_TRANSFER, { id: transfer.id })).data.fundTransfer;
+    expect(again).toMatchObject({ __typename: 'ScaRequired', transfer: { funding: 'DEBITED' } });
+    expect(await bankBalance(gateway, 'cust-alice', 'GBP')).toBe('4990.00');
+
+    await until(async () => atWise(transfer.wiseTransferId).funded);
+    const approved = (await gql(FUND_TRANSFER, { id: transfer.id, ott: again.oneTimeToken })).data.fundTransfer;
+    expect(approved).toMatchObject({ __typename: 'TransferFunded', transfer: { funding: 'FUNDED' } });
+    expect(await bankBalance(gateway, 'cust-alice', 'GBP')).toBe('4990.00');
+    expect((await movements(transfer.id)).map((m) => m.direction)).toEqual(['debit', 'credit', 'debit']);
+  });
+
+  it('is given back by the sweep once the quarantine has passed and Wise shows it unfunded', async () => {
+    const { transfer, profileId } = await readyTransfer();
+    await simulatorOf(gateway).control(`/profiles/${profileId}/sca`, { required: true });
+    const first = (await gql(FUND_TRANSFER, { id: transfer.id })).data.fundTransfer;
+    // The approved call never reaches Wise's work at all, and the customer walks away.
+    await arm({ method: 'POST', path: PAYMENTS, kind: 'timeout' });
+    await gql(FUND_TRANSFER, { id: transfer.id, ott: first.oneTimeToken });
+    expect(await bankBalance(gateway, 'cust-alice', 'GBP')).toBe('4990.00');
+
+    // Within the quarantine the sweep only looks; after it, the money goes back, once.
+    await gateway.services.transfers.sweep(Date.now() + 60_000);
+    expect((await row(transfer.id)).funding_state).toBe('DEBITED');
+    await sql(gateway.databaseUrl, "update transfer set funding_started_at = now() - interval '11 minutes' where id = $1", [transfer.id]);
+    await gateway.services.transfers.sweep(Date.now() + 60_000);
+    expect((await row(transfer.id)).funding_state).toBe('NOT_FUNDED');
+    expect(await bankBalance(gateway, 'cust-alice', 'GBP')).toBe('5000.00');
+    expect(atWise(transfer.wiseTransferId).funded).toBe(false);
+  });
+});
+
 describe('a funding nobody finished (the caller gave up)', () => {
   it('is funded by the sweep when Wise never received it', async () => {
     const { transfer } = await readyTransfer();

@@ -101,4 +101,14 @@ describe('npm run reconcile', () => {
     expect(code).toBe(2);
     expect(report.discrepancies.filter((d: { kind: string }) => d.kind === 'LEDGER_ENTRY_MISSING').map((d: { transferId: string }) => d.transferId)).toEqual([transfer.id]);
   }, 60_000);
+
+  it('reports a transfer the gateway calls funded while Wise still waits for the money', async () => {
+    const q = await quote(gateway, 'cust-alice', '10');
+    const recipient = await euroRecipient(gateway, 'cust-alice', q.id);
+    const created = (await gql(CREATE_TRANSFER, { quoteId: q.id, recipientId: recipient, key: randomUUID() })).data.createTransfer.transfer;
+    await sql(gateway.databaseUrl, "update transfer set funding_state = 'FUNDED' where id = $1", [created.id]);
+    const { report } = await reconcile();
+    const about = report.discrepancies.filter((d: { transferId: string }) => d.transferId === created.id).map((d: { kind: string }) => d.kind).sort();
+    expect(about).toEqual(['FUNDED_HERE_NOT_AT_WISE', 'LEDGER_STATE_MISMATCH']);
+  }, 60_000);
 });

@@ -93,7 +93,7 @@ export class Reconciliation {
       reads += 1;
       await this.checkAgainstWise(em, row, note);
     }
-    await this.checkUnknownAtWise(em, since, note);
+    await this.checkUnknownAtWise(em, since, new Set(rows.map((r) => r.customer_id)), note);
 
     const report: ReconciliationReport = {
       runId: run.id,
@@ -143,34 +143,45 @@ export class Reconciliation {
   private async checkAgainstWise(em: EntityManager, row: Row, note: (d: Omit<Discrepancy, 'repaired'>) => void): Promise<void> {
     const wiseTransferId = Number(row.wise_transfer_id);
     const base = { transferId: row.id, wiseTransferId, customerId: row.customer_id };
-    let wise: WiseTransfer;
-    try {
-      wise = await this.readAtWise(em, row);
-    } catch (error) {
-      note({ ...base, kind: 'WISE_UNREADABLE', detail: error instanceof Error ? error.message : String(error) });
-      return;
-    }
     if (row.funding_state === 'DEBITED') {
       const outcome = await this.deps.transfers.settleFunding(em, row.id).catch(() => 'busy');
-      if (outcome === 'settled') note({ ...base, kind: 'FUNDING_SETTLED', detail: `a DEBITED funding was settled against Wise (${wise.status})` });
+      if (outcome === 'settled') note({ ...base, kind: 'FUNDING_SETTLED', detail: 'a DEBITED funding was settled against Wise' });
       return;
     }
-    const wiseFunded = wise.status !== 'incoming_payment_waiting' && wise.status !== 'cancelled';
-    if (wiseFunded && (row.funding_state === 'NOT_FUNDED' || row.funding_state === 'REJECTED')) {
-      note({ ...base, kind: 'WISE_FUNDED_NOT_DEBITED', detail: `Wise shows ${wise.status}; the gateway's funding is ${row.funding_state} and the customer was not debited for it` });
-    }
-    if (!wiseFunded && wise.status !== 'cancelled' && row.funding_state === 'FUNDED') {
-      note({ ...base, kind: 'FUNDED_HERE_NOT_AT_WISE', detail: `the gateway says FUNDED; Wise shows ${wise.status}` });
-    }
-    if (wise.status !== row.status) {
-      const refreshed = await this.deps.transfers.refreshLocked(em, row.id).catch(() => false);
-      if (refreshed) note({ ...base, kind: 'STATE_DRIFT', detail: `${row.status} here, ${wise.status} at Wise: applied` });
-    }
+    // Compared under the transfer's lock, with the row as it is now: a funding in progress is
+    // not a discrepancy (and is looked at again next run).
+    const compared = await this.deps.transfers.ifFree(row.id, async () => {
+      let wise: WiseTransfer;
+      try {
+        wise = await this.readAtWise(em, row);
+      } catch (error) {
+        note({ ...base, kind: 'WISE_UNREADABLE', detail: error instanceof Error ? error.message : String(error) });
+        return;
+      }
+      const [now] = await ormSql(em)<{ status: string; funding_state: string }>('select status, funding_state from transfer where id = ?', [row.id]);
+      const wiseFunded = wise.status !== 'incoming_payment_waiting' && wise.status !== 'cancelled';
+      if (wiseFunded && (now.funding_state === 'NOT_FUNDED' || now.funding_state === 'REJECTED')) {
+        note({ ...base, kind: 'WISE_FUNDED_NOT_DEBITED', detail: `Wise shows ${wise.status}; the gateway's funding is ${now.funding_state}` });
+      }
+      if (wise.status === 'incoming_payment_waiting' && now.funding_state === 'FUNDED') {
+        note({ ...base, kind: 'FUNDED_HERE_NOT_AT_WISE', detail: 'the gateway says FUNDED; Wise is still waiting for the money' });
+      }
+      if (wise.status !== now.status) {
+        await this.deps.transfers.refreshFromWise(em, await em.findOneOrFail(Transfer, row.id, { refresh: true }));
+        note({ ...base, kind: 'STATE_DRIFT', detail: `${now.status} here, ${wise.status} at Wise: applied` });
+      }
+    });
+    if (compared === undefined) this.deps.logger.debug({ transferId: row.id }, 'reconciliation skipped a transfer an operation holds');
   }
 
-  /** Transfers Wise holds on linked profiles, created in the window, that the gateway does not. */
-  private async checkUnknownAtWise(em: EntityManager, since: Date, note: (d: Omit<Discrepancy, 'repaired'>) => void): Promise<void> {
-    const links = await em.find(WiseLink, { status: 'LINKED', profileId: { $ne: null } });
+  /**
+   * Transfers Wise holds on linked profiles, created in the window, that the gateway does not —
+   * for the customers with recent activity only (a list call each; not every customer of the
+   * bank every five minutes, which would spend the shared rate limit).
+   */
+  private async checkUnknownAtWise(em: EntityManager, since: Date, customers: Set<string>, note: (d: Omit<Discrepancy, 'repaired'>) => void): Promise<void> {
+    if (!customers.size) return;
+    const links = await em.find(WiseLink, { status: 'LINKED', profileId: { $ne: null }, customerId: { $in: [...customers] } });
     for (const link of links) {
       let listed: WiseTransfer[];
       try {

@@ -13,8 +13,12 @@
  *
  * An outcome Wise has not confirmed is unknown, and the money stays where it is until Wise,
  * asked (the transfer read), says whether it took it: a refusal of *this* call does not prove
- * that an earlier call, whose answer was lost, did not fund it. The next fundTransfer, or the
- * sweep, settles an unknown outcome.
+ * that an earlier call, whose answer was lost, did not fund it. Nor does the read, while that
+ * earlier call may still be running at Wise: so when a funding was already DEBITED before the
+ * call being answered (its earlier outcome unknown), a refusal gives the money back only once
+ * Wise shows the transfer cancelled, or once UNKNOWN_OUTCOME_QUARANTINE_MS have passed since the
+ * debit — far longer than any call can take. Until then the money stays held: an SCA challenge
+ * is passed on with the money still debited, and the sweep only reads the transfer.
  */
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -37,8 +41,13 @@ const FUNDABLE_AT_WISE = 'incoming_payment_waiting';
 /** Not funded, and never will be. Any other state means Wise has (or had) the money. */
 const UNFUNDED_FOR_GOOD = 'cancelled';
 
+const HELD = 'The money stays debited until Wise confirms an earlier attempt did not go through.';
+
 /** Wise refused this call: a definite answer about the call, not about the transfer. */
 const REFUSALS = new Set(['SCA_REQUIRED', 'FORBIDDEN', 'VALIDATION', 'CONFLICT']);
+
+/** How long a funding call whose answer never came might still be running at Wise, at most. */
+export const UNKNOWN_OUTCOME_QUARANTINE_MS = 10 * 60_000;
 
 /**
  * A DEBITED funding (or PENDING creation) older than this, with no operation holding its lock,
@@ -92,12 +101,14 @@ export class TransferFunding {
       if (transfer.fundingState === 'FUNDED') return { kind: 'funded', transfer };
       if (oneTimeToken && !this.deps.signOneTimeToken) throw new TransferInputError('This gateway has no SCA signing key (WISE_SCA_PRIVATE_KEY)', 'oneTimeToken');
       if (oneTimeToken && oneTimeToken !== transfer.scaOneTimeToken) throw new TransferInputError('This one-time token is not the one Wise issued for this transfer', 'oneTimeToken');
-      if (transfer.fundingState !== 'DEBITED') {
+      // Whether an earlier call, whose outcome is unknown, may still fund it at Wise.
+      const carriedOver = transfer.fundingState === 'DEBITED';
+      if (!carriedOver) {
         if (transfer.status !== FUNDABLE_AT_WISE) return { kind: 'rejected', transfer, reason: 'NOT_FUNDABLE', message: `The transfer is ${transfer.status}.` };
         const debited = await this.debit(em, transfer);
         if (debited) return debited;
       }
-      return this.askWise(em, transfer, oneTimeToken);
+      return this.askWise(em, transfer, oneTimeToken, carriedOver);
     });
   }
 
@@ -105,6 +116,8 @@ export class TransferFunding {
   private async debit(em: EntityManager, transfer: Transfer): Promise<FundTransferResult | null> {
     const refused = await em.transactional(async (tx) => {
       const locked = await tx.findOneOrFail(Transfer, transfer.id, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      // Decided again under the row lock: a webhook may have cancelled it since it was read.
+      if (locked.status !== FUNDABLE_AT_WISE || locked.fundingState === 'DEBITED' || locked.fundingState === 'FUNDED') return 'NOT_FUNDABLE' as const;
       locked.fundingAttempt += 1;
       const outcome = await this.deps.money.debit(tx, locked);
       if (!outcome.ok) {
@@ -117,6 +130,7 @@ export class TransferFunding {
     });
     await em.refresh(transfer);
     if (!refused) return null;
+    if (refused === 'NOT_FUNDABLE') return { kind: 'rejected', transfer, reason: 'NOT_FUNDABLE', message: `The transfer is ${transfer.status}.` };
     const available = await this.deps.ledger.available(em, transfer.customerId, transfer.sourceCurrency);
     return {
       kind: 'insufficient_funds',
@@ -128,7 +142,7 @@ export class TransferFunding {
   }
 
   /** DEBITED: asks Wise to fund it from the balance and settles what Wise answered. */
-  private async askWise(em: EntityManager, transfer: Transfer, oneTimeToken: string | null): Promise<FundTransferResult> {
+  private async askWise(em: EntityManager, transfer: Transfer, oneTimeToken: string | null, carriedOver: boolean): Promise<FundTransferResult> {
     const link = await this.deps.linkFor(em, transfer);
     const approval = oneTimeToken ? { oneTimeToken, signature: this.deps.signOneTimeToken!(oneTimeToken) } : undefined;
     let outcome: FundingResult;
@@ -142,6 +156,7 @@ export class TransferFunding {
       if (!(error instanceof WiseError) || !REFUSALS.has(error.code)) throw error;
       const settled = await this.settleRefusal(em, transfer, link);
       if (settled) return settled;
+      if (carriedOver && this.mayStillBeFunding(transfer)) return this.holdRefused(em, transfer, error);
       if (error.code === 'SCA_REQUIRED') {
         await this.giveBack(em, transfer, 'NOT_FUNDED', error.oneTimeToken);
         return { kind: 'sca_required', transfer, oneTimeToken: error.oneTimeToken! };
@@ -152,8 +167,29 @@ export class TransferFunding {
     if (outcome.status === 'COMPLETED') return this.markFunded(em, transfer, link);
     const settled = await this.settleRefusal(em, transfer, link);
     if (settled) return settled;
+    if (carriedOver && this.mayStillBeFunding(transfer)) {
+      return { kind: 'rejected', transfer, reason: outcome.errorCode ?? 'REJECTED', message: `${outcome.errorMessage ?? 'Wise did not accept the funding.'} ${HELD}` };
+    }
     await this.giveBack(em, transfer, 'REJECTED', null);
     return { kind: 'rejected', transfer, reason: outcome.errorCode ?? 'REJECTED', message: outcome.errorMessage ?? 'Wise did not accept the funding.' };
+  }
+
+  /** An earlier call whose answer never came may still be running at Wise. */
+  private mayStillBeFunding(transfer: Transfer): boolean {
+    return !transfer.fundingStartedAt || Date.now() - transfer.fundingStartedAt.getTime() < UNKNOWN_OUTCOME_QUARANTINE_MS;
+  }
+
+  /** A refusal while an earlier call may still fund it: the money stays debited. */
+  private async holdRefused(em: EntityManager, transfer: Transfer, error: WiseError): Promise<FundTransferResult> {
+    if (error.code === 'SCA_REQUIRED') {
+      await em.transactional(async (tx) => {
+        const locked = await tx.findOneOrFail(Transfer, transfer.id, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        locked.scaOneTimeToken = error.oneTimeToken;
+      });
+      await em.refresh(transfer);
+      return { kind: 'sca_required', transfer, oneTimeToken: error.oneTimeToken! };
+    }
+    return { kind: 'rejected', transfer, reason: error.fieldErrors[0]?.code ?? error.code, message: `${error.message} ${HELD}` };
   }
 
   /**
@@ -214,7 +250,11 @@ export class TransferFunding {
       if (transfer.fundingState !== 'DEBITED') return 'nothing' as const;
       const link = await this.deps.linkFor(em, transfer);
       const settled = await this.settleRefusal(em, transfer, link);
-      if (!settled) await this.askWise(em, transfer, null);
+      if (settled) return 'settled' as const;
+      // The customer is approving an SCA challenge: asking Wise again now would replace the
+      // token they are signing. Left to them until the quarantine has passed.
+      if (transfer.scaOneTimeToken && this.mayStillBeFunding(transfer)) return 'nothing' as const;
+      await this.askWise(em, transfer, null, true);
       this.deps.logger.info({ transferId, fundingState: transfer.fundingState }, 'settled an interrupted funding');
       return 'settled' as const;
     });

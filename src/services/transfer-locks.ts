@@ -11,7 +11,10 @@
  * - the lock is taken before any row lock and never while one is held, so it cannot deadlock
  *   with the short transactions that record each step under the transfer's row lock;
  * - it is re-entrant within one async flow (funding refreshes the transfer under the lock it
- *   already holds).
+ *   already holds);
+ * - within one process, callers for the same transfer queue in memory first, so only one of
+ *   them holds a pool connection while it waits: ten retries of one slow funding cannot take
+ *   the pool from every other transfer's operations.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
@@ -29,12 +32,17 @@ export class TransferBusyError extends Error {
 export class TransferLocks {
   private readonly pool: pg.Pool;
   private readonly held = new AsyncLocalStorage<ReadonlySet<string>>();
+  /** The last caller in this process queued for each transfer. */
+  private readonly queued = new Map<string, Promise<void>>();
+  private readonly max: number;
 
   constructor(
     databaseUrl: string,
     private readonly options: { max?: number; waitMs?: number } = {},
   ) {
-    this.pool = new pg.Pool({ connectionString: databaseUrl, max: options.max ?? 8, idleTimeoutMillis: 30_000 });
+    this.max = options.max ?? 8;
+    // A connection that cannot be had within the wait is a busy transfer, not a hang.
+    this.pool = new pg.Pool({ connectionString: databaseUrl, max: this.max, idleTimeoutMillis: 30_000, connectionTimeoutMillis: options.waitMs ?? 120_000 });
     this.pool.on('error', () => {});
   }
 
@@ -42,10 +50,30 @@ export class TransferLocks {
   async run<T>(transferId: string, work: () => Promise<T>): Promise<T> {
     const held = this.held.getStore();
     if (held?.has(transferId)) return work();
-    const client = await this.pool.connect();
+    const before = this.queued.get(transferId) ?? Promise.resolve();
+    let done!: () => void;
+    const mine = before.then(() => new Promise<void>((resolve) => (done = resolve)));
+    this.queued.set(transferId, mine);
+    try {
+      await before;
+      return await this.hold(transferId, held, work);
+    } finally {
+      done?.();
+      if (this.queued.get(transferId) === mine) this.queued.delete(transferId);
+    }
+  }
+
+  private async hold<T>(transferId: string, held: ReadonlySet<string> | undefined, work: () => Promise<T>): Promise<T> {
+    const client = await this.pool.connect().catch((error: unknown) => {
+      if (error instanceof Error && /timeout/i.test(error.message)) throw new TransferBusyError();
+      throw error;
+    });
     let broken = false;
     try {
       await client.query('begin');
+      // The lock lives as long as this transaction: a server's idle-in-transaction limit must
+      // not end it while the operation waits for Wise.
+      await client.query('set local idle_in_transaction_session_timeout = 0');
       await client.query(`set local lock_timeout = ${Math.max(1, Math.round(this.options.waitMs ?? 120_000))}`);
       try {
         await client.query('select pg_advisory_xact_lock($1::int, hashtext($2))', [TRANSFER_MONEY_LOCKS, transferId]);
@@ -65,6 +93,8 @@ export class TransferLocks {
   /** Runs `work` holding the lock if nobody holds it now; undefined (and no work) otherwise. */
   async tryRun<T>(transferId: string, work: () => Promise<T>): Promise<T | undefined> {
     if (this.held.getStore()?.has(transferId)) return work();
+    // Someone in this process is on it, or every connection is in use: next time.
+    if (this.queued.has(transferId) || (this.pool.totalCount >= this.max && this.pool.idleCount === 0)) return undefined;
     const client = await this.pool.connect();
     let broken = false;
     try {

@@ -11,7 +11,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Orm } from '../db/orm.js';
+import { ormSql, type Orm } from '../db/orm.js';
 import { Quote } from '../entities/Quote.js';
 import { Recipient } from '../entities/Recipient.js';
 import { Transfer } from '../entities/Transfer.js';
@@ -130,7 +130,7 @@ export class TransferService {
         return { kind: 'idempotency_conflict', message: 'This idempotency key was used for a different transfer.' };
       }
       if (existing.creationState === 'CREATED') return { kind: 'created', transfer: existing };
-      return this.createAtWise(em, existing);
+      return (await this.createAtWise(em, existing))!;
     }
 
     const link = await requireLinkedProfile(em, customerId);
@@ -193,7 +193,7 @@ export class TransferService {
       em.clear();
       return this.create(em, customerId, input);
     }
-    return this.createAtWise(em, transfer);
+    return (await this.createAtWise(em, transfer))!;
   }
 
   /**
@@ -201,13 +201,15 @@ export class TransferService {
    * customerTransactionId is the same transfer at Wise). Under the transfer's lock, so a retry
    * and the sweep never ask at once.
    */
-  private async createAtWise(em: EntityManager, stored: Transfer): Promise<CreateTransferResult> {
-    return this.deps.locks.run(stored.id, async () => {
+  private async createAtWise(em: EntityManager, stored: Transfer, options: { onlyIfFree?: boolean } = {}): Promise<CreateTransferResult | undefined> {
+    const work = async (): Promise<CreateTransferResult> => {
       const transfer = await em.findOne(Transfer, stored.id, { refresh: true });
       if (!transfer) return { kind: 'invalid', fieldErrors: [{ path: null, code: 'REFUSED', message: 'Wise refused this transfer.', arguments: [] }] };
       if (transfer.creationState === 'CREATED') return { kind: 'created', transfer };
       return this.createAtWiseLocked(em, transfer);
-    });
+    };
+    // The sweep and reconciliation leave a transfer someone is working on for next time.
+    return options.onlyIfFree ? this.deps.locks.tryRun(stored.id, work) : this.deps.locks.run(stored.id, work);
   }
 
   private async createAtWiseLocked(em: EntityManager, transfer: Transfer): Promise<CreateTransferResult> {
@@ -355,15 +357,19 @@ export class TransferService {
     const interrupted = await em.find(Transfer, { creationState: 'PENDING', createdAt: { $lt: new Date(now - INTERRUPTED_FUNDING_AFTER_MS) } }, { limit: 50 });
     for (const transfer of interrupted) {
       try {
-        if ((await this.createAtWise(em, transfer)).kind === 'created') result.resumed += 1;
+        if ((await this.createAtWise(em, transfer, { onlyIfFree: true }))?.kind === 'created') result.resumed += 1;
       } catch (error) {
         this.deps.logger.warn({ err: error, transferId: transfer.id }, 'sweep could not finish creating a transfer');
       }
     }
-    const debited = await em.find(
-      Transfer,
-      { creationState: 'CREATED', fundingState: 'DEBITED', fundingStartedAt: { $lt: new Date(now - INTERRUPTED_FUNDING_AFTER_MS) } },
-      { limit: 50, orderBy: { fundingStartedAt: 'asc' } },
+    // Only those Wise can be asked about: a customer whose link died waits for the relink (and
+    // reconciliation reports the held money meanwhile) without keeping others from the sweep.
+    const debited = await ormSql(em)<{ id: string }>(
+      `select t.id from transfer t
+       where t.creation_state = 'CREATED' and t.funding_state = 'DEBITED' and not t.wise_access_lost and t.funding_started_at < ?
+         and exists (select 1 from wise_link l where l.customer_id = t.customer_id and l.status = 'LINKED')
+       order by t.funding_started_at limit 50`,
+      [new Date(now - INTERRUPTED_FUNDING_AFTER_MS)],
     );
     for (const transfer of debited) {
       try {
@@ -397,7 +403,7 @@ export class TransferService {
   async resumeCreation(em: EntityManager, transferId: string): Promise<boolean> {
     const transfer = await em.findOne(Transfer, transferId);
     if (!transfer || transfer.creationState !== 'PENDING') return false;
-    return (await this.createAtWise(em, transfer)).kind === 'created';
+    return (await this.createAtWise(em, transfer, { onlyIfFree: true }))?.kind === 'created';
   }
 
   /** Settles a DEBITED funding against Wise, unless an operation holds the transfer. */
@@ -405,13 +411,9 @@ export class TransferService {
     return this.funding.settleInterrupted(em, transferId);
   }
 
-  /** Re-reads one transfer from Wise and applies its state, unless an operation holds it. */
-  async refreshLocked(em: EntityManager, transferId: string): Promise<boolean> {
-    const done = await this.deps.locks.tryRun(transferId, async () => {
-      await this.refreshFromWise(em, await em.findOneOrFail(Transfer, transferId, { refresh: true }));
-      return true;
-    });
-    return done ?? false;
+  /** Runs `work` under the transfer's money lock if nobody holds it now; undefined otherwise. */
+  async ifFree<T>(transferId: string, work: () => Promise<T>): Promise<T | undefined> {
+    return this.deps.locks.tryRun(transferId, work);
   }
 
   /**

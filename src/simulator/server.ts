@@ -171,6 +171,9 @@ function latencyAndFaults(sim: SimulatorCore) {
         return;
       case 'delay_request':
         // Wise busy: the work starts late (other calls, a cancel say, go first), then answers.
+        // The request was received in full first: Wise does the work even if the caller has
+        // given up waiting meanwhile.
+        await new Promise<void>((resolve) => express.json()(req, res, () => resolve()));
         await new Promise((r) => setTimeout(r, fault.delayMs ?? 5000));
         return next();
       case 'delay_response': {

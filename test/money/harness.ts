@@ -30,7 +30,7 @@ export type Action =
   | { kind: 'create'; replica: number }
   | { kind: 'fund'; replica: number; approve: boolean }
   | { kind: 'cancel'; replica: number }
-  | { kind: 'fault'; on: keyof typeof PATHS; fault: (typeof FAULTS)[number] }
+  | { kind: 'fault'; on: keyof typeof PATHS; fault: (typeof FAULTS)[number]; count: number; slow: boolean }
   | { kind: 'sca'; required: boolean }
   | { kind: 'wise'; move: 'advance' | 'refund' | 'cancel' }
   | { kind: 'kill'; replica: number; afterMs: number };
@@ -45,7 +45,14 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('cancel' as const), replica: replicaArb }) },
   {
     weight: 4,
-    arbitrary: fc.record({ kind: fc.constant('fault' as const), on: fc.constantFrom<keyof typeof PATHS>('fund', 'fund', 'fund', 'cancel', 'create', 'patch'), fault: fc.constantFrom(...FAULTS) }),
+    arbitrary: fc.record({
+      kind: fc.constant('fault' as const),
+      on: fc.constantFrom<keyof typeof PATHS>('fund', 'fund', 'fund', 'cancel', 'create', 'patch'),
+      fault: fc.constantFrom(...FAULTS),
+      // More than the client's retries, sometimes; and delays past its timeout, sometimes.
+      count: fc.integer({ min: 1, max: 4 }),
+      slow: fc.boolean(),
+    }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('sca' as const), required: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('wise' as const), move: fc.constantFrom('advance' as const, 'refund' as const, 'cancel' as const) }) },
@@ -96,12 +103,17 @@ export class MoneyHarness {
     return replica.gql(query, variables);
   }
 
-  private arm(on: keyof typeof PATHS, fault: (typeof FAULTS)[number]) {
-    const body: Record<string, unknown> = { ...PATHS[on], kind: fault, count: 1 };
-    if (fault === 'status') body.status = 503;
-    if (fault === 'rate_limit') body.retryAfterSeconds = 0;
-    if (fault === 'delay_response' || fault === 'delay_request') body.delayMs = 800;
-    this.sim.core.addFault({ method: body.method as string, path: body.path as string, remaining: 1, kind: fault, status: body.status as number | undefined, retryAfterSeconds: body.retryAfterSeconds as number | undefined, delayMs: body.delayMs as number | undefined });
+  private arm(action: Extract<Action, { kind: 'fault' }>) {
+    const { on, fault } = action;
+    this.sim.core.addFault({
+      ...PATHS[on],
+      remaining: action.count,
+      kind: fault,
+      status: fault === 'status' ? 503 : undefined,
+      retryAfterSeconds: fault === 'rate_limit' ? 0 : undefined,
+      // The replicas wait 1.5 s for Wise (WISE_TIMEOUT_MS): a slow delay outlasts that.
+      delayMs: fault === 'delay_response' || fault === 'delay_request' ? (action.slow ? 4000 : 800) : undefined,
+    });
   }
 
   /** Plays one scenario on a fresh transfer and returns what the oracle compares. */
@@ -133,7 +145,7 @@ export class MoneyHarness {
 
     for (const [i, step] of scenario.steps.entries()) {
       const killed: number[] = [];
-      for (const action of step) if (action.kind === 'fault') this.arm(action.on, action.fault);
+      for (const action of step) if (action.kind === 'fault') this.arm(action);
       await Promise.allSettled(
         step.map(async (action) => {
           switch (action.kind) {

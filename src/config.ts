@@ -1,16 +1,44 @@
 /**
- * The one validated configuration object. Every variable read here is documented in
- * .env.example; a missing or malformed value stops start-up with a message that names the
- * variable and says what it expects, all problems at once rather than one per restart.
+ * The one validated configuration object, from one declarative schema: `variables` below lists
+ * every environment variable the gateway reads, each as a zod schema that parses and checks it.
+ * The Config type, the checks and the test that keeps .env.example complete all come from it.
+ * Every problem is reported at once (main.ts exits 78 with the list), and nothing reads
+ * process.env after the check: every value the process uses is in the returned Config.
+ *
+ * zod rather than envalid: the rules here cross variables (production needs a database, a
+ * token verifier and keys; WISE_ENV decides which Wise variables are required), which zod
+ * states as plain code over typed values, and zod is the schema library the TypeScript world
+ * maintains most actively — envalid's validators cover one variable at a time.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 import { parseKeyRing, type KeyRing } from './services/secrets.js';
 
 export type WiseEnvironment = 'simulator' | 'sandbox' | 'production';
 export type RuntimeMode = 'development' | 'test' | 'production';
 export type OnboardingModel = 'partner_kyc' | 'wise_kyc' | 'wise_kyc_prefilled';
+
+/** Per-document limits, enforced by graphql-armor before a document runs. */
+export type DocumentLimits = { maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number; maxDirectives: number };
+
+/** Abuse limits; 0 turns a rate limit off (for benchmarks, not for production). */
+export type Limits = {
+  document: DocumentLimits;
+  /** Largest request body accepted on /graphql, in bytes. */
+  bodyBytes: number;
+  /** Calls to Wise one GraphQL request may make. */
+  wiseCallsPerRequest: number;
+  /** Calls to Wise made for one customer per minute, across replicas. */
+  wiseCallsPerCustomerPerMinute: number;
+  /** GraphQL requests per customer, and per client address, per minute, across replicas. */
+  requestsPerCustomerPerMinute: number;
+  requestsPerAddressPerMinute: number;
+  /** Open WebSockets per customer (per replica), and subscriptions on one of them. */
+  webSocketsPerCustomer: number;
+  subscriptionsPerWebSocket: number;
+};
 
 export type Config = {
   mode: RuntimeMode;
@@ -19,6 +47,18 @@ export type Config = {
   /** Where browsers and Wise reach this gateway (OAuth callback, webhooks); default: the listening URL. */
   publicUrl?: string;
   logLevel: string;
+  /** The browser-facing edge. */
+  http: {
+    /** Origins whose web apps may call /graphql from a browser (CORS); none by default. */
+    corsOrigins: string[];
+    /** Proxies in front of the gateway whose X-Forwarded-For is believed (client address for rate limits). */
+    trustProxyHops: number;
+    /** Serve /graphiql; off in production unless asked for. */
+    graphiql: boolean;
+    /** Answer introspection queries and suggest field names; off in production unless asked for. */
+    introspection: boolean;
+  };
+  limits: Limits;
   database: {
     /** Set when DATABASE_URL is given; otherwise an embedded PostgreSQL is started. */
     url?: string;
@@ -38,9 +78,9 @@ export type Config = {
   };
   wise: {
     environment: WiseEnvironment;
-    /** API base URL; for the simulator, filled in once it listens. */
+    /** API base URL; for the simulator, filled in once it listens unless WISE_API_URL overrides it. */
     apiUrl?: string;
-    /** Browser authorization page. */
+    /** Browser authorization page; likewise. */
     authorizeUrl?: string;
     clientId: string;
     clientSecret: string;
@@ -96,6 +136,9 @@ export class ConfigError extends Error {
 /** A development-only signing key for bank-customer tokens; refused when NODE_ENV=production. */
 export const DEVELOPMENT_JWT_SECRET = 'development-only-secret-do-not-use-in-production-0123456789';
 
+/** The development key that seals secrets at rest when ENCRYPTION_KEYS is unset; refused in production. */
+const DEVELOPMENT_ENCRYPTION_KEY = createHash('sha256').update('wise-platform-gateway development key').digest();
+
 type Env = Record<string, string | undefined>;
 
 /** The simulator's OAuth client: fixed, public, loopback-only. */
@@ -134,204 +177,367 @@ HwIDAQAB
   },
 };
 
-class Reader {
-  readonly problems: string[] = [];
-  constructor(private readonly env: Env) {}
-
-  raw(name: string): string | undefined {
-    const value = this.env[name];
-    return value === undefined || value.trim() === '' ? undefined : value.trim();
-  }
-
-  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
-    const value = this.raw(name);
-    if (value === undefined) return fallback;
-    if ((allowed as readonly string[]).includes(value)) return value as T;
-    this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${value}")`);
-    return fallback;
-  }
-
-  port(name: string, fallback: number): number {
-    const value = this.raw(name);
-    if (value === undefined) return fallback;
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 0 || n > 65535) {
-      this.problems.push(`${name} must be a TCP port number between 0 and 65535 (got "${value}")`);
-      return fallback;
-    }
-    return n;
-  }
-
-  url(name: string, protocols: string[]): string | undefined {
-    const value = this.raw(name);
-    if (value === undefined) return undefined;
-    try {
-      const parsed = new URL(value);
-      if (!protocols.includes(parsed.protocol)) throw new Error('protocol');
-      return value;
-    } catch {
-      this.problems.push(`${name} must be a ${protocols.join(' or ')} URL (got "${redactUrl(value)}")`);
-      return undefined;
-    }
-  }
-
-  string(name: string): string | undefined {
-    return this.raw(name);
-  }
-}
+// --- The schema: one entry per variable ----------------------------------------------------
+// Each parser takes the trimmed string (an empty value counts as unset) and either returns the
+// typed value or adds an issue whose message completes the sentence "<NAME> …".
 
 /** Never echo a password embedded in a URL back into a log or error message. */
 function redactUrl(value: string): string {
   return value.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }
 
-export function loadConfig(env: Env = process.env): Config {
-  const r = new Reader(env);
-  const mode = r.oneOf<RuntimeMode>('NODE_ENV', ['development', 'test', 'production'], 'development');
-  const port = r.port('PORT', 4000);
-  const host = r.string('HOST') ?? (mode === 'production' ? '0.0.0.0' : '127.0.0.1');
-  const publicUrl = r.url('PUBLIC_URL', ['http:', 'https:'])?.replace(/\/+$/, '');
-  const logLevel = r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info');
+function refuse(ctx: z.RefinementCtx, message: string): never {
+  ctx.addIssue({ code: 'custom', message });
+  return z.NEVER as never;
+}
 
-  const databaseUrl = r.url('DATABASE_URL', ['postgres:', 'postgresql:']);
-  const dataDirExplicit = r.string('EMBEDDED_POSTGRES_DIR') !== undefined;
-  const dataDir = path.resolve(r.string('EMBEDDED_POSTGRES_DIR') ?? '.data/postgres');
-  const embeddedPort = r.port('EMBEDDED_POSTGRES_PORT', 54329);
-  const poolMin = Number(r.string('DATABASE_POOL_MIN') ?? 12);
-  const poolMax = Number(r.string('DATABASE_POOL_MAX') ?? 16);
-  if (!Number.isInteger(poolMax) || poolMax < 2 || poolMax > 200) r.problems.push('DATABASE_POOL_MAX must be a whole number from 2 to 200');
-  else if (!Number.isInteger(poolMin) || poolMin < 0 || poolMin > poolMax) r.problems.push(`DATABASE_POOL_MIN must be a whole number from 0 to DATABASE_POOL_MAX (${poolMax})`);
-  if (mode === 'production' && !databaseUrl) {
-    r.problems.push('DATABASE_URL is required when NODE_ENV=production (a postgres:// URL); the embedded PostgreSQL is for development and tests');
+const text = () => z.string();
+const oneOf = <T extends string>(allowed: readonly T[]) =>
+  z.string().transform((v, ctx): T => ((allowed as readonly string[]).includes(v) ? (v as T) : refuse(ctx, `must be one of ${allowed.join(', ')} (got "${v}")`)));
+const flag = () => oneOf(['true', 'false'] as const).transform((v) => v === 'true');
+const wholeNumber = (min: number, max: number, unit = '') =>
+  z.string().transform((v, ctx) => {
+    const n = Number(v);
+    return /^\d+$/.test(v) && n >= min && n <= max ? n : refuse(ctx, `must be a whole number${unit} from ${min} to ${max} (got "${v}")`);
+  });
+const positiveNumber = (unit: string) =>
+  z.string().transform((v, ctx) => (Number(v) > 0 && Number.isFinite(Number(v)) ? Number(v) : refuse(ctx, `must be a positive number of ${unit} (got "${v}")`)));
+const port = () =>
+  z.string().transform((v, ctx) => {
+    const n = Number(v);
+    return /^\d+$/.test(v) && n <= 65535 ? n : refuse(ctx, `must be a TCP port number between 0 and 65535 (got "${v}")`);
+  });
+const url = (...protocols: string[]) =>
+  z.string().transform((v, ctx) => {
+    try {
+      if (protocols.includes(new URL(v).protocol)) return v;
+    } catch {
+      // reported below
+    }
+    return refuse(ctx, `must be a ${protocols.join(' or ')} URL (got "${redactUrl(v)}")`);
+  });
+const pem = (kind: 'PUBLIC KEY' | 'PRIVATE KEY') =>
+  z.string().transform((v, ctx) => {
+    const value = v.replace(/\\n/g, '\n');
+    return value.includes(kind) ? value : refuse(ctx, `must be a PEM ${kind.toLowerCase()} ("-----BEGIN ${kind}-----…"; \\n for line breaks)`);
+  });
+const pemFile = () =>
+  z.string().transform((file, ctx) => {
+    try {
+      const value = readFileSync(file, 'utf8');
+      if (value.includes('PRIVATE KEY')) return value;
+      return refuse(ctx, `must name a readable PEM private key file (${file} is not a PEM private key)`);
+    } catch (error) {
+      return refuse(ctx, `must name a readable PEM private key file (${(error as Error).message})`);
+    }
+  });
+const list = <T>(item: (v: string) => T | undefined, what: string) =>
+  z.string().transform((v, ctx) => {
+    const items = v.split(',').map((s) => s.trim()).filter(Boolean);
+    const parsed = items.map(item);
+    return parsed.every((p) => p !== undefined) ? (parsed as T[]) : refuse(ctx, `must be ${what} (got "${v}")`);
+  });
+const currency = (v: string) => (/^[A-Za-z]{3}$/.test(v) ? v.toUpperCase() : undefined);
+const origin = (v: string) => {
+  try {
+    const parsed = new URL(v);
+    return (parsed.protocol === 'https:' || parsed.protocol === 'http:') && parsed.origin === v.replace(/\/$/, '') ? parsed.origin : undefined;
+  } catch {
+    return undefined;
+  }
+};
+const keyRing = () =>
+  z.string().transform((v, ctx) => {
+    const parsed = parseKeyRing(v);
+    return typeof parsed === 'string' ? refuse(ctx, `: ${parsed}`) : parsed;
+  });
+
+/**
+ * Every variable the gateway reads. .env.example documents exactly these (a test keeps the two
+ * in step); defaults that depend on other variables are applied in loadConfig.
+ */
+export const variables = {
+  NODE_ENV: oneOf(['development', 'test', 'production'] as const),
+  PORT: port(),
+  HOST: text(),
+  PUBLIC_URL: url('http:', 'https:'),
+  LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+
+  CORS_ORIGINS: list(origin, 'origins separated by commas, each scheme://host[:port] with no path, e.g. https://app.bank.example'),
+  TRUST_PROXY_HOPS: wholeNumber(0, 10),
+  GRAPHIQL_ENABLED: flag(),
+  INTROSPECTION_ENABLED: flag(),
+
+  HTTP_BODY_LIMIT_BYTES: wholeNumber(1024, 10 * 1024 * 1024),
+  GRAPHQL_MAX_DEPTH: wholeNumber(1, 100),
+  GRAPHQL_MAX_ALIASES: wholeNumber(0, 1000),
+  GRAPHQL_MAX_TOKENS: wholeNumber(10, 100_000),
+  GRAPHQL_MAX_COST: wholeNumber(10, 1_000_000),
+  GRAPHQL_MAX_DIRECTIVES: wholeNumber(0, 1000),
+  WISE_CALLS_PER_REQUEST: wholeNumber(1, 10_000),
+  WISE_CALLS_PER_CUSTOMER_PER_MINUTE: wholeNumber(0, 1_000_000),
+  RATE_LIMIT_PER_CUSTOMER_PER_MINUTE: wholeNumber(0, 1_000_000),
+  RATE_LIMIT_PER_ADDRESS_PER_MINUTE: wholeNumber(0, 1_000_000),
+  WS_CONNECTIONS_PER_CUSTOMER: wholeNumber(1, 1000),
+  WS_SUBSCRIPTIONS_PER_CONNECTION: wholeNumber(1, 1000),
+
+  DATABASE_URL: url('postgres:', 'postgresql:'),
+  EMBEDDED_POSTGRES_DIR: text(),
+  EMBEDDED_POSTGRES_PORT: port(),
+  DATABASE_POOL_MIN: wholeNumber(0, 200),
+  DATABASE_POOL_MAX: wholeNumber(2, 200),
+
+  AUTH_JWT_SECRET: z.string().transform((v, ctx) => (v.length >= 32 ? v : refuse(ctx, 'must be at least 32 characters (an HS256 shared secret)'))),
+  AUTH_JWKS_URL: url('http:', 'https:'),
+  AUTH_JWT_ISSUER: text(),
+  AUTH_JWT_AUDIENCE: text(),
+
+  WISE_ENV: oneOf(['simulator', 'sandbox', 'production'] as const),
+  WISE_CLIENT_ID: text(),
+  WISE_CLIENT_SECRET: text(),
+  WISE_CLIENT_KEY: text(),
+  WISE_API_URL: url('http:', 'https:'),
+  WISE_AUTHORIZE_URL: url('http:', 'https:'),
+  WISE_WEBHOOK_PUBLIC_KEY: pem('PUBLIC KEY'),
+  WISE_SCA_PRIVATE_KEY: pem('PRIVATE KEY'),
+  WISE_TIMEOUT_MS: wholeNumber(100, 120_000, ' of milliseconds'),
+  WISE_MAX_RETRIES: wholeNumber(0, 10),
+  WISE_BACKOFF_BASE_MS: wholeNumber(1, 60_000, ' of milliseconds'),
+
+  ONBOARDING_MODEL: oneOf(['partner_kyc', 'wise_kyc', 'wise_kyc_prefilled'] as const),
+  FRONTEND_URL: url('http:', 'https:'),
+  BANK_SOURCE_CURRENCIES: list(currency, 'ISO 4217 codes separated by commas, e.g. GBP,EUR'),
+
+  JOBS_ENABLED: flag(),
+  JOBS_CONCURRENCY: wholeNumber(1, 50),
+  WEBHOOK_SUBSCRIPTIONS_ENSURE: flag(),
+
+  ENCRYPTION_KEYS: keyRing(),
+
+  SIMULATOR_HOST: text(),
+  SIMULATOR_PORT: port(),
+  SIMULATOR_STATE_FILE: text(),
+  SIMULATOR_WEBHOOK_KEY_FILE: pemFile(),
+  SIMULATOR_AUTO_VERIFY_SECONDS: z.string().transform((v, ctx) => (Number(v) >= 0 ? Number(v) : refuse(ctx, `must be a number of seconds, 0 to turn it off (got "${v}")`))),
+  SIMULATOR_WEBHOOK_RETRY_BASE_MS: positiveNumber('milliseconds'),
+
+  SEED_DEMO_DATA: flag(),
+};
+
+const envSchema = z.object(Object.fromEntries(Object.entries(variables).map(([name, schema]) => [name, schema.optional()])) as {
+  [K in keyof typeof variables]: z.ZodOptional<(typeof variables)[K]>;
+});
+/** The parsed variables: each one typed, undefined when unset. */
+export type ParsedEnv = z.infer<typeof envSchema>;
+
+/**
+ * Parses each variable on its own, so that every malformed one is reported, not only the first;
+ * an empty value counts as unset. Returns the typed values and the problems, each a sentence
+ * that starts with the variable's name.
+ */
+export function parseEnv<S extends Record<string, z.ZodType>>(schemas: S, env: Env): { values: { [K in keyof S]?: z.output<S[K]> }; problems: string[] } {
+  const values: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [name, schema] of Object.entries(schemas)) {
+    const raw = env[name]?.trim();
+    if (raw === undefined || raw === '') continue;
+    const result = schema.safeParse(raw);
+    if (result.success) values[name] = result.data;
+    else problems.push(...result.error.issues.map((issue) => `${name}${issue.message.startsWith(':') ? '' : ' '}${issue.message}`));
+  }
+  return { values: values as { [K in keyof S]?: z.output<S[K]> }, problems };
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const { values: v, problems } = parseEnv(variables, env);
+  const mode = v.NODE_ENV ?? 'development';
+  const production = mode === 'production';
+  const problem = (message: string) => problems.push(message);
+
+  // --- Database
+  const poolMax = v.DATABASE_POOL_MAX ?? 16;
+  const poolMin = v.DATABASE_POOL_MIN ?? Math.min(12, poolMax);
+  if (poolMin > poolMax) problem(`DATABASE_POOL_MIN must be a whole number from 0 to DATABASE_POOL_MAX (${poolMax})`);
+  if (production && !env.DATABASE_URL?.trim()) {
+    problem('DATABASE_URL is required when NODE_ENV=production (a postgres:// URL); the embedded PostgreSQL is for development and tests');
   }
 
-  let jwtSecret = r.string('AUTH_JWT_SECRET');
-  const jwksUrl = r.url('AUTH_JWKS_URL', ['http:', 'https:']);
+  // --- Bank-customer tokens
+  let jwtSecret = v.AUTH_JWT_SECRET;
+  const jwksUrl = v.AUTH_JWKS_URL;
   let usingDevelopmentSecret = false;
   if (jwtSecret && jwksUrl) {
-    r.problems.push('AUTH_JWT_SECRET and AUTH_JWKS_URL are mutually exclusive: set the shared HS256 secret or the JWKS URL of the bank identity provider, not both');
+    problem('AUTH_JWT_SECRET and AUTH_JWKS_URL are mutually exclusive: set the shared HS256 secret or the JWKS URL of the bank identity provider, not both');
   }
-  if (jwtSecret !== undefined && jwtSecret.length < 32) {
-    r.problems.push('AUTH_JWT_SECRET must be at least 32 characters (an HS256 shared secret)');
-  }
-  if (!jwtSecret && !jwksUrl) {
-    if (mode === 'production') {
-      r.problems.push('AUTH_JWT_SECRET or AUTH_JWKS_URL is required when NODE_ENV=production (how bank-customer tokens are verified)');
+  if (!env.AUTH_JWT_SECRET?.trim() && !env.AUTH_JWKS_URL?.trim()) {
+    if (production) {
+      problem('AUTH_JWT_SECRET or AUTH_JWKS_URL is required when NODE_ENV=production (how bank-customer tokens are verified)');
     } else {
       jwtSecret = DEVELOPMENT_JWT_SECRET;
       usingDevelopmentSecret = true;
     }
   }
-  if (mode === 'production' && jwtSecret === DEVELOPMENT_JWT_SECRET) {
-    r.problems.push('AUTH_JWT_SECRET must not be the development secret when NODE_ENV=production');
+  if (production && jwtSecret === DEVELOPMENT_JWT_SECRET) {
+    problem('AUTH_JWT_SECRET must not be the development secret when NODE_ENV=production');
   }
 
-  const wiseEnvironment = r.oneOf<WiseEnvironment>('WISE_ENV', ['simulator', 'sandbox', 'production'], 'simulator');
-  const wiseDefaults = WISE_ENVIRONMENTS[wiseEnvironment];
+  // --- Wise
+  if (production && !env.WISE_ENV?.trim()) {
+    problem('WISE_ENV is required when NODE_ENV=production (sandbox or production): the embedded simulator is never a silent default');
+  }
+  const wiseEnvironment = v.WISE_ENV ?? 'simulator';
   const simulated = wiseEnvironment === 'simulator';
-  const clientId = r.string('WISE_CLIENT_ID') ?? (simulated ? SIMULATOR_CLIENT.clientId : undefined);
-  const clientSecret = r.string('WISE_CLIENT_SECRET') ?? (simulated ? SIMULATOR_CLIENT.clientSecret : undefined);
-  if (!clientId) r.problems.push(`WISE_CLIENT_ID is required when WISE_ENV=${wiseEnvironment} (the client id Wise gave the bank)`);
-  if (!clientSecret) r.problems.push(`WISE_CLIENT_SECRET is required when WISE_ENV=${wiseEnvironment} (the client secret Wise gave the bank)`);
-  if (wiseEnvironment === 'production' && mode !== 'production') {
-    r.problems.push('WISE_ENV=production needs NODE_ENV=production: real money is never moved by a development gateway');
+  if (production && v.WISE_ENV === 'simulator') {
+    problem('WISE_ENV=simulator is refused when NODE_ENV=production: the embedded simulator moves no real money (use sandbox or production)');
   }
-  const webhookPublicKeyPem = r.string('WISE_WEBHOOK_PUBLIC_KEY')?.replace(/\\n/g, '\n') ?? wiseDefaults.webhookPublicKeyPem;
-  if (webhookPublicKeyPem && !webhookPublicKeyPem.includes('BEGIN PUBLIC KEY')) {
-    r.problems.push('WISE_WEBHOOK_PUBLIC_KEY must be a PEM public key ("-----BEGIN PUBLIC KEY-----…"; \\n for line breaks)');
+  if (wiseEnvironment === 'production' && !production) {
+    problem('WISE_ENV=production needs NODE_ENV=production: real money is never moved by a development gateway');
   }
-  const scaPrivateKeyPem = r.string('WISE_SCA_PRIVATE_KEY')?.replace(/\\n/g, '\n');
-  if (scaPrivateKeyPem && !scaPrivateKeyPem.includes('PRIVATE KEY')) r.problems.push('WISE_SCA_PRIVATE_KEY must be a PEM private key (\\n for line breaks)');
-  let simulatorKeyPem: string | undefined;
-  const simulatorKeyFile = r.string('SIMULATOR_WEBHOOK_KEY_FILE');
-  if (simulatorKeyFile) {
-    try {
-      simulatorKeyPem = readFileSync(simulatorKeyFile, 'utf8');
-      if (!simulatorKeyPem.includes('PRIVATE KEY')) throw new Error('not a PEM private key');
-    } catch (error) {
-      r.problems.push(`SIMULATOR_WEBHOOK_KEY_FILE must name a readable PEM private key file (${(error as Error).message})`);
+  const wiseDefaults = WISE_ENVIRONMENTS[wiseEnvironment];
+  const clientId = v.WISE_CLIENT_ID ?? (simulated ? SIMULATOR_CLIENT.clientId : undefined);
+  const clientSecret = v.WISE_CLIENT_SECRET ?? (simulated ? SIMULATOR_CLIENT.clientSecret : undefined);
+  if (!clientId) problem(`WISE_CLIENT_ID is required when WISE_ENV=${wiseEnvironment} (the client id Wise gave the bank)`);
+  if (!clientSecret) problem(`WISE_CLIENT_SECRET is required when WISE_ENV=${wiseEnvironment} (the client secret Wise gave the bank)`);
+  if (production && v.WISE_CLIENT_SECRET === SIMULATOR_CLIENT.clientSecret) {
+    problem('WISE_CLIENT_SECRET must not be the simulator\'s client secret when NODE_ENV=production');
+  }
+
+  // --- Secrets at rest
+  let ring = v.ENCRYPTION_KEYS;
+  let usingDevelopmentKey = false;
+  if (!env.ENCRYPTION_KEYS?.trim()) {
+    if (production) {
+      problem('ENCRYPTION_KEYS is required when NODE_ENV=production (keyId:base64 of 32 random bytes; `openssl rand -base64 32`)');
+    } else {
+      usingDevelopmentKey = true;
+      ring = { activeKeyId: 'dev', keys: new Map([['dev', DEVELOPMENT_ENCRYPTION_KEY]]) };
     }
   }
-  const autoVerify = r.string('SIMULATOR_AUTO_VERIFY_SECONDS');
-  if (autoVerify !== undefined && !(Number(autoVerify) >= 0)) r.problems.push(`SIMULATOR_AUTO_VERIFY_SECONDS must be a number of seconds, 0 to turn it off (got "${autoVerify}")`);
-  const retryBase = Number(r.string('SIMULATOR_WEBHOOK_RETRY_BASE_MS') ?? 1000);
-  if (!(retryBase > 0)) r.problems.push('SIMULATOR_WEBHOOK_RETRY_BASE_MS must be a positive number of milliseconds');
-
-  let keyRing: KeyRing | undefined;
-  let usingDevelopmentKey = false;
-  const keysValue = r.string('ENCRYPTION_KEYS');
-  if (keysValue) {
-    const parsed = parseKeyRing(keysValue);
-    if (typeof parsed === 'string') r.problems.push(`ENCRYPTION_KEYS: ${parsed}`);
-    else keyRing = parsed;
-  } else if (mode === 'production') {
-    r.problems.push('ENCRYPTION_KEYS is required when NODE_ENV=production (keyId:base64 of 32 random bytes; `openssl rand -base64 32`)');
-  } else {
-    usingDevelopmentKey = true;
-    keyRing = { activeKeyId: 'dev', keys: new Map([['dev', createHash('sha256').update('wise-platform-gateway development key').digest()]]) };
+  if (production && ring && [...ring.keys.values()].some((key) => key.equals(DEVELOPMENT_ENCRYPTION_KEY))) {
+    problem('ENCRYPTION_KEYS must not hold the development key when NODE_ENV=production');
   }
 
-  const model = r.oneOf<OnboardingModel>('ONBOARDING_MODEL', ['partner_kyc', 'wise_kyc', 'wise_kyc_prefilled'], 'partner_kyc');
-  const frontendUrl = r.url('FRONTEND_URL', ['http:', 'https:']);
-  const sourceCurrencies = (r.string('BANK_SOURCE_CURRENCIES') ?? 'GBP,EUR,USD').split(',').map((c) => c.trim().toUpperCase());
-  if (sourceCurrencies.some((c) => !/^[A-Z]{3}$/.test(c))) r.problems.push('BANK_SOURCE_CURRENCIES must be ISO 4217 codes separated by commas, e.g. GBP,EUR');
-  const timeoutMs = Number(r.string('WISE_TIMEOUT_MS') ?? 10_000);
-  if (!(timeoutMs >= 100 && timeoutMs <= 120_000)) r.problems.push('WISE_TIMEOUT_MS must be between 100 and 120000 milliseconds');
-  const maxRetries = Number(r.string('WISE_MAX_RETRIES') ?? 3);
-  if (!Number.isInteger(maxRetries) || maxRetries < 0 || maxRetries > 10) r.problems.push('WISE_MAX_RETRIES must be a whole number from 0 to 10');
+  // --- Demo data
+  const seedDemoData = v.SEED_DEMO_DATA ?? mode === 'development';
+  if (production && v.SEED_DEMO_DATA) problem('SEED_DEMO_DATA=true is refused when NODE_ENV=production: demo customers have development tokens');
 
-  const jobsEnabled = r.oneOf('JOBS_ENABLED', ['true', 'false'], 'true') === 'true';
-  const jobsConcurrency = Number(r.string('JOBS_CONCURRENCY') ?? 8);
-  if (!Number.isInteger(jobsConcurrency) || jobsConcurrency < 1 || jobsConcurrency > 50) r.problems.push('JOBS_CONCURRENCY must be a whole number from 1 to 50');
-  const ensureDefault = wiseEnvironment === 'simulator' || Boolean(publicUrl?.startsWith('https:')) ? 'true' : 'false';
-  const ensureSubscriptions = r.oneOf('WEBHOOK_SUBSCRIPTIONS_ENSURE', ['true', 'false'], ensureDefault) === 'true';
+  if (problems.length > 0) throw new ConfigError(problems);
 
-  const seed = r.oneOf('SEED_DEMO_DATA', ['true', 'false'], mode === 'development' ? 'true' : 'false');
-
-  if (r.problems.length > 0) throw new ConfigError(r.problems);
-
+  const publicUrl = v.PUBLIC_URL?.replace(/\/+$/, '');
   return {
     mode,
-    host,
-    port,
+    host: v.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
+    port: v.PORT ?? 4000,
     publicUrl,
-    logLevel,
-    database: { url: databaseUrl, embedded: { dataDir, dataDirExplicit, port: embeddedPort }, pool: { min: poolMin, max: poolMax } },
-    auth: {
-      jwtSecret,
-      jwksUrl,
-      issuer: r.string('AUTH_JWT_ISSUER'),
-      audience: r.string('AUTH_JWT_AUDIENCE'),
-      usingDevelopmentSecret,
+    logLevel: v.LOG_LEVEL ?? 'info',
+    http: {
+      corsOrigins: v.CORS_ORIGINS ?? [],
+      trustProxyHops: v.TRUST_PROXY_HOPS ?? 0,
+      graphiql: v.GRAPHIQL_ENABLED ?? !production,
+      introspection: v.INTROSPECTION_ENABLED ?? !production,
     },
+    limits: {
+      document: {
+        maxDepth: v.GRAPHQL_MAX_DEPTH ?? 12,
+        maxAliases: v.GRAPHQL_MAX_ALIASES ?? 15,
+        maxTokens: v.GRAPHQL_MAX_TOKENS ?? 2000,
+        maxCost: v.GRAPHQL_MAX_COST ?? 5000,
+        maxDirectives: v.GRAPHQL_MAX_DIRECTIVES ?? 20,
+      },
+      bodyBytes: v.HTTP_BODY_LIMIT_BYTES ?? 100 * 1024,
+      wiseCallsPerRequest: v.WISE_CALLS_PER_REQUEST ?? 20,
+      wiseCallsPerCustomerPerMinute: v.WISE_CALLS_PER_CUSTOMER_PER_MINUTE ?? 120,
+      requestsPerCustomerPerMinute: v.RATE_LIMIT_PER_CUSTOMER_PER_MINUTE ?? 600,
+      requestsPerAddressPerMinute: v.RATE_LIMIT_PER_ADDRESS_PER_MINUTE ?? 3000,
+      webSocketsPerCustomer: v.WS_CONNECTIONS_PER_CUSTOMER ?? 5,
+      subscriptionsPerWebSocket: v.WS_SUBSCRIPTIONS_PER_CONNECTION ?? 20,
+    },
+    database: {
+      url: v.DATABASE_URL,
+      embedded: {
+        dataDir: path.resolve(v.EMBEDDED_POSTGRES_DIR ?? '.data/postgres'),
+        dataDirExplicit: v.EMBEDDED_POSTGRES_DIR !== undefined,
+        port: v.EMBEDDED_POSTGRES_PORT ?? 54329,
+      },
+      pool: { min: poolMin, max: poolMax },
+    },
+    auth: { jwtSecret, jwksUrl, issuer: v.AUTH_JWT_ISSUER, audience: v.AUTH_JWT_AUDIENCE, usingDevelopmentSecret },
     wise: {
       environment: wiseEnvironment,
-      apiUrl: r.url('WISE_API_URL', ['http:', 'https:']) ?? wiseDefaults.apiUrl,
-      authorizeUrl: r.url('WISE_AUTHORIZE_URL', ['http:', 'https:']) ?? wiseDefaults.authorizeUrl,
-      clientId: clientId ?? '',
-      clientSecret: clientSecret ?? '',
-      clientKey: r.string('WISE_CLIENT_KEY') ?? clientId ?? '',
-      webhookPublicKeyPem,
-      scaPrivateKeyPem,
+      // An override works in every environment; in simulator mode it puts something (a
+      // recording proxy, say) between the gateway and the simulator it still starts.
+      apiUrl: v.WISE_API_URL?.replace(/\/+$/, '') ?? wiseDefaults.apiUrl,
+      authorizeUrl: v.WISE_AUTHORIZE_URL ?? wiseDefaults.authorizeUrl,
+      clientId: clientId!,
+      clientSecret: clientSecret!,
+      clientKey: v.WISE_CLIENT_KEY ?? clientId!,
+      webhookPublicKeyPem: v.WISE_WEBHOOK_PUBLIC_KEY ?? wiseDefaults.webhookPublicKeyPem,
+      scaPrivateKeyPem: v.WISE_SCA_PRIVATE_KEY,
     },
     simulator: {
-      host: r.string('SIMULATOR_HOST') ?? '127.0.0.1',
-      port: r.port('SIMULATOR_PORT', 4010),
+      host: v.SIMULATOR_HOST ?? '127.0.0.1',
+      port: v.SIMULATOR_PORT ?? 4010,
       // Kept across restarts in development (links survive `npm start` twice); in memory otherwise.
-      stateFile: r.string('SIMULATOR_STATE_FILE')
-        ? path.resolve(r.string('SIMULATOR_STATE_FILE')!)
+      stateFile: v.SIMULATOR_STATE_FILE
+        ? path.resolve(v.SIMULATOR_STATE_FILE)
         : simulated && mode === 'development'
           ? path.resolve('.data/simulator.json')
           : undefined,
-      autoVerifySeconds: autoVerify !== undefined ? Number(autoVerify) || undefined : mode === 'development' ? 5 : undefined,
-      webhookRetryBaseMs: retryBase,
-      webhookPrivateKeyPem: simulatorKeyPem,
+      autoVerifySeconds: v.SIMULATOR_AUTO_VERIFY_SECONDS !== undefined ? v.SIMULATOR_AUTO_VERIFY_SECONDS || undefined : mode === 'development' ? 5 : undefined,
+      webhookRetryBaseMs: v.SIMULATOR_WEBHOOK_RETRY_BASE_MS ?? 1000,
+      webhookPrivateKeyPem: v.SIMULATOR_WEBHOOK_KEY_FILE,
     },
-    encryption: { keyRing: keyRing!, usingDevelopmentKey },
-    onboarding: { model, frontendUrl, sourceCurrencies },
-    jobs: { enabled: jobsEnabled, concurrency: jobsConcurrency },
-    webhooks: { ensureSubscriptions },
-    wiseHttp: { timeoutMs, maxRetries, backoffBaseMs: Number(r.string('WISE_BACKOFF_BASE_MS') ?? 200) },
-    seedDemoData: seed === 'true',
+    encryption: { keyRing: ring!, usingDevelopmentKey },
+    onboarding: { model: v.ONBOARDING_MODEL ?? 'partner_kyc', frontendUrl: v.FRONTEND_URL, sourceCurrencies: v.BANK_SOURCE_CURRENCIES ?? ['GBP', 'EUR', 'USD'] },
+    jobs: { enabled: v.JOBS_ENABLED ?? true, concurrency: v.JOBS_CONCURRENCY ?? 8 },
+    webhooks: { ensureSubscriptions: v.WEBHOOK_SUBSCRIPTIONS_ENSURE ?? (simulated || Boolean(publicUrl?.startsWith('https:'))) },
+    wiseHttp: { timeoutMs: v.WISE_TIMEOUT_MS ?? 10_000, maxRetries: v.WISE_MAX_RETRIES ?? 3, backoffBaseMs: v.WISE_BACKOFF_BASE_MS ?? 200 },
+    seedDemoData,
+  };
+}
+
+// --- The simulator on its own (npm run simulator) ----------------------------------------------
+
+export const simulatorVariables = {
+  SIMULATOR_HOST: text(),
+  SIMULATOR_PORT: port(),
+  SIMULATOR_CLIENT_ID: text(),
+  SIMULATOR_CLIENT_SECRET: text(),
+  SIMULATOR_CLIENT_KEY: text(),
+  SIMULATOR_REDIRECT_URIS: list((u) => (URL.canParse(u) ? u : undefined), 'URLs separated by commas'),
+  SIMULATOR_STATE_FILE: text(),
+  SIMULATOR_WEBHOOK_RETRY_BASE_MS: variables.SIMULATOR_WEBHOOK_RETRY_BASE_MS,
+  SIMULATOR_AUTO_VERIFY_SECONDS: variables.SIMULATOR_AUTO_VERIFY_SECONDS,
+  SIMULATOR_WEBHOOK_KEY_FILE: variables.SIMULATOR_WEBHOOK_KEY_FILE,
+};
+
+export type StandaloneSimulatorConfig = {
+  host: string;
+  port: number;
+  clientId?: string;
+  clientSecret?: string;
+  clientKey?: string;
+  redirectUris: string[];
+  stateFile?: string;
+  webhookRetryBaseMs: number;
+  autoVerifySeconds?: number;
+  webhookPrivateKeyPem?: string;
+};
+
+/** The standalone simulator's settings, checked like the gateway's (exit 78 with every problem). */
+export function loadSimulatorConfig(env: Env = process.env): StandaloneSimulatorConfig {
+  const { values: v, problems } = parseEnv(simulatorVariables, env);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    host: v.SIMULATOR_HOST ?? '127.0.0.1',
+    port: v.SIMULATOR_PORT ?? 4010,
+    clientId: v.SIMULATOR_CLIENT_ID,
+    clientSecret: v.SIMULATOR_CLIENT_SECRET,
+    clientKey: v.SIMULATOR_CLIENT_KEY ?? v.SIMULATOR_CLIENT_ID,
+    redirectUris: v.SIMULATOR_REDIRECT_URIS ?? ['http://localhost:4000/oauth/callback'],
+    stateFile: v.SIMULATOR_STATE_FILE,
+    webhookRetryBaseMs: v.SIMULATOR_WEBHOOK_RETRY_BASE_MS ?? 1000,
+    autoVerifySeconds: v.SIMULATOR_AUTO_VERIFY_SECONDS || undefined,
+    webhookPrivateKeyPem: v.SIMULATOR_WEBHOOK_KEY_FILE,
   };
 }

@@ -130,11 +130,12 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
         { host: config.simulator.host, port: config.simulator.port },
       );
       stack.push({ name: 'simulator', stop: simulator.stop });
+      // WISE_API_URL and friends still win: a recording proxy in front of the simulator, say.
       wise = {
         ...config.wise,
-        apiUrl: simulator.url,
-        authorizeUrl: `${simulator.url}/oauth/authorize/`,
-        webhookPublicKeyPem: simulator.publicKeyPem,
+        apiUrl: config.wise.apiUrl ?? simulator.url,
+        authorizeUrl: config.wise.authorizeUrl ?? `${simulator.url}/oauth/authorize/`,
+        webhookPublicKeyPem: config.wise.webhookPublicKeyPem ?? simulator.publicKeyPem,
       };
     }
 

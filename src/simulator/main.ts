@@ -6,29 +6,29 @@
  *   (in memory when unset), SIMULATOR_WEBHOOK_RETRY_BASE_MS (1000), SIMULATOR_AUTO_VERIFY_SECONDS,
  *   SIMULATOR_WEBHOOK_KEY_FILE (PEM private key that signs webhooks; generated when unset).
  */
-import { readFileSync } from 'node:fs';
+import { ConfigError, loadSimulatorConfig, type StandaloneSimulatorConfig } from '../config.js';
 import { defaultSimulatorOptions, DEFAULT_SIMULATOR_CLIENT, startSimulator } from './server.js';
 
-const env = process.env;
-const port = Number(env.SIMULATOR_PORT ?? 4010);
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  process.stderr.write(`SIMULATOR_PORT must be a TCP port number (got "${env.SIMULATOR_PORT}")\n`);
-  process.exit(78);
+let config: StandaloneSimulatorConfig;
+try {
+  config = loadSimulatorConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(78); // EX_CONFIG
 }
-const autoVerify = env.SIMULATOR_AUTO_VERIFY_SECONDS ? Number(env.SIMULATOR_AUTO_VERIFY_SECONDS) : undefined;
-const webhookPrivateKeyPem = env.SIMULATOR_WEBHOOK_KEY_FILE ? readFileSync(env.SIMULATOR_WEBHOOK_KEY_FILE, 'utf8') : undefined;
 const simulator = await startSimulator(
   defaultSimulatorOptions({
-    clientId: env.SIMULATOR_CLIENT_ID ?? DEFAULT_SIMULATOR_CLIENT.clientId,
-    clientSecret: env.SIMULATOR_CLIENT_SECRET ?? DEFAULT_SIMULATOR_CLIENT.clientSecret,
-    clientKey: env.SIMULATOR_CLIENT_KEY ?? env.SIMULATOR_CLIENT_ID ?? DEFAULT_SIMULATOR_CLIENT.clientKey,
-    redirectUris: (env.SIMULATOR_REDIRECT_URIS ?? 'http://localhost:4000/oauth/callback').split(',').map((u) => u.trim()).filter(Boolean),
-    stateFile: env.SIMULATOR_STATE_FILE || undefined,
-    webhookRetryBaseMs: Number(env.SIMULATOR_WEBHOOK_RETRY_BASE_MS ?? 1000),
-    autoVerifyAfterMs: autoVerify ? autoVerify * 1000 : undefined,
-    webhookPrivateKeyPem,
+    clientId: config.clientId ?? DEFAULT_SIMULATOR_CLIENT.clientId,
+    clientSecret: config.clientSecret ?? DEFAULT_SIMULATOR_CLIENT.clientSecret,
+    clientKey: config.clientKey ?? DEFAULT_SIMULATOR_CLIENT.clientKey,
+    redirectUris: config.redirectUris,
+    stateFile: config.stateFile,
+    webhookRetryBaseMs: config.webhookRetryBaseMs,
+    autoVerifyAfterMs: config.autoVerifySeconds ? config.autoVerifySeconds * 1000 : undefined,
+    webhookPrivateKeyPem: config.webhookPrivateKeyPem,
   }),
-  { host: env.SIMULATOR_HOST ?? '127.0.0.1', port },
+  { host: config.host, port: config.port },
 );
 process.stdout.write(
   [

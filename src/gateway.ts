@@ -28,12 +28,14 @@ import { ProfileService } from './services/profiles.js';
 import { VerificationService } from './services/verification.js';
 import { QuoteService } from './services/quotes.js';
 import { RecipientService } from './services/recipients.js';
+import { RolloutService } from './services/rollout.js';
 import { SecretBox } from './services/secrets.js';
 import { WiseTokens } from './services/wise-tokens.js';
 import { WiseApi } from './wise/api.js';
 import { PostgresAuditSink } from './wise/audit.js';
 import { WiseHttp } from './wise/http.js';
 import { WiseOAuth } from './wise/oauth.js';
+import { RateLimits } from './http/rate-limits.js';
 import { startHttpServer, type RunningHttpServer } from './http/server.js';
 import type { Logger } from './logger.js';
 import { buildGatewaySchema } from './schema/build.js';
@@ -206,6 +208,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
       recipients: new RecipientService({ api, tokens, sourceCurrency: config.onboarding.sourceCurrencies[0], logger }),
       transfers,
       events,
+      rollout: new RolloutService(plain),
     };
 
     const reconciliation = new Reconciliation({ orm, api, tokens, ledger: transfers.ledger, transfers, logger });
@@ -243,6 +246,8 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     const directoryFor = (em: EntityManager) => new PostgresCustomerDirectory(em);
 
     const schema = await buildGatewaySchema();
+    const rateLimits = new RateLimits(databaseUrl, config.limits, logger);
+    stack.push({ name: 'rate limits', stop: () => rateLimits.close() });
     const http = await startHttpServer(
       {
         schema,
@@ -255,6 +260,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
           mountWebhookReceiver(app, { webhooks, logger });
         },
         readiness: () => isReady(orm),
+        edge: { http: config.http, limits: config.limits, rateLimits },
         graphiqlToken:
           config.auth.usingDevelopmentSecret && config.seedDemoData
             ? () => mintCustomerToken(config.auth.jwtSecret!, DEMO_CUSTOMERS[0].id, { expiresIn: '12h' })

@@ -15,6 +15,7 @@ import type { ProfileService } from '../services/profiles.js';
 import type { VerificationService } from '../services/verification.js';
 import type { QuoteService } from '../services/quotes.js';
 import type { RecipientService } from '../services/recipients.js';
+import type { RolloutService } from '../services/rollout.js';
 import type { TransferService } from '../services/transfers.js';
 import { historiesByTransferId, quoteDataById, quotesById, recipientsById, type QuoteRow, type RecipientRow } from '../services/read-models.js';
 import type { EventBus } from '../services/events.js';
@@ -29,6 +30,7 @@ export type Services = {
   recipients: RecipientService;
   transfers: TransferService;
   events: EventBus;
+  rollout: RolloutService;
 };
 
 export type Loaders = {

@@ -21,7 +21,15 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { ErrorCode, mapDomainError } from '../schema/errors.js';
 import { AuthenticationError, type Authenticator, type Viewer } from './auth.js';
 import type { ContextFactory, GatewayContext } from './context.js';
-import { graphiqlPage } from './graphiql.js';
+import type { Config, Limits } from '../config.js';
+import { withWiseBudget } from '../wise/budget.js';
+import { compressResponses } from './compression.js';
+import { corsForOrigins } from './cors.js';
+import { allValidationRules, documentGuards, limitRefusalCode, tokenLimitRefusal } from './document-limits.js';
+import { graphiqlRoute } from './graphiql.js';
+import type { RateLimits } from './rate-limits.js';
+import { graphiqlSecurityHeaders, securityHeaders } from './security-headers.js';
+import { withWebSocketLimits } from './websocket-limits.js';
 
 export type HttpServerOptions = {
   schema: GraphQLSchema;
@@ -35,6 +43,8 @@ export type HttpServerOptions = {
   exposeCost?: boolean;
   /** Routes outside GraphQL (OAuth callback, webhooks), mounted before the 404 handler. */
   mountRoutes?: (app: express.Express) => void;
+  /** Browser access (CORS, GraphiQL, introspection) and abuse limits. */
+  edge: { http: Config['http']; limits: Limits; rateLimits: RateLimits };
 };
 
 export type RunningHttpServer = {
@@ -53,11 +63,15 @@ export async function startHttpServer(
   options: HttpServerOptions,
   listen: { host: string; port: number },
 ): Promise<RunningHttpServer> {
-  const { schema, authenticate, createContext, logger } = options;
+  const { schema, authenticate, createContext, logger, edge } = options;
+  const guards = documentGuards(edge.limits.document, { introspection: edge.http.introspection });
   const app = express();
   app.disable('x-powered-by');
   // GraphQL answers are not cached by ETag; hashing every response body is pure cost.
   app.disable('etag');
+  // Behind the bank's ingress: the client address (per-address rate limits) from X-Forwarded-For.
+  app.set('trust proxy', edge.http.trustProxyHops);
+  app.use(securityHeaders(), compressResponses());
   const server = http.createServer(app);
 
   app.use(requestIdAndAccessLog(logger));
@@ -70,21 +84,12 @@ export async function startHttpServer(
     res.status(ready ? 200 : 503).json(ready ? { status: 'ready' } : { status: 'not ready', reason });
   });
 
-  let graphiqlHtml: string | undefined;
-  app.get('/graphiql', async (_req, res) => {
-    // The page is ~9 MB of inlined JavaScript; rendered once. The dev token inside it is
-    // minted per request so it never goes stale.
-    const token = await options.graphiqlToken?.();
-    graphiqlHtml ??= graphiqlPage('__GRAPHIQL_TOKEN__');
-    res
-      .type('html')
-      .set('Cache-Control', 'no-store')
-      .send(graphiqlHtml.replaceAll('__GRAPHIQL_TOKEN__', token ? `Bearer ${token}` : 'Bearer <paste a bank customer token>'));
-  });
+  // Off in production unless GRAPHIQL_ENABLED=true: a 9 MB page is no public landing page.
+  if (edge.http.graphiql) app.get('/graphiql', graphiqlSecurityHeaders(), graphiqlRoute(options.graphiqlToken));
 
   const wsServer = new WebSocketServer({ server, path: '/graphql' });
   const wsCleanup = useServer<Record<string, unknown>, { viewer?: Viewer; requestId?: string }>(
-    {
+    withWebSocketLimits({
       schema,
       onConnect: async (ctx) => {
         const requestId = randomUUID();
@@ -101,16 +106,20 @@ export async function startHttpServer(
         }
       },
       context: (ctx): GatewayContext => createContext(ctx.extra.viewer!, ctx.extra.requestId ?? randomUUID()),
-    },
+    }, { connectionsPerCustomer: edge.limits.webSocketsPerCustomer, subscriptionsPerConnection: edge.limits.subscriptionsPerWebSocket, validationRules: allValidationRules(guards), refuseDocument: (query) => tokenLimitRefusal(query, guards) }),
     wsServer,
   );
 
   const apollo = new ApolloServer<GatewayContext>({
     schema,
-    introspection: true,
+    // Off in production unless INTROSPECTION_ENABLED=true (schema.graphql is the published schema).
+    introspection: edge.http.introspection,
+    validationRules: guards.validationRules,
+    parseOptions: guards.parseOptions,
     // The gateway owns shutdown order (HTTP, jobs, ORM, database); Apollo must not race it.
     stopOnTerminationSignals: false,
     plugins: [
+      ...guards.plugins,
       // Per-field cache hints nobody reads here cost a wrapper around every resolver.
       ApolloServerPluginCacheControlDisabled(),
       // Apollo's landing page loads from a CDN; GraphiQL is served at /graphiql instead.
@@ -143,6 +152,8 @@ export async function startHttpServer(
     formatError: (formatted, error) => {
       const mapped = mapDomainError(unwrapResolverError(error));
       if (mapped) return { ...formatted, message: mapped.message, extensions: mapped.extensions };
+      const limited = limitRefusalCode(formatted.extensions, formatted.message);
+      if (limited) return { message: formatted.message, locations: formatted.locations, extensions: limited };
       const code = formatted.extensions?.code;
       if (code === ErrorCode.INTERNAL_SERVER_ERROR || code === undefined) {
         logger.error({ err: error }, 'unexpected error in a GraphQL operation');
@@ -157,11 +168,18 @@ export async function startHttpServer(
 
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
+    corsForOrigins(edge.http.corsOrigins),
+    edge.rateLimits.byAddress(),
+    express.json({ limit: edge.limits.bodyBytes }),
     // After the body is read: from here on the request's async work shares one cost counter
     // (only for callers who asked to see it).
     (req, _res, next) => (req.headers['x-gateway-cost'] === '1' ? requestCost.run({ sqlStatements: 0, wiseCalls: 0 }, next) : next()),
     requireViewer(authenticate),
+    edge.rateLimits.byCustomer(),
+    (req, _res, next) => {
+      const { customerId } = (req as RequestWithId).viewer!;
+      withWiseBudget(edge.limits.wiseCallsPerRequest, () => edge.rateLimits.spendWiseCall(customerId), next);
+    },
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const r = req as RequestWithId;
@@ -178,9 +196,8 @@ export async function startHttpServer(
   app.use((error: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
     const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
     if (status === 500) logger.error({ err: error, requestId: (req as RequestWithId).id }, 'unhandled error');
-    res.status(status).json({
-      errors: [{ message: status === 500 ? 'Internal server error' : error.message, extensions: { code: status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : ErrorCode.BAD_USER_INPUT } }],
-    });
+    const code = status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : status === 413 ? ErrorCode.REQUEST_TOO_LARGE : ErrorCode.BAD_USER_INPUT;
+    res.status(status).json({ errors: [{ message: status === 500 ? 'Internal server error' : error.message, extensions: { code } }] });
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -20,11 +20,13 @@ import { toFieldErrors } from './mappers.js';
 export class MoneyResolver {
   @Mutation(() => QuoteType, { description: 'A quote from Wise for the customer\'s linked profile: exactly one of sourceAmount or targetAmount.' })
   async createQuote(@Ctx() ctx: GatewayContext, @Arg('input', () => QuoteInput) input: QuoteInput): Promise<QuoteType> {
+    await ctx.services.rollout.ensureOffered(ctx.viewer.customerId, { sourceCurrency: input.sourceCurrency, targetCurrency: input.targetCurrency });
     return toQuote(await ctx.services.quotes.create(ctx.em, ctx.viewer.customerId, input));
   }
 
   @Mutation(() => QuoteType, { description: 'A new quote on the terms of an earlier one (typically expired).' })
   async requote(@Ctx() ctx: GatewayContext, @Arg('quoteId', () => ID) quoteId: string): Promise<QuoteType> {
+    await ctx.services.rollout.ensureQuoteOffered(ctx.viewer.customerId, parseUuid(quoteId));
     const quote = await ctx.services.quotes.requote(ctx.em, ctx.viewer.customerId, parseUuid(quoteId));
     if (!quote) throw gatewayError(ErrorCode.NOT_FOUND, 'No such quote for this customer');
     return toQuote(quote);
@@ -49,6 +51,7 @@ export class MoneyResolver {
   ): Promise<RecipientFormType> {
     const target = quoteId ? { quoteId: parseUuid(quoteId) } : currency ? { currency } : undefined;
     if (!target) throw gatewayError(ErrorCode.BAD_USER_INPUT, 'Give quoteId or currency', { field: 'quoteId' });
+    await ensureRecipientRouteOffered(ctx, target);
     return toRecipientForm(await ctx.services.recipients.form(ctx.em, ctx.viewer.customerId, target, type ?? null, values ?? []));
   }
 
@@ -56,6 +59,7 @@ export class MoneyResolver {
   async createRecipient(@Ctx() ctx: GatewayContext, @Arg('input', () => CreateRecipientInput) input: CreateRecipientInput): Promise<typeof CreateRecipientResult> {
     const target = input.quoteId ? { quoteId: parseUuid(input.quoteId) } : input.currency ? { currency: input.currency } : undefined;
     if (!target) throw gatewayError(ErrorCode.BAD_USER_INPUT, 'Give quoteId or currency', { field: 'input.quoteId' });
+    await ensureRecipientRouteOffered(ctx, target);
     const result = await ctx.services.recipients.create(ctx.em, ctx.viewer.customerId, { ...target, type: input.type, accountHolderName: input.accountHolderName, values: input.values, ownedByCustomer: input.ownedByCustomer });
     if (result.kind === 'created') return Object.assign(new RecipientCreated(), { recipient: toRecipient(result.recipient) });
     return Object.assign(new RecipientInvalid(), { fieldErrors: toFieldErrors(result.fieldErrors) });
@@ -85,4 +89,10 @@ export class MoneyResolver {
 function parseUuid(value: string): string {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) throw gatewayError(ErrorCode.BAD_USER_INPUT, 'Not a quote id', { field: 'quoteId' });
   return value.toLowerCase();
+}
+
+/** A recipient for a quote is on the quote's route; one in a currency, on any route to it. */
+function ensureRecipientRouteOffered(ctx: GatewayContext, target: { quoteId: string } | { currency: string }): Promise<void> {
+  const { rollout } = ctx.services;
+  return 'quoteId' in target ? rollout.ensureQuoteOffered(ctx.viewer.customerId, target.quoteId) : rollout.ensureOffered(ctx.viewer.customerId, { targetCurrency: target.currency });
 }

@@ -48,6 +48,7 @@ export class OnboardingResolver {
 
   @Mutation(() => CreateWiseAccountResult, { description: "Partner KYC: opens a Wise account with the bank's customer data. An email Wise already knows returns LinkRequired." })
   async createWiseAccount(@Ctx() ctx: GatewayContext): Promise<typeof CreateWiseAccountResult> {
+    await ctx.services.rollout.ensureOffered(ctx.viewer.customerId);
     const customer = await requireCustomer(ctx);
     const result = await ctx.services.onboarding.createWiseAccount(ctx.em, customer);
     switch (result.kind) {
@@ -64,6 +65,7 @@ export class OnboardingResolver {
 
   @Mutation(() => LinkAccountResult, { description: "Wise KYC: the authorization URL to send the customer to, with a fresh state bound to them (10 minutes, single use)." })
   async linkAccount(@Ctx() ctx: GatewayContext): Promise<typeof LinkAccountResult> {
+    await ctx.services.rollout.ensureOffered(ctx.viewer.customerId);
     const customer = await requireCustomer(ctx);
     const result = await ctx.services.onboarding.linkAccount(ctx.em, customer);
     if (result.kind === 'already_linked') return Object.assign(new AlreadyLinked(), { onboardingStatus: toOnboardingStatus(result.status) });
@@ -91,6 +93,7 @@ export class OnboardingResolver {
 
   @Mutation(() => CreateProfileResult, { description: "Creates the customer's personal profile at Wise from the bank's data (with optional additions)." })
   async createPersonalProfile(@Ctx() ctx: GatewayContext, @Arg('input', () => PersonalProfileInput, { nullable: true }) input?: PersonalProfileInput): Promise<typeof CreateProfileResult> {
+    await ctx.services.rollout.ensureOffered(ctx.viewer.customerId);
     const customer = await requireCustomer(ctx);
     const outcome = await ctx.services.onboarding.createPersonalProfile(ctx.em, customer, {
       ...(input?.preferredName ? { preferredName: input.preferredName } : {}),
@@ -106,6 +109,7 @@ export class OnboardingResolver {
     @Arg('input', () => BusinessProfileInput) input: BusinessProfileInput,
     @Arg('idempotencyKey', () => String) idempotencyKey: string,
   ): Promise<typeof CreateProfileResult> {
+    await ctx.services.rollout.ensureOffered(ctx.viewer.customerId);
     const customer = await requireCustomer(ctx);
     const country = ISO3[input.address.country];
     if (!country) throw gatewayError(ErrorCode.BAD_USER_INPUT, `Unsupported country ${input.address.country}`, { field: 'input.address.country' });

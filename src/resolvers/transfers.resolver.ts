@@ -175,6 +175,7 @@ export class TransfersResolver {
     @Arg('details', () => [FieldValueInput], { nullable: true, description: 'Values of the transfer requirements form.' }) details?: FieldValueInput[],
   ): Promise<typeof CreateTransferResult> {
     if (!isUuid(quoteId)) throw gatewayError(ErrorCode.BAD_USER_INPUT, 'Not a quote id', { field: 'quoteId' });
+    await ctx.services.rollout.ensureQuoteOffered(ctx.viewer.customerId, quoteId);
     const result = await ctx.services.transfers.create(ctx.em, ctx.viewer.customerId, { quoteId: quoteId.toLowerCase(), recipientId: parseRecipientId(recipientId), values: details ?? [], idempotencyKey });
     switch (result.kind) {
       case 'created':

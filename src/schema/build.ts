@@ -4,11 +4,12 @@ import { buildSchema } from 'type-graphql';
 import { MoneyResolver } from '../resolvers/money.resolver.js';
 import { OnboardingResolver } from '../resolvers/onboarding.resolver.js';
 import { QuoteFieldsResolver } from '../resolvers/quote.resolver.js';
+import { RolloutResolver } from '../resolvers/rollout.resolver.js';
 import { TransfersResolver } from '../resolvers/transfers.resolver.js';
 import { VerificationResolver } from '../resolvers/verification.resolver.js';
 import { ViewerResolver } from '../resolvers/viewer.resolver.js';
 
-export const resolvers = [ViewerResolver, OnboardingResolver, VerificationResolver, MoneyResolver, QuoteFieldsResolver, TransfersResolver] as const;
+export const resolvers = [ViewerResolver, OnboardingResolver, VerificationResolver, MoneyResolver, QuoteFieldsResolver, TransfersResolver, RolloutResolver] as const;
 
 export async function buildGatewaySchema(): Promise<GraphQLSchema> {
   return buildSchema({

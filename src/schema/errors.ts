@@ -7,8 +7,10 @@ import { GraphQLError } from 'graphql';
 import { ConcurrentOnboardingError } from '../services/onboarding.js';
 import { QuoteInputError } from '../services/quotes.js';
 import { RecipientNotFoundError } from '../services/recipients.js';
+import { NotOfferedError } from '../services/rollout.js';
 import { TransferInputError, TransferNotFoundError } from '../services/transfers.js';
 import { NotLinkedError, RelinkRequiredError } from '../services/wise-tokens.js';
+import { WiseBudgetExceededError } from '../wise/budget.js';
 import { WiseError, type WiseErrorCode } from '../wise/errors.js';
 
 export const ErrorCode = {
@@ -20,6 +22,12 @@ export const ErrorCode = {
   RELINK_REQUIRED: 'RELINK_REQUIRED',
   NOT_LINKED: 'NOT_LINKED',
   RATE_LIMITED: 'RATE_LIMITED',
+  /** A document over a depth, alias, token, cost or directive limit (http/document-limits.ts). */
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  /** A request body over HTTP_BODY_LIMIT_BYTES. */
+  REQUEST_TOO_LARGE: 'REQUEST_TOO_LARGE',
+  /** The bank's rollout does not offer Wise to this customer, or this route, yet (services/rollout.ts). */
+  NOT_OFFERED: 'NOT_OFFERED',
   UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
@@ -42,6 +50,17 @@ export function mapDomainError(error: unknown): { message: string; extensions: R
   if (error instanceof QuoteInputError) return { message: error.message, extensions: { code: ErrorCode.BAD_USER_INPUT, field: error.field } };
   if (error instanceof RecipientNotFoundError || error instanceof TransferNotFoundError) return { message: error.message, extensions: { code: ErrorCode.NOT_FOUND } };
   if (error instanceof TransferInputError) return { message: error.message, extensions: { code: ErrorCode.BAD_USER_INPUT, field: error.field } };
+  if (error instanceof NotOfferedError) return { message: error.message, extensions: { code: ErrorCode.NOT_OFFERED, reason: error.reason, routes: error.routes } };
+  if (error instanceof WiseBudgetExceededError) {
+    return {
+      message: error.message,
+      extensions: {
+        code: ErrorCode.RATE_LIMITED,
+        limit: error.scope === 'request' ? 'wiseCallsPerRequest' : 'wiseCallsPerCustomer',
+        ...(error.retryAfterSeconds !== null ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
+      },
+    };
+  }
   if (error instanceof WiseError) {
     const byCode: Record<WiseErrorCode, ErrorCode> = {
       RATE_LIMITED: ErrorCode.RATE_LIMITED,

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import { countWiseCall } from '../observability.js';
+import { spendWiseCall } from './budget.js';
 import { errorFromResponse, WiseError } from './errors.js';
 
 export type AuditRecord = {
@@ -67,6 +68,8 @@ export class WiseHttp {
   }
 
   async request<T>(req: WiseRequest): Promise<WiseResponse<T>> {
+    // Before anything goes out: a request over its budget of Wise calls never reaches Wise.
+    await spendWiseCall();
     const correlationId = randomUUID();
     const url = new URL(req.path, this.options.baseUrl);
     for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));

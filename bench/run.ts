@@ -105,6 +105,14 @@ async function startGateway(workDir: string) {
       WISE_WEBHOOK_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString().replace(/\n/g, '\\n'),
       WEBHOOK_SUBSCRIPTIONS_ENSURE: 'true',
       WISE_TIMEOUT_MS: '15000',
+      // The bench measures capacity, driving a few customers from one address far past what
+      // the abuse limits allow one customer: they are off here (0, or the most allowed), and
+      // tested in test/limits.test.ts.
+      RATE_LIMIT_PER_CUSTOMER_PER_MINUTE: '0',
+      RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0',
+      WISE_CALLS_PER_CUSTOMER_PER_MINUTE: '0',
+      // The fan-out measures 1,000 subscribers of one customer, each on a WebSocket of its own.
+      WS_CONNECTIONS_PER_CUSTOMER: '1000',
     },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

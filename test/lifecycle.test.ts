@@ -122,7 +122,7 @@ describe('the gateway process', () => {
     second.child.kill('SIGINT');
     expect(await exited(second.child)).toBe(0);
     expect(postgresProcessesFor(dataDir)).toEqual([]);
-  }, 90_000);
+  }, 300_000);
 
   it('a run killed before its clean-up: the next one stops the PostgreSQL it left and removes its data', async () => {
     // A process that has ended stands for the killed run; a live one (this) for a run going on.
@@ -143,29 +143,29 @@ describe('the gateway process', () => {
     } finally {
       await fs.rm(current, { recursive: true, force: true });
     }
-  }, 90_000);
+  }, 300_000);
 
   it('started with an IPC channel, stops cleanly when its parent goes away, leaving no PostgreSQL running', async () => {
     await inScratchDirectory('wpg-lifecycle-orphan-', async (dir) => {
       const started = await spawnProcess(dir, await freePort(), { ipc: true });
-      await expect.poll(() => fetch(`${started.url}/readyz`).then((r) => r.ok).catch(() => false), { timeout: 60_000, interval: 250 }).toBe(true);
+      await expect.poll(() => fetch(`${started.url}/readyz`).then((r) => r.ok).catch(() => false), { timeout: 240_000, interval: 250 }).toBe(true);
       // What the child sees when its parent dies, even by SIGKILL: the channel closes.
       started.child.disconnect();
       expect(await exited(started.child)).toBe(0);
       expect(started.output()).toContain('parent process gone');
       expect(postgresProcessesFor(dir)).toEqual([]);
     });
-  }, 90_000);
+  }, 300_000);
 
   it('stops cleanly on a signal that arrives while it is still starting, leaving no PostgreSQL running', async () => {
     await inScratchDirectory('wpg-lifecycle-early-', async (dir) => {
       const early = await spawnProcess(dir, await freePort());
       // The embedded PostgreSQL is being set up: the gateway is far from ready.
-      await expect.poll(() => early.output(), { timeout: 30_000, interval: 50 }).toContain('initialising a new embedded PostgreSQL cluster');
+      await expect.poll(() => early.output(), { timeout: 240_000, interval: 50 }).toContain('initialising a new embedded PostgreSQL cluster');
       early.child.kill('SIGTERM');
       expect(await exited(early.child)).toBe(0);
       expect(early.output()).toContain('shutting down once start-up finishes');
       expect(postgresProcessesFor(dir)).toEqual([]);
     });
-  }, 90_000);
+  }, 300_000);
 });

@@ -93,7 +93,15 @@ export class MoneyHarness {
       databaseUrl: this.databaseUrl,
       clientId: 'money-client',
       clientSecret: 'money-secret',
-      env: { WISE_SCA_PRIVATE_KEY: this.scaKey.replace(/\n/g, '\\n'), WISE_TIMEOUT_MS: '1500', WISE_BACKOFF_BASE_MS: '20', WISE_MAX_RETRIES: '2' },
+      env: {
+        WISE_SCA_PRIVATE_KEY: this.scaKey.replace(/\n/g, '\\n'),
+        WISE_TIMEOUT_MS: '1500',
+        WISE_BACKOFF_BASE_MS: '20',
+        WISE_MAX_RETRIES: '2',
+        // One customer plays every run, far faster than a person: the abuse limits would end a long run.
+        RATE_LIMIT_PER_CUSTOMER_PER_MINUTE: '0',
+        WISE_CALLS_PER_CUSTOMER_PER_MINUTE: '0',
+      },
     });
     this.replicas[index] = replica;
     return replica;

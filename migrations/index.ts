@@ -10,6 +10,7 @@ import { Migration20261121030000_quotes_recipients } from './Migration2026112103
 import { Migration20261121040000_transfers } from './Migration20261121040000_transfers.js';
 import { Migration20261121050000_link_required } from './Migration20261121050000_link_required.js';
 import { Migration20261202000000_money_once } from './Migration20261202000000_money_once.js';
+import { Migration20261202112100_live_state_event_log } from './Migration20261202112100_live_state_event_log.js';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121000000_bank_customer', class: Migration20261121000000_bank_customer },
@@ -19,4 +20,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121040000_transfers', class: Migration20261121040000_transfers },
   { name: 'Migration20261121050000_link_required', class: Migration20261121050000_link_required },
   { name: 'Migration20261202000000_money_once', class: Migration20261202000000_money_once },
+  { name: 'Migration20261202112100_live_state_event_log', class: Migration20261202112100_live_state_event_log },
 ];

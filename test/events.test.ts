@@ -42,21 +42,26 @@ async function transaction(url: string) {
   return { sql, commit: () => client.query('commit'), rollback: () => client.query('rollback') };
 }
 
-const changed = (transferId: string): DomainEvent => ({ type: 'transfer.changed', customerId: 'cust-alice', transferId });
+let numbered = 0;
+const changed = (transferId: string): DomainEvent => ({ type: 'transfer.changed', customerId: 'cust-alice', transferId, state: 'processing', occurredAt: '2026-01-01T00:00:00.000Z', sequence: ++numbered });
+const onboarding = (): DomainEvent => ({ type: 'onboarding.changed', customerId: 'cust-alice', sequence: ++numbered });
 
 describe('events published with a transaction', () => {
   it('reach the subscribers of every replica once the transaction commits, in order, and not before', async () => {
     const url = await createTestDatabase('events');
     const [first, second] = await replicas(url, 2);
     const tx = await transaction(url);
-    await first.bus.publishOnCommit(tx.sql, [changed('t-1'), { type: 'onboarding.changed', customerId: 'cust-alice' }]);
+    const t1 = changed('t-1');
+    const then = onboarding();
+    await first.bus.publishOnCommit(tx.sql, [t1, then]);
     // Not yet: a sentinel published outside the transaction arrives while the two wait.
-    await first.bus.publish(changed('sentinel'));
+    const sentinel = changed('sentinel');
+    await first.bus.publish(sentinel);
     await expect.poll(() => second.seen.length).toBe(1);
-    expect(second.seen).toEqual([changed('sentinel')]);
+    expect(second.seen).toEqual([sentinel]);
 
     await tx.commit();
-    const expected = [changed('sentinel'), changed('t-1'), { type: 'onboarding.changed', customerId: 'cust-alice' }];
+    const expected = [sentinel, t1, then];
     await expect.poll(() => first.seen).toEqual(expected);
     await expect.poll(() => second.seen).toEqual(expected);
   });
@@ -69,8 +74,9 @@ describe('events published with a transaction', () => {
     await tx.rollback();
     // Notifications arrive on each connection in commit order: once a later one has arrived
     // there, an earlier one never will. Each replica listens on its own connection.
-    await first.bus.publish(changed('after'));
-    await expect.poll(() => second.seen).toEqual([changed('after')]);
-    await expect.poll(() => first.seen).toEqual([changed('after')]);
+    const after = changed('after');
+    await first.bus.publish(after);
+    await expect.poll(() => second.seen).toEqual([after]);
+    await expect.poll(() => first.seen).toEqual([after]);
   });
 });

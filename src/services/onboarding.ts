@@ -188,7 +188,7 @@ export class OnboardingService {
     }
     link = created.link;
     const profile = await this.createProfile(em, link, customer);
-    await this.deps.events.publish({ type: 'onboarding.changed', customerId: customer.id });
+    await this.deps.events.record({ type: 'onboarding.changed', customerId: customer.id });
     if ('fieldErrors' in profile) return { kind: 'profile_rejected', status: await this.status(em, customer.id), fieldErrors: profile.fieldErrors };
     return { kind: 'created', status: await this.status(em, customer.id, true), profile: profile.profile };
   }
@@ -229,7 +229,7 @@ export class OnboardingService {
           this.clearCredentials(link);
           link.status = 'LINK_REQUIRED';
           await em.flush();
-          await this.deps.events.publish({ type: 'onboarding.changed', customerId: customer.id });
+          await this.deps.events.record({ type: 'onboarding.changed', customerId: customer.id });
           return { kind: 'exists' };
         }
       }
@@ -275,7 +275,7 @@ export class OnboardingService {
           await this.createProfile(em, link, customer);
           link.status = 'AWAITING_AUTHORIZATION';
           await em.flush();
-          await this.deps.events.publish({ type: 'onboarding.changed', customerId: customer.id });
+          await this.deps.events.record({ type: 'onboarding.changed', customerId: customer.id });
         }
       }
       if (link && link.status === 'AWAITING_AUTHORIZATION') {
@@ -356,7 +356,7 @@ export class OnboardingService {
       link.status = 'IDENTITY_MISMATCH';
       link.profileId = null;
       await em.flush();
-      await this.deps.events.publish({ type: 'onboarding.changed', customerId });
+      await this.deps.events.record({ type: 'onboarding.changed', customerId });
       return reject(customerId, 'IDENTITY_MISMATCH', "The Wise profile's date of birth does not match the bank's records.");
     }
 
@@ -379,7 +379,7 @@ export class OnboardingService {
     link.profileId = granted.id;
     await em.flush();
     await this.deps.profiles.store(em, link, granted as WiseV2Profile);
-    await this.deps.events.publish({ type: 'onboarding.changed', customerId });
+    await this.deps.events.record({ type: 'onboarding.changed', customerId });
     return { kind: 'completed', customerId, status: await this.status(em, customerId, true) };
   }
 
@@ -390,7 +390,7 @@ export class OnboardingService {
     if (!link || link.status !== 'LINKED') return { kind: 'not_linked' };
     try {
       const profile = await this.deps.profiles.createPersonal(em, link, customer, overrides);
-      await this.deps.events.publish({ type: 'onboarding.changed', customerId: customer.id });
+      await this.deps.events.record({ type: 'onboarding.changed', customerId: customer.id });
       return { kind: 'created', profile };
     } catch (error) {
       return this.profileFailure(error);
@@ -422,7 +422,7 @@ export class OnboardingService {
     link.status = 'UNLINKED';
     await em.nativeDelete(WiseProfile, { linkId: link.id });
     await em.flush();
-    await this.deps.events.publish({ type: 'onboarding.changed', customerId });
+    await this.deps.events.record({ type: 'onboarding.changed', customerId });
     return true;
   }
 

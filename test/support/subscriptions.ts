@@ -29,11 +29,15 @@ export async function subscribe<T = any>(httpUrl: string, token: string, query: 
     { query, variables },
     {
       next: (value) => {
+        // A message with errors is the subscription failing: next() throws it.
         if (value.errors) errors.push(value.errors);
-        received.push(value.data as T);
+        else received.push(value.data as T);
         waiters.splice(0).forEach((w) => w());
       },
-      error: (error) => errors.push(error),
+      error: (error) => {
+        errors.push(error);
+        waiters.splice(0).forEach((w) => w());
+      },
       complete: () => {},
     },
   );

@@ -82,6 +82,9 @@ export class OnboardingStatusType {
   @Field(() => OnboardingStateEnum)
   state!: OnboardingStateEnum;
 
+  @Field(() => String, { nullable: true, description: "On onboardingStatusChanged: the event's place in the customer's sequence (pass it as `after` to resume). Null on the query." })
+  sequence?: string | null;
+
   @Field(() => OnboardingModelEnum)
   model!: OnboardingModelEnum;
 

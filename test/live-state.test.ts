@@ -11,7 +11,8 @@ import { sign } from '../src/simulator/webhooks.js';
 import { parseWiseTime } from '../src/services/transfer-states.js';
 import { sql } from './support/database.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
-import { client, CREATE_TRANSFER, euroRecipient, quote, readyCustomer, TRANSFER, type Json } from './support/journey.js';
+import { client, readyCustomer, TRANSFER, type Json } from './support/journey.js';
+import { aTransfer as aTransferAt, deliverState, secondsFromNow } from './support/live.js';
 import { subscribe, type Subscriber } from './support/subscriptions.js';
 
 let gateway: TestGateway;
@@ -35,32 +36,9 @@ async function live(after?: string): Promise<Subscriber> {
   return s;
 }
 
-/** A transfer created at Wise (not funded: only the webhooks below move it). */
-async function aTransfer(): Promise<{ id: string; wiseTransferId: string }> {
-  await readyCustomer(gateway);
-  const q = await quote(gateway, 'cust-alice', '100');
-  const recipientId = await euroRecipient(gateway, 'cust-alice', q.id);
-  const result = (await gql(CREATE_TRANSFER, { quoteId: q.id, recipientId, key: randomUUID(), details: [{ key: 'reference', value: 'rent' }] })).data.createTransfer;
-  expect(result.__typename).toBe('TransferCreated');
-  return result.transfer;
-}
-
-/** Wise's transfers#state-change, signed with the simulator's key; resolves once applied. */
-async function deliver(wiseTransferId: string, state: string, previous: string, occurredAt: Date): Promise<void> {
-  const body = JSON.stringify({
-    data: { resource: { type: 'transfer', id: Number(wiseTransferId), profile_id: 0, account_id: 0 }, current_state: state, previous_state: previous, occurred_at: occurredAt.toISOString().replace(/\.\d+Z$/, 'Z') },
-    subscription_id: randomUUID(),
-    event_type: 'transfers#state-change',
-    schema_version: '2.0.0',
-    sent_at: new Date().toISOString(),
-  });
-  const deliveryId = randomUUID();
-  const response = await fetch(`${gateway.url}/webhooks/wise`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-delivery-id': deliveryId, 'x-signature-sha256': sign(gateway.simulator!.core, body) }, body });
-  expect(response.status).toBe(200);
-  await expect.poll(async () => (await sql<{ status: string }>(gateway.databaseUrl, 'select status from webhook_inbox where delivery_id = $1', [deliveryId]))[0]?.status).not.toBe('pending');
-}
-
-const at = (seconds: number) => new Date(Math.ceil(Date.now() / 1000) * 1000 + seconds * 1000);
+const aTransfer = () => aTransferAt(gateway);
+const deliver = (wiseTransferId: string, state: string, previous: string, occurredAt: Date) => deliverState(gateway, wiseTransferId, state, previous, occurredAt);
+const at = secondsFromNow;
 const statusesOf = async (id: string) => (await gql(TRANSFER, { id })).data.transfer;
 
 async function received(s: Subscriber, count: number): Promise<Json[]> {

@@ -22,6 +22,8 @@ import { ErrorCode, mapDomainError } from '../schema/errors.js';
 import { AuthenticationError, type Authenticator, type Viewer } from './auth.js';
 import type { ContextFactory, GatewayContext } from './context.js';
 import { graphiqlPage } from './graphiql.js';
+import { subscriptionServerOptions } from './subscriptions.js';
+import type { EventBus } from '../services/events.js';
 
 export type HttpServerOptions = {
   schema: GraphQLSchema;
@@ -33,6 +35,8 @@ export type HttpServerOptions = {
   graphiqlToken?: () => Promise<string | undefined>;
   /** Answer X-Gateway-Cost: 1 with extensions.cost (SQL statements, Wise calls); not in production. */
   exposeCost?: boolean;
+  /** Where sockets learn that a customer unlinked (they close). */
+  events?: EventBus;
   /** Routes outside GraphQL (OAuth callback, webhooks), mounted before the 404 handler. */
   mountRoutes?: (app: express.Express) => void;
 };
@@ -44,8 +48,7 @@ export type RunningHttpServer = {
   close(): Promise<void>;
 };
 
-/** Close code for a WebSocket whose connection_init carried no valid token (mirrors HTTP 401). */
-export const WS_CLOSE_UNAUTHORIZED = 4401;
+export { WS_CLOSE_FORBIDDEN, WS_CLOSE_UNAUTHORIZED } from './subscriptions.js';
 
 type RequestWithId = Request & { id?: string; viewer?: Viewer };
 
@@ -83,27 +86,8 @@ export async function startHttpServer(
   });
 
   const wsServer = new WebSocketServer({ server, path: '/graphql' });
-  const wsCleanup = useServer<Record<string, unknown>, { viewer?: Viewer; requestId?: string }>(
-    {
-      schema,
-      onConnect: async (ctx) => {
-        const requestId = randomUUID();
-        try {
-          const viewer = await authenticate(authorizationFromConnectionParams(ctx.connectionParams));
-          ctx.extra.viewer = viewer;
-          ctx.extra.requestId = requestId;
-          return true;
-        } catch (error) {
-          const message = error instanceof AuthenticationError ? error.message : 'Authentication failed';
-          logger.info({ requestId, reason: message }, 'websocket connection refused');
-          ctx.extra.socket.close(WS_CLOSE_UNAUTHORIZED, `Unauthorized: ${message}`.slice(0, 120));
-          return false;
-        }
-      },
-      context: (ctx): GatewayContext => createContext(ctx.extra.viewer!, ctx.extra.requestId ?? randomUUID()),
-    },
-    wsServer,
-  );
+  const wsOptions = subscriptionServerOptions({ schema, authenticate, createContext, logger, events: options.events });
+  const wsCleanup = useServer(wsOptions, wsServer);
 
   const apollo = new ApolloServer<GatewayContext>({
     schema,
@@ -134,6 +118,7 @@ export async function startHttpServer(
         async serverWillStart() {
           return {
             async drainServer() {
+              wsOptions.dispose();
               await wsCleanup.dispose();
             },
           };
@@ -203,14 +188,6 @@ export async function startHttpServer(
       await new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
     },
   };
-}
-
-/** GraphiQL and most clients put the header in the payload; accept the common spellings. */
-function authorizationFromConnectionParams(params: Record<string, unknown> | undefined): string | undefined {
-  if (!params) return undefined;
-  const headers = (params.headers ?? {}) as Record<string, unknown>;
-  const value = params.Authorization ?? params.authorization ?? headers.Authorization ?? headers.authorization;
-  return typeof value === 'string' ? value : undefined;
 }
 
 function requireViewer(authenticate: Authenticator) {

@@ -13,6 +13,8 @@ import type { PlainDb, Sql } from '../db/plain.js';
 
 export type EventBody =
   | { type: 'onboarding.changed'; customerId: string }
+  /** The customer unlinked their Wise account: their sockets close (http/subscriptions.ts). */
+  | { type: 'customer.unlinked'; customerId: string }
   | { type: 'verification.changed'; customerId: string; profileId: number }
   | { type: 'transfer.changed'; customerId: string; transferId: string; state: string; occurredAt: string };
 

@@ -4,6 +4,8 @@ import WebSocket from 'ws';
 
 export type Subscriber<T = any> = {
   received: T[];
+  /** Resolves when the server closes the socket: its close code and reason, and when. */
+  closed: Promise<{ code: number; reason: string; at: number }>;
   /** Resolves with the next message not yet taken (waits for it). */
   next(timeoutMs?: number): Promise<T>;
   close(): Promise<void>;
@@ -17,9 +19,15 @@ export async function subscribe<T = any>(httpUrl: string, token: string, query: 
     retryAttempts: 0,
     lazy: false,
   });
+  let onClosed: (value: { code: number; reason: string; at: number }) => void = () => {};
+  const closed = new Promise<{ code: number; reason: string; at: number }>((resolve) => (onClosed = resolve));
   await new Promise<void>((resolve, reject) => {
     client.on('connected', () => resolve());
-    client.on('closed', (event) => reject(new Error(`closed: ${(event as { code?: number }).code}`)));
+    client.on('closed', (event) => {
+      const { code, reason } = event as { code: number; reason: string };
+      onClosed({ code, reason: String(reason), at: Date.now() });
+      reject(new Error(`closed: ${code}`));
+    });
   });
   const received: T[] = [];
   let taken = 0;
@@ -45,6 +53,7 @@ export async function subscribe<T = any>(httpUrl: string, token: string, query: 
   await new Promise((r) => setTimeout(r, 100));
   return {
     received,
+    closed,
     async next(timeoutMs = 5000) {
       const deadline = Date.now() + timeoutMs;
       while (received.length <= taken) {

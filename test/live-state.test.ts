@@ -94,6 +94,25 @@ describe('transfer states that arrive out of order', () => {
   });
 });
 
+describe('a state seen by a poll before its webhook', () => {
+  it('is listed once in history, at the time Wise gives when the webhook comes', async () => {
+    const transfer = await aTransfer();
+    const createdAt = new Date((await statusesOf(transfer.id)).history[0].occurredAt);
+    // Wise moved on without a webhook yet; the gateway polls and can only date it "now".
+    await expect.poll(() => Date.now() - createdAt.getTime(), { timeout: 10_000 }).toBeGreaterThan(3000);
+    gateway.simulator!.core.state.transfers[Number(transfer.wiseTransferId)].status = 'processing';
+    const em = gateway.orm.em.fork();
+    await gateway.services.transfers.refreshFromWise(em as never, await gateway.services.transfers.own(em as never, 'cust-alice', transfer.id));
+    expect((await statusesOf(transfer.id)).status).toBe('PROCESSING');
+    // Then Wise's webhook for that step, with the real time.
+    const real = new Date(createdAt.getTime() + 1000);
+    await deliver(transfer.wiseTransferId, 'processing', 'incoming_payment_waiting', real);
+    const history = (await statusesOf(transfer.id)).history;
+    expect(history.map((h: Json) => h.status)).toEqual(['INCOMING_PAYMENT_WAITING', 'PROCESSING']);
+    expect(new Date(history[1].occurredAt).toISOString()).toBe(real.toISOString());
+  });
+});
+
 describe('resuming a subscription', () => {
   it('gives a client that comes back with its last sequence exactly what it missed, then the live stream', async () => {
     const transfer = await aTransfer();

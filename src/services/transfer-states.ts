@@ -55,6 +55,7 @@ type HeldRow = { id: string; state: string; occurred_at: Date; previous_state: s
 export type StatePlan =
   | { kind: 'duplicate' }
   | { kind: 'stale' | 'held' | 'same'; arrival: Arrival }
+  | { kind: 'redate'; arrival: Arrival; rowId: string }
   | { kind: 'advance'; arrival: Arrival; advances: { state: string; occurredAt: Date; heldId?: string }[] };
 
 /** Wise says this state came straight after the current one (and not before it in time). */
@@ -96,10 +97,10 @@ export async function planState(sql: Sql, transfer: { id: string; status: string
   if (arrival.source === 'webhook') {
     if (arrival.previousState === null) {
       // The creation, or an event that does not say what came before: Wise's time decides.
-      if (olderThan(arrival, tail) || arrival.state === tail.status) return { kind: 'stale', arrival };
+      if (olderThan(arrival, tail) || arrival.state === tail.status) return staleOrRedate(sql, transfer.id, arrival);
       advance(arrival);
     } else if (follows(arrival, tail)) advance(arrival);
-    else if (olderThan(arrival, tail)) return { kind: 'stale', arrival };
+    else if (olderThan(arrival, tail)) return staleOrRedate(sql, transfer.id, arrival);
   } else {
     // What Wise says now: whatever waited happened before it.
     waiting.sort((a, b) => seconds(a.occurredAt) - seconds(b.occurredAt) || rankOf(a.state) - rankOf(b.state));
@@ -117,6 +118,23 @@ export async function planState(sql: Sql, transfer: { id: string; status: string
 }
 
 /**
+ * A webhook for a state the transfer already took by a poll (or a cancel): the same step, which
+ * the poll could only date to when it looked. Wise's own time replaces that guess, so history
+ * shows the step once, when it happened. Anything else older than the current state is history.
+ */
+async function staleOrRedate(sql: Sql, transferId: string, arrival: Arrival): Promise<StatePlan> {
+  const [polled] = await sql<{ id: string }>(
+    `select r.id from transfer_event r
+     left join transfer_event before on before.transfer_id = r.transfer_id and before.position = r.position - 1
+     where r.transfer_id = ? and r.state = ? and r.source in ('poll', 'cancel') and r.position is not null and r.occurred_at >= ?
+       and (before.state = ? or ?::text is null)
+     order by r.position desc limit 1`,
+    [transferId, arrival.state, arrival.occurredAt, arrival.previousState, arrival.previousState],
+  );
+  return polled ? { kind: 'redate', arrival, rowId: String(polled.id) } : { kind: 'stale', arrival };
+}
+
+/**
  * Writes a plan: the arrival into history (its place in Wise's order, or held, or history
  * only), the held states it released, the transfer's current state, and the events —
  * one per state that became current — into the customer's log. Returns those events.
@@ -124,6 +142,10 @@ export async function planState(sql: Sql, transfer: { id: string; status: string
 export async function writePlan(sql: Sql, transfer: { id: string; customerId: string; stateAt: Date | null }, plan: StatePlan): Promise<DomainEvent[]> {
   if (plan.kind === 'duplicate' || plan.kind === 'same') return [];
   const { arrival } = plan;
+  if (plan.kind === 'redate') {
+    await sql('update transfer_event set occurred_at = ? where id = ?', [arrival.occurredAt, plan.rowId]);
+    return [];
+  }
   const insert = (position: number | null, held: boolean) =>
     sql(
       'insert into transfer_event (transfer_id, state, occurred_at, source, previous_state, position, held) values (?, ?, ?, ?, ?, ?, ?) on conflict (transfer_id, state, occurred_at) do nothing',
@@ -150,7 +172,10 @@ export async function writePlan(sql: Sql, transfer: { id: string; customerId: st
   );
 }
 
-const noteOf = (plan: StatePlan) => (plan.kind === 'held' ? HELD : plan.kind === 'advance' ? undefined : NOT_NEWER);
+const REDATED = 'a state a poll had seen, now dated by Wise';
+const noteOf = (plan: StatePlan) => (plan.kind === 'held' ? HELD : plan.kind === 'redate' ? REDATED : plan.kind === 'advance' ? undefined : NOT_NEWER);
+/** Whether the arrival changed anything (the inbox says `applied`, else `stale`). */
+const tookEffect = (plan: StatePlan) => plan.kind === 'advance' || plan.kind === 'held' || plan.kind === 'redate';
 
 export class TransferStates {
   constructor(private readonly deps: { money: TransferMoney; locks: TransferLocks }) {}
@@ -167,11 +192,11 @@ export class TransferStates {
     occurredAt: Date,
     source: StateSource,
     previousState: string | null = null,
-  ): Promise<{ changed: boolean; note?: string; events: DomainEvent[] }> {
+  ): Promise<{ changed: boolean; note?: string; tookEffect?: boolean; events: DomainEvent[] }> {
     const sql = ormSql(em);
     const plan = await planState(sql, transfer, { state, occurredAt, previousState, source });
     const events = await writePlan(sql, transfer, plan);
-    if (plan.kind !== 'advance') return { changed: false, note: noteOf(plan), events: [] };
+    if (plan.kind !== 'advance') return { changed: false, note: noteOf(plan), tookEffect: tookEffect(plan), events: [] };
     // writePlan stored the state; the entity must say the same when it is flushed.
     const current = plan.advances.at(-1)!;
     for (const item of plan.advances) if (!transfer.stateAt || item.occurredAt > transfer.stateAt) transfer.stateAt = item.occurredAt;
@@ -215,7 +240,7 @@ export class TransferStates {
     const funded = !row.refunded && (row.funding_state === 'FUNDED' || row.funding_state === 'DEBITED');
     if (funded && plan.kind === 'advance' && plan.advances.some((item) => RETURNS_MONEY.has(item.state))) return null;
     const events = await writePlan(sql, transfer, plan);
-    return { applied: plan.kind === 'advance' || plan.kind === 'held', note: noteOf(plan), events };
+    return { applied: tookEffect(plan), note: noteOf(plan), events };
   };
 
   /** transfers#state-change through the ORM: what the hot path hands over. */
@@ -238,7 +263,7 @@ export class TransferStates {
       return { applied: false, note: 'transfer not created through this gateway', events: [] };
     }
     const result = await this.applyState(em, transfer, event.currentState, event.occurredAt, 'webhook', event.previousState);
-    return { applied: result.changed || result.note === HELD, note: result.note, events: result.events };
+    return { applied: result.changed || Boolean(result.tookEffect), note: result.note, events: result.events };
   }
 }
 

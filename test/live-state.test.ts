@@ -142,7 +142,7 @@ describe('resuming a subscription', () => {
 });
 
 describe('the verification gate', () => {
-  const VERIFICATION = 'query V($id: ID!) { verification(profileId: $id) { canTransfer routes { currency status } } }';
+  const VERIFICATION = 'query V($id: ID!, $refresh: Boolean) { verification(profileId: $id, refresh: $refresh) { canTransfer routes { currency status maximumEntitledAmount } } }';
   const verificationEvent = async (profileId: number, state: 'verified' | 'not_verified', occurredAt: Date, headers: Record<string, string> = {}, deliveryId = randomUUID()) => {
     const body = JSON.stringify({
       data: { resource: { type: 'profile', id: profileId }, current_state: state, occurred_at: occurredAt.toISOString().replace(/\.\d+Z$/, 'Z') },
@@ -157,7 +157,10 @@ describe('the verification gate', () => {
 
   it('closes at once when Wise says the profile is no longer verified', async () => {
     const profileId = await readyCustomer(gateway);
-    expect((await gql(VERIFICATION, { id: String(profileId) })).data.verification.canTransfer).toBe(true);
+    // As Wise reports it when asked: verified, with the amount that allows.
+    const before = (await gql(VERIFICATION, { id: String(profileId), refresh: true })).data.verification;
+    expect(before.canTransfer).toBe(true);
+    expect(Number(before.routes[0].maximumEntitledAmount)).toBeGreaterThan(0);
     await (await verificationEvent(profileId, 'not_verified', at(1))).post();
     await settled();
     expect((await gql(VERIFICATION, { id: String(profileId) })).data.verification.canTransfer).toBe(false);
@@ -167,9 +170,9 @@ describe('the verification gate', () => {
     const profileId = await readyCustomer(gateway);
     // Wise's last word (the simulator's state): verified. Its two events carry the same second.
     const t = at(2);
-    await (await verificationEvent(profileId, 'verified', t)).post();
-    await settled();
     await (await verificationEvent(profileId, 'not_verified', t)).post();
+    await settled();
+    await (await verificationEvent(profileId, 'verified', t)).post();
     await settled();
     expect((await gql(VERIFICATION, { id: String(profileId) })).data.verification.canTransfer).toBe(true);
   });

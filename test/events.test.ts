@@ -91,7 +91,7 @@ describe('a subscriber stream over the event log', () => {
   async function migratedDatabase(): Promise<string> {
     const url = await createTestDatabase('events');
     const orm = await openOrm(url);
-    await migrate(orm);
+    await migrate(orm, url);
     await orm.close(true);
     return url;
   }

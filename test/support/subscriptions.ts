@@ -18,6 +18,8 @@ export async function subscribe<T = any>(httpUrl: string, token: string, query: 
     connectionParams: { Authorization: `Bearer ${token}` },
     retryAttempts: 0,
     lazy: false,
+    // The tests look at how the socket closed (`closed`); the client need not print it.
+    onNonLazyError: () => {},
   });
   let onClosed: (value: { code: number; reason: string; at: number }) => void = () => {};
   const closed = new Promise<{ code: number; reason: string; at: number }>((resolve) => (onClosed = resolve));

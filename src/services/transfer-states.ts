@@ -1,7 +1,8 @@
 /**
  * A transfer's states: Wise's order of states, the history every route a state arrives by
- * (creation, webhook, poll, cancel) records into, the current state that only moves forward in
- * Wise's time, and the money Wise returns going back to the customer — once.
+ * (creation, webhook, poll, cancel) records into, the current state that moves in Wise's order
+ * (a webhook follows the state Wise says came before it), the events subscribers receive for
+ * each state that becomes current, and the money Wise returns going back to the customer — once.
  */
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';

@@ -1,7 +1,8 @@
 /**
- * Wise webhooks: verified on the raw body, written to an inbox keyed by X-Delivery-Id (a
- * repeat is acknowledged and ignored), answered at once. The event is then applied — ordered by `occurred_at`, so an older event never
- * overwrites a newer state — and published to subscribers.
+ * Wise webhooks: verified on the raw body, written to an inbox keyed by the event's own identity
+ * (what the signature covers: a repeat, under any X-Delivery-Id, is acknowledged and ignored),
+ * answered at once. The event is then applied — in Wise's order, so an older event never
+ * overwrites a newer state — and appended to the customer's event log for subscribers.
  *
  * Who applies it: the receiving process, straight after answering (the fast path: a subscriber
  * hears of it within milliseconds, with no queue in between). Should that fail, the process

@@ -314,10 +314,10 @@ async function webhookLatency(gateway: Awaited<ReturnType<typeof startGateway>>,
   let started = performance.now();
   const subs = await Promise.all(
     chosen.map(async (_c, i) => {
-      const s = subscriber(gateway.url, tokens[i], 'subscription { transferStatusChanged { id status } }');
+      const s = subscriber(gateway.url, tokens[i], 'subscription { transferStatusChanged { transferId status } }');
       await s.ready;
       s.onMessage((data, at) => {
-        const key = `${data.transferStatusChanged.id}:${data.transferStatusChanged.status}`;
+        const key = `${data.transferStatusChanged.transferId}:${data.transferStatusChanged.status}`;
         const sent = pending.get(key);
         if (sent !== undefined) {
           latencies.push(at - sent);
@@ -441,7 +441,7 @@ async function fanOut(gateway: Awaited<ReturnType<typeof startGateway>> & { pid:
   const before = await rssKb(gateway.pid);
   const subs: ReturnType<typeof subscriber>[] = [];
   for (let i = 0; i < 1000; i += 50) {
-    const batch = Array.from({ length: 50 }, () => subscriber(gateway.url, token, 'subscription { transferStatusChanged { id status } }'));
+    const batch = Array.from({ length: 50 }, () => subscriber(gateway.url, token, 'subscription { transferStatusChanged { transferId status } }'));
     await Promise.all(batch.map((s) => s.ready));
     subs.push(...batch);
   }

@@ -10,6 +10,7 @@ import { Migration20261121030000_quotes_recipients } from './Migration2026112103
 import { Migration20261121040000_transfers } from './Migration20261121040000_transfers.js';
 import { Migration20261121050000_link_required } from './Migration20261121050000_link_required.js';
 import { Migration20261202000000_money_once } from './Migration20261202000000_money_once.js';
+import { Migration20261202112100_live_state_event_log } from './Migration20261202112100_live_state_event_log.js';
 import { Migration20261202112400_safe_deploy_rate_limits } from './Migration20261202112400_safe_deploy_rate_limits.js';
 import { Migration20261202114500_safe_deploy_rollout } from './Migration20261202114500_safe_deploy_rollout.js';
 
@@ -21,6 +22,7 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121040000_transfers', class: Migration20261121040000_transfers },
   { name: 'Migration20261121050000_link_required', class: Migration20261121050000_link_required },
   { name: 'Migration20261202000000_money_once', class: Migration20261202000000_money_once },
+  { name: 'Migration20261202112100_live_state_event_log', class: Migration20261202112100_live_state_event_log },
   { name: 'Migration20261202112400_safe_deploy_rate_limits', class: Migration20261202112400_safe_deploy_rate_limits },
   { name: 'Migration20261202114500_safe_deploy_rollout', class: Migration20261202114500_safe_deploy_rollout },
 ];

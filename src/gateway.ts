@@ -255,6 +255,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
         authenticate: createAuthenticator(config.auth),
         exposeCost: config.mode !== 'production',
         createContext: createContextFactory({ orm, reads: plain, logger, services, customerDirectory: directoryFor }),
+        events,
         mountRoutes: (app) => {
           mountOAuthCallback(app, { orm, onboarding, directoryFor, frontendUrl: () => config.onboarding.frontendUrl ?? `${publicUrl}/onboarding/result`, logger });
           mountWebhookReceiver(app, { webhooks, logger });

@@ -1,15 +1,20 @@
 /**
  * The event bus across replicas (Postgres LISTEN/NOTIFY), on a real database: two buses stand
  * for two gateway processes. An event published with a transaction reaches subscribers when —
- * and only if — that transaction commits.
+ * and only if — that transaction commits. A subscriber's stream over the event log misses
+ * nothing when notifications do: a cut LISTEN connection, an unreadable notification.
  */
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../src/logger.js';
+import { createLogger, type Logger } from '../src/logger.js';
+import { migrate, openOrm } from '../src/db/orm.js';
+import { PlainDb } from '../src/db/plain.js';
+import { customerEventStream } from '../src/services/event-stream.js';
+import { appendEvents } from '../src/services/events.js';
 import type { Sql } from '../src/db/plain.js';
 import type { DomainEvent } from '../src/services/events.js';
 import { PostgresEventBus } from '../src/services/pg-events.js';
-import { createTestDatabase } from './support/database.js';
+import { createTestDatabase, sql } from './support/database.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -42,21 +47,26 @@ async function transaction(url: string) {
   return { sql, commit: () => client.query('commit'), rollback: () => client.query('rollback') };
 }
 
-const changed = (transferId: string): DomainEvent => ({ type: 'transfer.changed', customerId: 'cust-alice', transferId });
+let numbered = 0;
+const changed = (transferId: string): DomainEvent => ({ type: 'transfer.changed', customerId: 'cust-alice', transferId, state: 'processing', occurredAt: '2026-01-01T00:00:00.000Z', sequence: ++numbered });
+const onboarding = (): DomainEvent => ({ type: 'onboarding.changed', customerId: 'cust-alice', sequence: ++numbered });
 
 describe('events published with a transaction', () => {
   it('reach the subscribers of every replica once the transaction commits, in order, and not before', async () => {
     const url = await createTestDatabase('events');
     const [first, second] = await replicas(url, 2);
     const tx = await transaction(url);
-    await first.bus.publishOnCommit(tx.sql, [changed('t-1'), { type: 'onboarding.changed', customerId: 'cust-alice' }]);
+    const t1 = changed('t-1');
+    const then = onboarding();
+    await first.bus.publishOnCommit(tx.sql, [t1, then]);
     // Not yet: a sentinel published outside the transaction arrives while the two wait.
-    await first.bus.publish(changed('sentinel'));
+    const sentinel = changed('sentinel');
+    await first.bus.publish(sentinel);
     await expect.poll(() => second.seen.length).toBe(1);
-    expect(second.seen).toEqual([changed('sentinel')]);
+    expect(second.seen).toEqual([sentinel]);
 
     await tx.commit();
-    const expected = [changed('sentinel'), changed('t-1'), { type: 'onboarding.changed', customerId: 'cust-alice' }];
+    const expected = [sentinel, t1, then];
     await expect.poll(() => first.seen).toEqual(expected);
     await expect.poll(() => second.seen).toEqual(expected);
   });
@@ -69,8 +79,89 @@ describe('events published with a transaction', () => {
     await tx.rollback();
     // Notifications arrive on each connection in commit order: once a later one has arrived
     // there, an earlier one never will. Each replica listens on its own connection.
-    await first.bus.publish(changed('after'));
-    await expect.poll(() => second.seen).toEqual([changed('after')]);
-    await expect.poll(() => first.seen).toEqual([changed('after')]);
+    const after = changed('after');
+    await first.bus.publish(after);
+    await expect.poll(() => second.seen).toEqual([after]);
+    await expect.poll(() => first.seen).toEqual([after]);
+  });
+});
+
+describe('a subscriber stream over the event log', () => {
+  /** A database with the gateway's tables (the log among them). */
+  async function migratedDatabase(): Promise<string> {
+    const url = await createTestDatabase('events');
+    const orm = await openOrm(url);
+    await migrate(orm, url);
+    await orm.close(true);
+    return url;
+  }
+  const logger = () => {
+    const warnings: string[] = [];
+    const log = { warn: (_fields: unknown, message: string) => warnings.push(message), info: () => {}, debug: () => {}, error: () => {} } as unknown as Logger;
+    return { log, warnings };
+  };
+  const record = (bus: PostgresEventBus, n: number) =>
+    Promise.all(Array.from({ length: n }, () => bus.record({ type: 'onboarding.changed', customerId: 'cust-alice' })));
+  async function take(stream: AsyncIterableIterator<DomainEvent>, count: number): Promise<number[]> {
+    const out: number[] = [];
+    while (out.length < count) out.push((await stream.next()).value.sequence);
+    return out;
+  }
+
+  it("catches up from the log what was published while its replica's LISTEN connection was down", async () => {
+    const url = await migratedDatabase();
+    const db = new PlainDb(url, { min: 0, max: 2 });
+    cleanups.push(() => db.close());
+    const { log, warnings } = logger();
+    const replica = new PostgresEventBus(url, log);
+    await replica.start();
+    cleanups.push(() => replica.stop());
+    const [other] = await replicas(url, 1);
+    const stream = customerEventStream({ events: replica, db }, 'cust-alice', null, (e): e is DomainEvent => true);
+    cleanups.push(async () => stream.return?.());
+    await record(other.bus, 2);
+    expect(await take(stream, 2)).toEqual([1, 2]);
+
+    // The replica's LISTEN connection is cut; events go on being committed meanwhile.
+    await sql(url, 'select pg_terminate_backend($1)', [await replica.listenerPid()]);
+    await record(other.bus, 3);
+    expect(await take(stream, 3)).toEqual([3, 4, 5]);
+    expect(warnings).toContain('event listener connection lost; reconnecting');
+    // And live again afterwards.
+    await record(other.bus, 1);
+    expect(await take(stream, 1)).toEqual([6]);
+  });
+
+  it('says so when a notification cannot be read, and its subscribers catch up from the log', async () => {
+    const url = await migratedDatabase();
+    const db = new PlainDb(url, { min: 0, max: 2 });
+    cleanups.push(() => db.close());
+    const { log, warnings } = logger();
+    const replica = new PostgresEventBus(url, log);
+    await replica.start();
+    cleanups.push(() => replica.stop());
+    const stream = customerEventStream({ events: replica, db }, 'cust-alice', null, (e): e is DomainEvent => true);
+    cleanups.push(async () => stream.return?.());
+    await new Promise((r) => setTimeout(r, 200));
+    // An event committed to the log whose notification arrives mangled.
+    const tx = await transaction(url);
+    await appendEvents(tx.sql, [{ type: 'onboarding.changed', customerId: 'cust-alice' }]);
+    await tx.sql(`select pg_notify('gateway_events', 'not json')`, []);
+    await tx.commit();
+    expect(await take(stream, 1)).toEqual([1]);
+    expect(warnings).toContain('an event notification could not be read; subscribers catch up from the event log');
+  });
+
+  it('resumes after the sequence a client saw: exactly what came later, then live', async () => {
+    const url = await migratedDatabase();
+    const db = new PlainDb(url, { min: 0, max: 2 });
+    cleanups.push(() => db.close());
+    const [replica] = await replicas(url, 1);
+    await record(replica.bus, 4);
+    const stream = customerEventStream({ events: replica.bus, db }, 'cust-alice', 2, (e): e is DomainEvent => true);
+    cleanups.push(async () => stream.return?.());
+    expect(await take(stream, 2)).toEqual([3, 4]);
+    await record(replica.bus, 1);
+    expect(await take(stream, 1)).toEqual([5]);
   });
 });

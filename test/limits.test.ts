@@ -217,7 +217,7 @@ describe('WebSocket caps', () => {
     client.subscribe({ query: STATUS }, sink);
     await expect.poll(() => errors.length, { timeout: 10_000 }).toBe(1);
     expect(errors[0]).toEqual([expect.objectContaining({ extensions: { code: 'RATE_LIMITED', limit: 'subscriptionsPerConnection' } })]);
-    await gateway.events.publish({ type: 'onboarding.changed', customerId: 'cust-carol' });
+    await gateway.events.record({ type: 'onboarding.changed', customerId: 'cust-carol' });
     await expect.poll(() => delivered.length, { timeout: 10_000 }).toBe(2);
     await client.dispose();
   });

@@ -148,12 +148,18 @@ describe('partner KYC (ONBOARDING_MODEL=partner_kyc)', () => {
     expect(profiles.map((p: { type: string }) => p.type)).toEqual(['PERSONAL', 'BUSINESS']);
   });
 
-  it('tells whether an email has a Wise account', async () => {
+  it("tells a customer whether their own email has a Wise account, and never answers for anyone else's", async () => {
     const check = `mutation Check($email: String) { checkWiseAccount(email: $email) { email exists } }`;
     expect((await gateway.graphql(check, { customerId: 'cust-bob' })).body.data.checkWiseAccount).toEqual({ email: 'bob.existing@bank.example', exists: true });
     expect((await gateway.graphql(check, { customerId: 'cust-alice' })).body.data.checkWiseAccount).toEqual({ email: 'alice.new@bank.example', exists: false });
-    const bad = await gateway.graphql(check, { customerId: 'cust-alice', variables: { email: 'not an email' } });
-    expect(bad.body.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+    expect((await gateway.graphql(check, { customerId: 'cust-alice', variables: { email: 'Alice.New@bank.example' } })).body.data.checkWiseAccount.exists).toBe(false);
+    // Alice asking about Bob's address learns nothing, and Wise is not asked.
+    const wise = simulatorOf(gateway);
+    await wise.clearCalls();
+    const probe = await gateway.graphql(check, { customerId: 'cust-alice', variables: { email: 'bob.existing@bank.example' } });
+    expect(probe.body.data).toBeNull();
+    expect(probe.body.errors![0].extensions!.code).toBe('FORBIDDEN');
+    expect(await wise.calls('/v1/users/exists')).toEqual([]);
   });
 
   it('unlinks: credentials and cached profiles are forgotten', async () => {

@@ -162,8 +162,12 @@ describe('POST /webhooks/wise', () => {
     const response = await delivery(gateway, { event_type: 'cards#card-status-change', data: { occurred_at: new Date().toISOString() } }, { deliveryId: unknown });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ result: 'ignored' });
-    const test = await delivery(gateway, verificationEvent(0, 'verified', new Date().toISOString()), { test: true });
-    expect(await test.json()).toEqual({ result: 'test' });
+    // A test notification names profile 0: stored like any signed event (the header is not
+    // signed, so it decides nothing), it changes nothing here.
+    const testId = randomUUID();
+    const test = await delivery(gateway, verificationEvent(0, 'verified', new Date().toISOString()), { test: true, deliveryId: testId });
+    expect(await test.json()).toEqual({ result: 'accepted' });
+    await expect.poll(async () => (await inbox(gateway)).find((r) => r.delivery_id === testId)).toMatchObject({ status: 'ignored', note: 'profile not linked here' });
     const rows = await inbox(gateway);
     expect(rows.find((r) => r.delivery_id === unknown)).toMatchObject({ status: 'ignored', note: 'event type not applied by this gateway' });
     const [{ count }] = await sql<{ count: string }>(gateway.databaseUrl, "select count(*) from graphile_worker.jobs");
@@ -192,7 +196,7 @@ describe('POST /webhooks/wise', () => {
     const list = await (await fetch(`${gateway.simulator!.url}/v3/applications/${gateway.wise.clientKey}/subscriptions`, { headers: { authorization: `Bearer ${cc}` } })).json();
     const id = list.find((s: { trigger_on: string }) => s.trigger_on === 'transfers#state-change').id;
     await fetch(`${gateway.simulator!.url}/v3/applications/${gateway.wise.clientKey}/subscriptions/${id}/test-notifications`, { method: 'POST', headers: { authorization: `Bearer ${cc}` } });
-    await expect.poll(async () => (await inbox(gateway)).map((r) => r.note)).toContain('test notification');
+    await expect.poll(async () => (await inbox(gateway)).map((r) => r.note)).toContain('transfer not created through this gateway');
   });
 });
 

@@ -29,7 +29,9 @@ import { allValidationRules, documentGuards, limitRefusalCode, tokenLimitRefusal
 import { graphiqlRoute } from './graphiql.js';
 import type { RateLimits } from './rate-limits.js';
 import { graphiqlSecurityHeaders, securityHeaders } from './security-headers.js';
+import { subscriptionServerOptions } from './subscriptions.js';
 import { withWebSocketLimits } from './websocket-limits.js';
+import type { EventBus } from '../services/events.js';
 
 export type HttpServerOptions = {
   schema: GraphQLSchema;
@@ -41,6 +43,8 @@ export type HttpServerOptions = {
   graphiqlToken?: () => Promise<string | undefined>;
   /** Answer X-Gateway-Cost: 1 with extensions.cost (SQL statements, Wise calls); not in production. */
   exposeCost?: boolean;
+  /** Where sockets learn that a customer unlinked (they close). */
+  events?: EventBus;
   /** Routes outside GraphQL (OAuth callback, webhooks), mounted before the 404 handler. */
   mountRoutes?: (app: express.Express) => void;
   /** Browser access (CORS, GraphiQL, introspection) and abuse limits. */
@@ -54,8 +58,7 @@ export type RunningHttpServer = {
   close(): Promise<void>;
 };
 
-/** Close code for a WebSocket whose connection_init carried no valid token (mirrors HTTP 401). */
-export const WS_CLOSE_UNAUTHORIZED = 4401;
+export { WS_CLOSE_FORBIDDEN, WS_CLOSE_UNAUTHORIZED } from './subscriptions.js';
 
 type RequestWithId = Request & { id?: string; viewer?: Viewer };
 
@@ -88,25 +91,16 @@ export async function startHttpServer(
   if (edge.http.graphiql) app.get('/graphiql', graphiqlSecurityHeaders(), graphiqlRoute(options.graphiqlToken));
 
   const wsServer = new WebSocketServer({ server, path: '/graphql' });
-  const wsCleanup = useServer<Record<string, unknown>, { viewer?: Viewer; requestId?: string }>(
-    withWebSocketLimits({
-      schema,
-      onConnect: async (ctx) => {
-        const requestId = randomUUID();
-        try {
-          const viewer = await authenticate(authorizationFromConnectionParams(ctx.connectionParams));
-          ctx.extra.viewer = viewer;
-          ctx.extra.requestId = requestId;
-          return true;
-        } catch (error) {
-          const message = error instanceof AuthenticationError ? error.message : 'Authentication failed';
-          logger.info({ requestId, reason: message }, 'websocket connection refused');
-          ctx.extra.socket.close(WS_CLOSE_UNAUTHORIZED, `Unauthorized: ${message}`.slice(0, 120));
-          return false;
-        }
-      },
-      context: (ctx): GatewayContext => createContext(ctx.extra.viewer!, ctx.extra.requestId ?? randomUUID()),
-    }, { connectionsPerCustomer: edge.limits.webSocketsPerCustomer, subscriptionsPerConnection: edge.limits.subscriptionsPerWebSocket, validationRules: allValidationRules(guards), refuseDocument: (query) => tokenLimitRefusal(query, guards) }),
+  // The subscription protocol's life cycle (token lifetime, per-operation errors) wrapped by the
+  // abuse limits (connections per customer, subscriptions per connection, document limits).
+  const wsOptions = subscriptionServerOptions({ schema, authenticate, createContext, logger, events: options.events, validationRules: allValidationRules(guards) });
+  const wsCleanup = useServer(
+    withWebSocketLimits(wsOptions, {
+      connectionsPerCustomer: edge.limits.webSocketsPerCustomer,
+      subscriptionsPerConnection: edge.limits.subscriptionsPerWebSocket,
+      validationRules: allValidationRules(guards),
+      refuseDocument: (query) => tokenLimitRefusal(query, guards),
+    }),
     wsServer,
   );
 
@@ -143,6 +137,7 @@ export async function startHttpServer(
         async serverWillStart() {
           return {
             async drainServer() {
+              wsOptions.dispose();
               await wsCleanup.dispose();
             },
           };
@@ -220,14 +215,6 @@ export async function startHttpServer(
       await new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
     },
   };
-}
-
-/** GraphiQL and most clients put the header in the payload; accept the common spellings. */
-function authorizationFromConnectionParams(params: Record<string, unknown> | undefined): string | undefined {
-  if (!params) return undefined;
-  const headers = (params.headers ?? {}) as Record<string, unknown>;
-  const value = params.Authorization ?? params.authorization ?? headers.Authorization ?? headers.authorization;
-  return typeof value === 'string' ? value : undefined;
 }
 
 function requireViewer(authenticate: Authenticator) {

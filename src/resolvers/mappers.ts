@@ -54,3 +54,10 @@ export function toProfile(profile: WiseProfile): WiseProfileType {
 export function toFieldErrors(errors: WiseFieldError[]): FieldErrorType[] {
   return errors.map((e) => ({ path: e.path, code: e.code, message: e.message }));
 }
+
+/** `after` on a subscription: the last sequence the client received (null: from now on). */
+export function parseAfterSequence(value: unknown): number | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string' || !/^\d{1,15}$/.test(value)) throw gatewayError(ErrorCode.BAD_USER_INPUT, 'after must be a sequence received from this subscription', { field: 'after' });
+  return Number(value);
+}

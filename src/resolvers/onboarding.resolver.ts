@@ -38,12 +38,16 @@ export class OnboardingResolver {
     return (await ctx.services.profiles.list(ctx.em, ctx.viewer.customerId)).map(toProfile);
   }
 
-  @Mutation(() => WiseAccountCheckType, { description: 'Whether an email already has a Wise account (defaults to the customer\'s email at the bank).' })
-  async checkWiseAccount(@Ctx() ctx: GatewayContext, @Arg('email', () => String, { nullable: true }) email?: string): Promise<WiseAccountCheckType> {
+  @Mutation(() => WiseAccountCheckType, { description: "Whether the customer's own email at the bank already has a Wise account. Answers for no other address." })
+  async checkWiseAccount(
+    @Ctx() ctx: GatewayContext,
+    @Arg('email', () => String, { nullable: true, description: "The customer's own email at the bank (the default); any other is refused." }) email?: string,
+  ): Promise<WiseAccountCheckType> {
     const customer = await requireCustomer(ctx);
-    const address = (email ?? customer.email).trim();
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(address)) throw gatewayError(ErrorCode.BAD_USER_INPUT, 'email is not an email address', { field: 'email' });
-    return { email: address, exists: await ctx.services.onboarding.checkWiseAccount(address) };
+    if (email !== undefined && email !== null && email.trim().toLowerCase() !== customer.email.toLowerCase()) {
+      throw gatewayError(ErrorCode.FORBIDDEN, "checkWiseAccount answers only for the customer's own email at the bank", { field: 'email' });
+    }
+    return { email: customer.email, exists: await ctx.services.onboarding.checkWiseAccount(customer) };
   }
 
   @Mutation(() => CreateWiseAccountResult, { description: "Partner KYC: opens a Wise account with the bank's customer data. An email Wise already knows returns LinkRequired." })
@@ -117,7 +121,14 @@ export class OnboardingResolver {
     const outcome = await ctx.services.onboarding.createBusinessProfile(
       ctx.em,
       customer,
-      { ...rest, address: { addressFirstLine: address.firstLine, city: address.city, postCode: address.postCode ?? null, stateCode: address.stateCode ?? null, countryIso3Code: country }, externalCustomerId: customer.id },
+      { ...rest, address: {
+          addressFirstLine: address.firstLine,
+          city: address.city,
+          // Wise's OpenAPI wants a string or no field at all, never null.
+          ...(address.postCode ? { postCode: address.postCode } : {}),
+          ...(address.stateCode ? { stateCode: address.stateCode } : {}),
+          countryIso3Code: country,
+        }, externalCustomerId: customer.id },
       idempotencyKey,
     );
     return this.profileResult(ctx, outcome);

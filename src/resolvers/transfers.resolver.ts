@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subs
 import type { Transfer } from '../entities/Transfer.js';
 import type { GatewayContext } from '../http/context.js';
 import { oncePerEvent } from '../services/event-memo.js';
-import { eventStream } from '../services/event-stream.js';
+import { customerEventStream } from '../services/event-stream.js';
 import type { DomainEvent } from '../services/events.js';
 import { amountString } from '../services/money.js';
 import { recipientSummary } from '../services/recipients.js';
@@ -26,11 +26,12 @@ import {
   TransferInvalid,
   TransferNotCancellable,
   TransferStateChangeType,
+  TransferStatusChangeType,
   TransferStatusEnum,
   TransferType,
   VerificationRequired,
 } from '../schema/types/transfers.js';
-import { toFieldErrors } from './mappers.js';
+import { parseAfterSequence, toFieldErrors } from './mappers.js';
 
 type TransferEvent = Extract<DomainEvent, { type: 'transfer.changed' }>;
 
@@ -224,7 +225,11 @@ export class TransfersResolver {
   @Query(() => TransferType, { nullable: true, description: "A transfer from the gateway's copy; null when it is not the customer's." })
   async transfer(@Ctx() ctx: GatewayContext, @Arg('id', () => ID) id: string): Promise<TransferType | null> {
     if (!isUuid(id)) return null;
-    const transfer = await ctx.services.transfers.own(ctx.em, ctx.viewer.customerId, id).catch(() => null);
+    // Only "not this customer's" is null; anything else (the database down) is an error.
+    const transfer = await ctx.services.transfers.own(ctx.em, ctx.viewer.customerId, id).catch((error: unknown) => {
+      if (error instanceof TransferNotFoundError) return null;
+      throw error;
+    });
     return transfer ? withRelations(ctx, transfer) : null;
   }
 
@@ -261,25 +266,37 @@ export class TransfersResolver {
     return events.map((e) => ({ status: statusOf(e.state), wiseStatus: e.state, occurredAt: e.occurredAt }));
   }
 
-  @Subscription(() => TransferType, {
-    description: "Each state change of the customer's transfers (or of one, with transferId), as Wise reports it.",
+  @Subscription(() => TransferStatusChangeType, {
+    description:
+      "Every state the customer's transfers (or one, with transferId) move to, once each and in Wise's order, from any replica. With `after` (the last `sequence` received), what came after it is sent first, then the live stream: nothing missed, nothing twice.",
     subscribe: ({ context, args }) => {
       const ctx = context as GatewayContext;
       const only = args.transferId ? String(args.transferId) : undefined;
-      return eventStream(ctx.services.events, (e): e is TransferEvent => e.type === 'transfer.changed' && e.customerId === ctx.viewer.customerId && (!only || e.transferId === only));
+      const accept = (e: DomainEvent): e is TransferEvent => e.type === 'transfer.changed' && (!only || e.transferId === only);
+      return customerEventStream({ events: ctx.services.events, db: ctx.reads }, ctx.viewer.customerId, parseAfterSequence(args.after), accept);
     },
   })
   async transferStatusChanged(
     @Root() event: TransferEvent,
     @Ctx() ctx: GatewayContext,
     @Arg('transferId', () => ID, { nullable: true }) _transferId?: string,
-  ): Promise<TransferType> {
-    // Read afresh per event (a subscription's context lives long), in one statement, shared by
+    @Arg('after', () => String, { nullable: true, description: 'The last sequence received: resume after it.' }) _after?: string,
+  ): Promise<TransferStatusChangeType> {
+    // The state is the event's own; the transfer around it is read once per event, shared by
     // every subscriber the event reaches.
-    return oncePerEvent(event, 'transfer', async () => {
+    const transfer = await oncePerEvent(event, 'transfer', async () => {
       const found = await transferWithRelations(ctx.reads, event.customerId, event.transferId);
       if (!found) throw new TransferNotFoundError();
       return toTransfer(found.transfer, found.quote as QuoteType | null, found.recipient);
     });
+    return {
+      sequence: String(event.sequence),
+      transferId: event.transferId,
+      status: statusOf(event.state),
+      wiseStatus: event.state,
+      statusLabel: LABELS[event.state] ?? 'Unknown',
+      occurredAt: new Date(event.occurredAt),
+      transfer,
+    };
   }
 }

@@ -1,12 +1,12 @@
 import { Arg, Ctx, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { GatewayContext } from '../http/context.js';
 import { oncePerEvent } from '../services/event-memo.js';
-import { eventStream } from '../services/event-stream.js';
+import { customerEventStream } from '../services/event-stream.js';
 import type { DomainEvent } from '../services/events.js';
 import { ErrorCode, gatewayError } from '../schema/errors.js';
 import { OnboardingStatusType } from '../schema/types/onboarding.js';
 import { VerificationType } from '../schema/types/verification.js';
-import { toOnboardingStatus, toVerification } from './mappers.js';
+import { parseAfterSequence, toOnboardingStatus, toVerification } from './mappers.js';
 
 type VerificationEvent = Extract<DomainEvent, { type: 'verification.changed' }>;
 type OnboardingEvent = Extract<DomainEvent, { type: 'onboarding.changed' }>;
@@ -29,31 +29,39 @@ export class VerificationResolver {
     subscribe: ({ context, args }) => {
       const ctx = context as GatewayContext;
       const only = args.profileId ? parseProfileId(String(args.profileId)) : undefined;
-      return eventStream(ctx.services.events, (e): e is VerificationEvent => e.type === 'verification.changed' && e.customerId === ctx.viewer.customerId && (only === undefined || e.profileId === only));
+      const accept = (e: DomainEvent): e is VerificationEvent => e.type === 'verification.changed' && (only === undefined || e.profileId === only);
+      return customerEventStream({ events: ctx.services.events, db: ctx.reads }, ctx.viewer.customerId, parseAfterSequence(args.after), accept);
     },
   })
   async verificationChanged(
     @Root() event: VerificationEvent,
     @Ctx() ctx: GatewayContext,
     @Arg('profileId', () => ID, { nullable: true, description: 'Only this profile.' }) _profileId?: string,
+    @Arg('after', () => String, { nullable: true, description: 'The last sequence received: resume after it.' }) _after?: string,
   ): Promise<VerificationType> {
     // A fresh unit of work per event (the subscription's own would serve stale rows), shared by
     // every subscriber the event reaches.
     return oncePerEvent(event, 'verification', async () => {
       const view = await ctx.services.verification.forCustomer(ctx.em.fork(), event.customerId, event.profileId, false);
-      return { profileId: String(event.profileId), canTransfer: view?.canTransfer ?? false, routes: toVerification(view?.routes ?? []) ?? [], syncedAt: view?.syncedAt ?? null };
+      return { profileId: String(event.profileId), canTransfer: view?.canTransfer ?? false, routes: toVerification(view?.routes ?? []) ?? [], syncedAt: view?.syncedAt ?? null, sequence: String(event.sequence) };
     });
   }
 
   @Subscription(() => OnboardingStatusType, {
     description: "Each change of the customer's onboarding status (linked, verified, re-link required…).",
-    subscribe: ({ context }) => {
+    subscribe: ({ context, args }) => {
       const ctx = context as GatewayContext;
-      return eventStream(ctx.services.events, (e): e is OnboardingEvent => e.type === 'onboarding.changed' && e.customerId === ctx.viewer.customerId);
+      const accept = (e: DomainEvent): e is OnboardingEvent => e.type === 'onboarding.changed';
+      return customerEventStream({ events: ctx.services.events, db: ctx.reads }, ctx.viewer.customerId, parseAfterSequence(args.after), accept);
     },
   })
-  async onboardingStatusChanged(@Root() event: OnboardingEvent, @Ctx() ctx: GatewayContext): Promise<OnboardingStatusType> {
-    return oncePerEvent(event, 'onboarding', async () => toOnboardingStatus(await ctx.services.onboarding.status(ctx.em.fork(), event.customerId)));
+  async onboardingStatusChanged(
+    @Root() event: OnboardingEvent,
+    @Ctx() ctx: GatewayContext,
+    @Arg('after', () => String, { nullable: true, description: 'The last sequence received: resume after it.' }) _after?: string,
+  ): Promise<OnboardingStatusType> {
+    const status = await oncePerEvent(event, 'onboarding', async () => toOnboardingStatus(await ctx.services.onboarding.status(ctx.em.fork(), event.customerId)));
+    return { ...status, sequence: String(event.sequence) };
   }
 }
 

@@ -1,35 +1,80 @@
 /**
- * Domain events for live updates (onboarding status, verification, transfer states). Services
- * publish; GraphQL subscriptions listen. The in-process bus serves one replica; the Postgres
- * bus (LISTEN/NOTIFY) carries events to every replica.
+ * Domain events for live updates (onboarding status, verification, transfer states), and the
+ * durable per-customer log they are kept in.
+ *
+ * Every event is appended to `customer_event` with the next number of its customer's sequence,
+ * in the transaction that makes the change, and NOTIFYed at its commit. The sequence is taken
+ * from a counter row that the appending transaction holds locked until it commits, so per
+ * customer the commit order is the sequence order: a subscriber that has seen N has seen
+ * everything up to N, a gap means something was missed (and is read back from the log), and a
+ * client that reconnects with the last sequence it saw is given exactly what came after.
  */
-import type { Sql } from '../db/plain.js';
+import type { PlainDb, Sql } from '../db/plain.js';
 
-export type DomainEvent =
+export type EventBody =
   | { type: 'onboarding.changed'; customerId: string }
+  /** The customer unlinked their Wise account: their sockets close (http/subscriptions.ts). */
+  | { type: 'customer.unlinked'; customerId: string }
   | { type: 'verification.changed'; customerId: string; profileId: number }
-  | { type: 'transfer.changed'; customerId: string; transferId: string };
+  | { type: 'transfer.changed'; customerId: string; transferId: string; state: string; occurredAt: string };
+
+/** An event as logged: its place in the customer's sequence (1, 2, 3, … per customer). */
+export type DomainEvent = EventBody & { sequence: number };
 
 export interface EventBus {
+  /** Carries events already in the log to every replica's subscribers (after their commit). */
   publish(event: DomainEvent): Promise<void>;
   /**
    * Publishes when the caller's transaction commits, and never if it rolls back — with no
-   * round trip of its own. Buses that cannot (in-process) leave it out; callers then publish
-   * after the commit.
+   * round trip of its own.
    */
-  publishOnCommit?(sql: Sql, events: DomainEvent[]): Promise<void>;
-  subscribe(listener: (event: DomainEvent) => void): () => void;
+  publishOnCommit(sql: Sql, events: DomainEvent[]): Promise<void>;
+  /** Appends an event to its customer's log in a transaction of its own, and publishes it. */
+  record(body: EventBody): Promise<DomainEvent>;
+  /**
+   * `onGap` is called when this replica may have missed events (its LISTEN connection was lost,
+   * a notification could not be read): subscribers then catch up from the log.
+   */
+  subscribe(listener: (event: DomainEvent) => void, onGap?: () => void): () => void;
 }
 
-export class InProcessEventBus implements EventBus {
-  private readonly listeners = new Set<(event: DomainEvent) => void>();
+const APPEND = `with counter as (
+    insert into customer_event_counter (customer_id, last_sequence) values (?, ?)
+    on conflict (customer_id) do update set last_sequence = customer_event_counter.last_sequence + excluded.last_sequence
+    returning last_sequence
+  )
+  insert into customer_event (customer_id, sequence, type, payload)
+  select ?, counter.last_sequence - ? + x.n, x.e ->> 'type', x.e
+  from counter, jsonb_array_elements(?::jsonb) with ordinality as x(e, n)
+  returning sequence, payload`;
 
-  async publish(event: DomainEvent): Promise<void> {
-    for (const listener of this.listeners) listener(event);
+/**
+ * Appends events to their customers' logs inside the caller's transaction (call it last: the
+ * customer's counter stays locked until the commit). Returns them numbered, in the order given.
+ */
+export async function appendEvents(sql: Sql, bodies: EventBody[]): Promise<DomainEvent[]> {
+  const logged: DomainEvent[] = [];
+  // One customer at a time, in a fixed order, so two transactions never wait on each other's counters.
+  const customers = [...new Set(bodies.map((b) => b.customerId))].sort();
+  for (const customerId of customers) {
+    const own = bodies.filter((b) => b.customerId === customerId);
+    const rows = await sql<{ sequence: string; payload: EventBody }>(APPEND, [customerId, own.length, customerId, own.length, JSON.stringify(own)]);
+    for (const row of rows.sort((a, b) => Number(a.sequence) - Number(b.sequence))) logged.push({ ...row.payload, sequence: Number(row.sequence) });
   }
+  return logged;
+}
 
-  subscribe(listener: (event: DomainEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
+/** The customer's events after `after`, in order (at most `limit`). */
+export async function eventsAfter(db: PlainDb, customerId: string, after: number, limit: number): Promise<DomainEvent[]> {
+  const rows = await db.query<{ sequence: string; payload: EventBody }>(
+    'select sequence, payload from customer_event where customer_id = $1 and sequence > $2 order by sequence limit $3',
+    [customerId, after, limit],
+  );
+  return rows.map((row) => ({ ...row.payload, sequence: Number(row.sequence) }));
+}
+
+/** The last sequence number the customer's log has given out (0 before the first event). */
+export async function lastSequence(db: PlainDb, customerId: string): Promise<number> {
+  const [row] = await db.query<{ last_sequence: string }>('select last_sequence from customer_event_counter where customer_id = $1', [customerId]);
+  return row ? Number(row.last_sequence) : 0;
 }

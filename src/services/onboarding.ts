@@ -61,7 +61,7 @@ export type CompleteLinkResult =
 
 export type CreateAccountResult =
   | { kind: 'created'; status: OnboardingStatus; profile: WiseProfile | null }
-  | { kind: 'link_required'; reason: 'EMAIL_ALREADY_AT_WISE' | 'BANK_USES_WISE_KYC' | 'ACCOUNT_RECLAIMED'; authorizationUrl: string; expiresAt: Date }
+  | { kind: 'link_required'; reason: 'EMAIL_ALREADY_AT_WISE' | 'BANK_USES_WISE_KYC' | 'IDENTITY_MISMATCH' | RelinkReason; authorizationUrl: string; expiresAt: Date }
   | { kind: 'already_linked'; status: OnboardingStatus }
   | { kind: 'profile_rejected'; status: OnboardingStatus; fieldErrors: WiseFieldError[] };
 
@@ -152,8 +152,12 @@ export class OnboardingService {
 
   // ---- partner KYC -----------------------------------------------------------------------------
 
-  async checkWiseAccount(email: string): Promise<boolean> {
-    return this.deps.tokens.withClientToken((token) => this.deps.api.userExists(token, email));
+  /**
+   * Whether the customer's own email at the bank has a Wise account. Only their own: the
+   * bank's client credentials must not become a way to learn who else has one.
+   */
+  async checkWiseAccount(customer: Customer): Promise<boolean> {
+    return this.deps.tokens.withClientToken((token) => this.deps.api.userExists(token, customer.email));
   }
 
   async createWiseAccount(em: EntityManager, customer: Customer): Promise<CreateAccountResult> {
@@ -163,10 +167,11 @@ export class OnboardingService {
       return { kind: 'link_required', reason: 'BANK_USES_WISE_KYC', authorizationUrl: link.authorizationUrl, expiresAt: link.expiresAt };
     }
     let link = await this.liveLink(em, customer.id);
-    if (link && link.status === 'RELINK_REQUIRED') {
-      // A reclaimed or revoked account cannot be re-created; the person must authorize.
+    if (link && (link.status === 'RELINK_REQUIRED' || link.status === 'IDENTITY_MISMATCH')) {
+      // An account whose credentials died, or one that was not this person's, cannot be
+      // re-created: the person must authorize at Wise — and is told why, as onboardingStatus says.
       const url = await this.authorizationUrl(em, customer.id);
-      return { kind: 'link_required', reason: 'ACCOUNT_RECLAIMED', ...url };
+      return { kind: 'link_required', reason: link.status === 'IDENTITY_MISMATCH' ? 'IDENTITY_MISMATCH' : (link.relinkReason ?? 'ACCESS_REVOKED'), ...url };
     }
     if (link && link.status === 'LINK_REQUIRED') {
       // Wise told us this email is taken; asking again would only repeat the 409. A customer
@@ -188,7 +193,7 @@ export class OnboardingService {
     }
     link = created.link;
     const profile = await this.createProfile(em, link, customer);
-    await this.deps.events.publish({ type: 'onboarding.changed', customerId: customer.id });
+    await this.deps.events.record({ type: 'onboarding.changed', customerId: customer.id });
     if ('fieldErrors' in profile) return { kind: 'profile_rejected', status: await this.status(em, customer.id), fieldErrors: profile.fieldErrors };
     return { kind: 'created', status: await this.status(em, customer.id, true), profile: profile.profile };
   }
@@ -229,7 +234,7 @@ export class OnboardingService {
           this.clearCredentials(link);
           link.status = 'LINK_REQUIRED';
           await em.flush();
-          await this.deps.events.publish({ type: 'onboarding.changed', customerId: customer.id });
+          await this.deps.events.record({ type: 'onboarding.changed', customerId: customer.id });
           return { kind: 'exists' };
         }
       }
@@ -239,6 +244,7 @@ export class OnboardingService {
     link.status = 'LINKED';
     link.wiseUserId = userId ?? (await this.deps.api.me({ token: tokens.accessToken, customerId: customer.id })).id;
     await em.flush();
+    await em.getConnection().execute('update oauth_state set used_at = now() where customer_id = ? and used_at is null', [customer.id], 'run');
     return { kind: 'created', link };
   }
 
@@ -275,7 +281,7 @@ export class OnboardingService {
           await this.createProfile(em, link, customer);
           link.status = 'AWAITING_AUTHORIZATION';
           await em.flush();
-          await this.deps.events.publish({ type: 'onboarding.changed', customerId: customer.id });
+          await this.deps.events.record({ type: 'onboarding.changed', customerId: customer.id });
         }
       }
       if (link && link.status === 'AWAITING_AUTHORIZATION') {
@@ -350,13 +356,16 @@ export class OnboardingService {
     // Wise recommends checking the linked person is the bank's customer: date of birth.
     const personal = granted.type === 'PERSONAL' ? granted : profiles.find((p) => String(p.type).toUpperCase() === 'PERSONAL');
     if (personal?.dateOfBirth && personal.dateOfBirth !== customer.dateOfBirth) {
+      // A link that works stays as it is: whoever completed an old URL with another person's
+      // Wise login must not be able to take a linked customer offline.
+      if (link?.status === 'LINKED') return reject(customerId, 'IDENTITY_MISMATCH', "The Wise profile's date of birth does not match the bank's records.");
       // The tokens are discarded; only the fact of the mismatch is kept.
       link ??= em.create(WiseLink, { customerId, model: this.deps.config.model === 'partner_kyc' ? 'wise_kyc' : this.deps.config.model, status: 'IDENTITY_MISMATCH' });
       this.clearCredentials(link);
       link.status = 'IDENTITY_MISMATCH';
       link.profileId = null;
       await em.flush();
-      await this.deps.events.publish({ type: 'onboarding.changed', customerId });
+      await this.deps.events.record({ type: 'onboarding.changed', customerId });
       return reject(customerId, 'IDENTITY_MISMATCH', "The Wise profile's date of birth does not match the bank's records.");
     }
 
@@ -378,8 +387,10 @@ export class OnboardingService {
     link.wiseUserId = me.id;
     link.profileId = granted.id;
     await em.flush();
+    // Linked: every other authorization URL handed to this customer is void from now on.
+    await em.getConnection().execute('update oauth_state set used_at = now() where customer_id = ? and used_at is null', [customerId], 'run');
     await this.deps.profiles.store(em, link, granted as WiseV2Profile);
-    await this.deps.events.publish({ type: 'onboarding.changed', customerId });
+    await this.deps.events.record({ type: 'onboarding.changed', customerId });
     return { kind: 'completed', customerId, status: await this.status(em, customerId, true) };
   }
 
@@ -390,7 +401,7 @@ export class OnboardingService {
     if (!link || link.status !== 'LINKED') return { kind: 'not_linked' };
     try {
       const profile = await this.deps.profiles.createPersonal(em, link, customer, overrides);
-      await this.deps.events.publish({ type: 'onboarding.changed', customerId: customer.id });
+      await this.deps.events.record({ type: 'onboarding.changed', customerId: customer.id });
       return { kind: 'created', profile };
     } catch (error) {
       return this.profileFailure(error);
@@ -422,7 +433,8 @@ export class OnboardingService {
     link.status = 'UNLINKED';
     await em.nativeDelete(WiseProfile, { linkId: link.id });
     await em.flush();
-    await this.deps.events.publish({ type: 'onboarding.changed', customerId });
+    await this.deps.events.record({ type: 'onboarding.changed', customerId });
+    await this.deps.events.record({ type: 'customer.unlinked', customerId });
     return true;
   }
 

@@ -132,7 +132,7 @@ export class ProfileService {
     profile.verificationSyncedAt = new Date();
     await em.flush();
     if (changed && profile.verification) {
-      await this.deps.events.publish({ type: 'verification.changed', customerId: profile.customerId, profileId: profile.id });
+      await this.deps.events.record({ type: 'verification.changed', customerId: profile.customerId, profileId: profile.id });
     }
     return routes;
   }

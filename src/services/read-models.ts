@@ -121,8 +121,17 @@ export async function recipientsById(db: PlainDb, ids: readonly number[]): Promi
   return ids.map((id) => byId.get(Number(id)) ?? null);
 }
 
+/**
+ * Each transfer's history in Wise's order of states: by Wise's time (to the second, its
+ * precision), and within a second by the order the states took (`position`), never by arrival.
+ * States still waiting for the one before them are not history yet.
+ */
 export async function historiesByTransferId(db: PlainDb, ids: readonly string[]): Promise<{ state: string; occurredAt: Date }[][]> {
-  const found = await db.query<Raw>('select transfer_id, state, occurred_at from transfer_event where transfer_id = any($1::uuid[]) order by occurred_at, id', [[...ids]]);
+  const found = await db.query<Raw>(
+    `select transfer_id, state, occurred_at from transfer_event where transfer_id = any($1::uuid[]) and not held
+     order by date_trunc('second', occurred_at), position nulls last, occurred_at, id`,
+    [[...ids]],
+  );
   const byId = new Map<string, { state: string; occurredAt: Date }[]>();
   for (const r of found) {
     const list = byId.get(String(r.transfer_id)) ?? [];

@@ -1,14 +1,15 @@
 /**
  * A transfer's states: Wise's order of states, the history every route a state arrives by
- * (creation, webhook, poll, cancel) records into, the current state that only moves forward in
- * Wise's time, and the money Wise returns going back to the customer — once.
+ * (creation, webhook, poll, cancel) records into, the current state that moves in Wise's order
+ * (a webhook follows the state Wise says came before it), the events subscribers receive for
+ * each state that becomes current, and the money Wise returns going back to the customer — once.
  */
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ormSql } from '../db/orm.js';
 import type { Sql } from '../db/plain.js';
 import { Transfer } from '../entities/Transfer.js';
-import type { DomainEvent } from './events.js';
+import { appendEvents, type DomainEvent } from './events.js';
 import type { TransferLocks } from './transfer-locks.js';
 import type { TransferMoney } from './transfer-money.js';
 import type { HotPathTransferHandler, TransferEventHandler } from './webhooks.js';
@@ -42,57 +43,175 @@ const rankOf = (state: string) => STATE_RANK[state] ?? 9;
 
 export type StateSource = 'create' | 'webhook' | 'poll' | 'cancel';
 
-const NOT_NEWER = 'older than, or the same as, the current state';
+const NOT_NEWER = 'older than the current state';
+const HELD = 'waiting for the state Wise says came before it';
+
+const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
+
+type Tail = { status: string; at: Date | null };
+type Arrival = { state: string; occurredAt: Date; previousState: string | null; source: StateSource };
+type HeldRow = { id: string; state: string; occurred_at: Date; previous_state: string | null };
+
+/** What an arrival does to the transfer: the states that become current, in Wise's order. */
+export type StatePlan =
+  | { kind: 'duplicate' }
+  | { kind: 'stale' | 'held' | 'same'; arrival: Arrival }
+  | { kind: 'redate'; arrival: Arrival; rowId: string }
+  | { kind: 'advance'; arrival: Arrival; advances: { state: string; occurredAt: Date; heldId?: string }[] };
+
+/** Wise says this state came straight after the current one (and not before it in time). */
+function follows(arrival: { state: string; occurredAt: Date; previousState: string | null }, tail: Tail): boolean {
+  if (arrival.previousState === null || arrival.previousState !== tail.status) return false;
+  return !tail.at || seconds(arrival.occurredAt) >= seconds(tail.at);
+}
+
+/** Before the current state in Wise's time (to the second; within it, Wise's usual order). */
+function olderThan(arrival: { state: string; occurredAt: Date }, tail: Tail): boolean {
+  if (!tail.at) return false;
+  const event = seconds(arrival.occurredAt);
+  const current = seconds(tail.at);
+  return event < current || (event === current && rankOf(arrival.state) < rankOf(tail.status));
+}
 
 /**
- * Records a state in the transfer's history and says whether it becomes the current state (and
- * from when), or null when it is not news. Shared by every route a state arrives by.
+ * Decides, without writing, what a state arriving by any route does. A webhook says which state
+ * came before it (`previous_state`): it becomes current when that is the current state, and
+ * otherwise waits (held) for the one before it to arrive — so states that Wise sends quickly and
+ * that arrive out of order still become current, and reach subscribers, one by one in Wise's
+ * order, repeats included (processing → waiting → processing). A state older than the current
+ * one is history only. What Wise says now (a poll, a confirmed cancel, the creation) counts at
+ * once, after whatever was held.
  */
-export async function recordState(
-  sql: Sql,
-  transfer: { id: string; status: string; stateAt: Date | null },
-  state: string,
-  occurredAt: Date,
-  source: StateSource,
-): Promise<{ stateAt: Date } | null> {
-  if (transfer.status === state) return null;
-  const inserted = await sql(
-    'insert into transfer_event (transfer_id, state, occurred_at, source) values (?, ?, ?, ?) on conflict (transfer_id, state, occurred_at) do nothing returning id',
-    [transfer.id, state, occurredAt, source],
-  );
-  // Known already (a repeat, or the same event by another route): nothing new.
-  if (inserted.length === 0) return null;
-  // An event older than the current state is history, not news. Wise dates events to the
-  // second, so within one second the usual order of states decides. What Wise itself says
-  // now (a poll, a cancel it confirmed) always counts.
-  if (transfer.stateAt && (source === 'webhook' || source === 'create')) {
-    const event = Math.floor(occurredAt.getTime() / 1000);
-    const current = Math.floor(transfer.stateAt.getTime() / 1000);
-    if (event < current || (event === current && rankOf(state) < rankOf(transfer.status))) return null;
+export async function planState(sql: Sql, transfer: { id: string; status: string; stateAt: Date | null }, arrival: Arrival): Promise<StatePlan> {
+  const [known] = await sql('select id from transfer_event where transfer_id = ? and state = ? and occurred_at = ?', [transfer.id, arrival.state, arrival.occurredAt]);
+  if (known) return { kind: 'duplicate' };
+  const held = await sql<HeldRow>('select id, state, occurred_at, previous_state from transfer_event where transfer_id = ? and held order by occurred_at, id', [transfer.id]);
+  let tail: Tail = { status: transfer.status, at: transfer.stateAt };
+  const advances: { state: string; occurredAt: Date; heldId?: string }[] = [];
+  const waiting = held.map((h) => ({ heldId: String(h.id), state: h.state, occurredAt: new Date(h.occurred_at), previousState: h.previous_state }));
+  const advance = (item: { state: string; occurredAt: Date; heldId?: string }) => {
+    const at = tail.at && tail.at > item.occurredAt ? tail.at : item.occurredAt;
+    advances.push(item);
+    tail = { status: item.state, at };
+  };
+
+  if (arrival.source === 'webhook') {
+    if (arrival.previousState === null) {
+      // The creation, or an event that does not say what came before: Wise's time decides.
+      if (olderThan(arrival, tail) || arrival.state === tail.status) return staleOrRedate(sql, transfer.id, arrival);
+      advance(arrival);
+    } else if (follows(arrival, tail)) advance(arrival);
+    else if (olderThan(arrival, tail)) return staleOrRedate(sql, transfer.id, arrival);
+  } else {
+    // What Wise says now: whatever waited happened before it.
+    waiting.sort((a, b) => seconds(a.occurredAt) - seconds(b.occurredAt) || rankOf(a.state) - rankOf(b.state));
+    for (const item of waiting.splice(0)) advance(item);
+    if (arrival.state !== tail.status) advance(arrival);
+    else if (advances.length === 0) return { kind: 'same', arrival };
   }
-  return { stateAt: transfer.stateAt && transfer.stateAt > occurredAt ? transfer.stateAt : occurredAt };
+  // States that waited for the one just made current follow it now, in the order Wise gave.
+  for (let next = waiting.find((w) => follows(w, tail)); next; next = waiting.find((w) => follows(w, tail))) {
+    waiting.splice(waiting.indexOf(next), 1);
+    advance(next);
+  }
+  if (advances.length === 0) return { kind: 'held', arrival };
+  return { kind: 'advance', arrival, advances };
 }
+
+/**
+ * A webhook for a state the transfer already took by a poll (or a cancel): the same step, which
+ * the poll could only date to when it looked. Wise's own time replaces that guess, so history
+ * shows the step once, when it happened. Anything else older than the current state is history.
+ */
+async function staleOrRedate(sql: Sql, transferId: string, arrival: Arrival): Promise<StatePlan> {
+  const [polled] = await sql<{ id: string }>(
+    `select r.id from transfer_event r
+     left join transfer_event before on before.transfer_id = r.transfer_id and before.position = r.position - 1
+     where r.transfer_id = ? and r.state = ? and r.source in ('poll', 'cancel') and r.position is not null and r.occurred_at >= ?
+       and (before.state = ? or ?::text is null)
+     order by r.position desc limit 1`,
+    [transferId, arrival.state, arrival.occurredAt, arrival.previousState, arrival.previousState],
+  );
+  return polled ? { kind: 'redate', arrival, rowId: String(polled.id) } : { kind: 'stale', arrival };
+}
+
+/**
+ * Writes a plan: the arrival into history (its place in Wise's order, or held, or history
+ * only), the held states it released, the transfer's current state, and the events —
+ * one per state that became current — into the customer's log. Returns those events.
+ */
+export async function writePlan(sql: Sql, transfer: { id: string; customerId: string; stateAt: Date | null }, plan: StatePlan): Promise<DomainEvent[]> {
+  if (plan.kind === 'duplicate' || plan.kind === 'same') return [];
+  const { arrival } = plan;
+  if (plan.kind === 'redate') {
+    await sql('update transfer_event set occurred_at = ? where id = ?', [arrival.occurredAt, plan.rowId]);
+    return [];
+  }
+  const insert = (position: number | null, held: boolean) =>
+    sql(
+      'insert into transfer_event (transfer_id, state, occurred_at, source, previous_state, position, held) values (?, ?, ?, ?, ?, ?, ?) on conflict (transfer_id, state, occurred_at) do nothing',
+      [transfer.id, arrival.state, arrival.occurredAt, arrival.source, arrival.previousState, position, held],
+    );
+  if (plan.kind !== 'advance') {
+    await insert(null, plan.kind === 'held');
+    return [];
+  }
+  const [{ position }] = await sql<{ position: number }>('select coalesce(max(position), 0)::int as position from transfer_event where transfer_id = ?', [transfer.id]);
+  let next = position;
+  let at = transfer.stateAt;
+  for (const item of plan.advances) {
+    next += 1;
+    if (item.heldId) await sql('update transfer_event set position = ?, held = false where id = ?', [next, item.heldId]);
+    else await insert(next, false);
+    at = at && at > item.occurredAt ? at : item.occurredAt;
+  }
+  const current = plan.advances.at(-1)!;
+  await sql('update transfer set status = ?, state_at = ?, synced_at = now(), updated_at = now() where id = ?', [current.state, at, transfer.id]);
+  return appendEvents(
+    sql,
+    plan.advances.map((item) => ({ type: 'transfer.changed', customerId: transfer.customerId, transferId: transfer.id, state: item.state, occurredAt: item.occurredAt.toISOString() })),
+  );
+}
+
+const REDATED = 'a state a poll had seen, now dated by Wise';
+const noteOf = (plan: StatePlan) => (plan.kind === 'held' ? HELD : plan.kind === 'redate' ? REDATED : plan.kind === 'advance' ? undefined : NOT_NEWER);
+/** Whether the arrival changed anything (the inbox says `applied`, else `stale`). */
+const tookEffect = (plan: StatePlan) => plan.kind === 'advance' || plan.kind === 'held' || plan.kind === 'redate';
 
 export class TransferStates {
   constructor(private readonly deps: { money: TransferMoney; locks: TransferLocks }) {}
 
   /**
-   * Records a state the transfer was in. History keeps every state once per time; the current
-   * state only moves forward in time. Money Wise returns goes back to the customer, once.
+   * Records a state the transfer was in (`previousState`: what Wise says came before it, from a
+   * webhook). History keeps every state once per time; the current state moves in Wise's order.
+   * Money Wise returns goes back to the customer, once. Runs on the transfer row locked FOR UPDATE.
    */
-  async applyState(em: EntityManager, transfer: Transfer, state: string, occurredAt: Date, source: StateSource): Promise<{ changed: boolean; events: DomainEvent[] }> {
-    const next = await recordState(ormSql(em), transfer, state, occurredAt, source);
-    if (!next) return { changed: false, events: [] };
-    transfer.status = state;
-    transfer.stateAt = next.stateAt;
+  async applyState(
+    em: EntityManager,
+    transfer: Transfer,
+    state: string,
+    occurredAt: Date,
+    source: StateSource,
+    previousState: string | null = null,
+  ): Promise<{ changed: boolean; note?: string; tookEffect?: boolean; events: DomainEvent[] }> {
+    const sql = ormSql(em);
+    const plan = await planState(sql, transfer, { state, occurredAt, previousState, source });
+    const events = await writePlan(sql, transfer, plan);
+    if (plan.kind !== 'advance') return { changed: false, note: noteOf(plan), tookEffect: tookEffect(plan), events: [] };
+    // writePlan stored the state; the entity must say the same when it is flushed.
+    const current = plan.advances.at(-1)!;
+    for (const item of plan.advances) if (!transfer.stateAt || item.occurredAt > transfer.stateAt) transfer.stateAt = item.occurredAt;
+    transfer.status = current.state;
     transfer.syncedAt = new Date();
     // Whatever is still out goes back, once: the journal's rule (transfer-money.ts) makes a
-    // second credit impossible, whichever route (refund, cancel, fund reversal) came first.
-    if (RETURNS_MONEY.has(state) && (await this.deps.money.giveBack(em, transfer, 'refund', `returned (${state})`))) {
+    // second credit impossible, whichever route (refund, cancel, fund reversal) came first —
+    // and whether the state returning it arrived now or was released from waiting.
+    const returning = plan.advances.find((item) => RETURNS_MONEY.has(item.state));
+    if (returning && (await this.deps.money.giveBack(em, transfer, 'refund', `returned (${returning.state})`))) {
       transfer.refunded = true;
     }
     await em.flush();
-    return { changed: true, events: [{ type: 'transfer.changed', customerId: transfer.customerId, transferId: transfer.id }] };
+    return { changed: true, events };
   }
 
   /**
@@ -116,22 +235,23 @@ export class TransferStates {
       [event.transferId],
     );
     if (!row) return null;
-    if (RETURNS_MONEY.has(event.currentState) && !row.refunded && (row.funding_state === 'FUNDED' || row.funding_state === 'DEBITED')) return null;
-    const current = { id: row.id, status: row.status, stateAt: row.state_ms === null ? null : new Date(Number(row.state_ms)) };
-    const next = await recordState(sql, current, event.currentState, event.occurredAt, 'webhook');
-    if (!next) return { applied: false, note: NOT_NEWER, events: [] };
-    await sql('update transfer set status = ?, state_at = ?, synced_at = now(), updated_at = now() where id = ?', [event.currentState, next.stateAt, row.id]);
-    return { applied: true, events: [{ type: 'transfer.changed', customerId: row.customer_id, transferId: row.id }] };
+    const transfer = { id: row.id, customerId: row.customer_id, status: row.status, stateAt: row.state_ms === null ? null : new Date(Number(row.state_ms)) };
+    const plan = await planState(sql, transfer, { state: event.currentState, occurredAt: event.occurredAt, previousState: event.previousState, source: 'webhook' });
+    // Money going back (this state, or one it releases) goes through the ORM path and the ledger.
+    const funded = !row.refunded && (row.funding_state === 'FUNDED' || row.funding_state === 'DEBITED');
+    if (funded && plan.kind === 'advance' && plan.advances.some((item) => RETURNS_MONEY.has(item.state))) return null;
+    const events = await writePlan(sql, transfer, plan);
+    return { applied: tookEffect(plan), note: noteOf(plan), events };
   };
 
   /** transfers#state-change through the ORM: what the hot path hands over. */
   readonly webhookHandler: TransferEventHandler = async (em, event) => {
     // A state that returns money waits for any funding or cancel in progress (the transfer's
-    // money lock, taken before the row lock, as every money path does).
-    if (RETURNS_MONEY.has(event.currentState)) {
-      const [row] = await ormSql(em)<{ id: string }>('select id from transfer where wise_transfer_id = ?', [event.transferId]);
-      if (row) return this.deps.locks.run(row.id, () => this.applyWebhook(em, event));
-    }
+    // money lock, taken before the row lock, as every money path does). The hot path hands this
+    // path the events that return money — their own state, or a waiting one they release — so
+    // any event here takes the lock when its transfer is stored.
+    const [row] = await ormSql(em)<{ id: string }>('select id from transfer where wise_transfer_id = ?', [event.transferId]);
+    if (row) return this.deps.locks.run(row.id, () => this.applyWebhook(em, event));
     return this.applyWebhook(em, event);
   };
 
@@ -143,8 +263,8 @@ export class TransferStates {
       if (pending > 0) throw new Error('transfer not stored yet; retrying');
       return { applied: false, note: 'transfer not created through this gateway', events: [] };
     }
-    const result = await this.applyState(em, transfer, event.currentState, event.occurredAt, 'webhook');
-    return { applied: result.changed, note: result.changed ? undefined : NOT_NEWER, events: result.events };
+    const result = await this.applyState(em, transfer, event.currentState, event.occurredAt, 'webhook', event.previousState);
+    return { applied: result.changed || Boolean(result.tookEffect), note: result.note, events: result.events };
   }
 }
 
@@ -152,5 +272,7 @@ export class TransferStates {
 export function parseWiseTime(value: string): Date {
   const iso = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(value) ? `${value.replace(' ', 'T')}Z` : value;
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? new Date() : date;
+  // Never "now" instead: that would re-date a state, and reorder it, without a trace.
+  if (Number.isNaN(date.getTime())) throw new Error(`Wise sent a time the gateway cannot read: ${JSON.stringify(value).slice(0, 60)}`);
+  return date;
 }

@@ -1,7 +1,8 @@
 /**
- * Wise webhooks: verified on the raw body, written to an inbox keyed by X-Delivery-Id (a
- * repeat is acknowledged and ignored), answered at once. The event is then applied — ordered by `occurred_at`, so an older event never
- * overwrites a newer state — and published to subscribers.
+ * Wise webhooks: verified on the raw body, written to an inbox keyed by the event's own identity
+ * (what the signature covers: a repeat, under any X-Delivery-Id, is acknowledged and ignored),
+ * answered at once. The event is then applied — in Wise's order, so an older event never
+ * overwrites a newer state — and appended to the customer's event log for subscribers.
  *
  * Who applies it: the receiving process, straight after answering (the fast path: a subscriber
  * hears of it within milliseconds, with no queue in between). Should that fail, the process
@@ -19,13 +20,13 @@ import type { PlainDb, Sql } from '../db/plain.js';
 import { WiseProfile, type VerificationRoute } from '../entities/WiseProfile.js';
 import type { Logger } from '../logger.js';
 import type { WiseHttp } from '../wise/http.js';
-import type { DomainEvent, EventBus } from './events.js';
+import { appendEvents, type DomainEvent, type EventBus } from './events.js';
 
 /** The events the gateway subscribes to and applies. */
 export const SUBSCRIBED_EVENTS = ['profiles#verification-state-change', 'transfers#state-change'] as const;
 
 export type ReceiveOutcome =
-  | { status: 200; result: 'accepted' | 'duplicate' | 'test' | 'ignored' }
+  | { status: 200; result: 'accepted' | 'duplicate' | 'ignored' }
   | { status: 400 | 401; error: string };
 
 export type TransferStateEvent = { transferId: number; profileId: number; currentState: string; previousState: string | null; occurredAt: Date; deliveryId: string };
@@ -56,6 +57,13 @@ const MARK_INBOX_ROW = 'update webhook_inbox set status = ?, note = ?, applied_a
 /** The job that applies a delivery, keyed so that a delivery never has two (SQL: `column` holds its id). */
 const JOB_KEY = (column: string) => `'webhook:' || ${column}`;
 const ADD_JOB = (column: string) => `graphile_worker.add_job('apply_webhook', json_build_object('deliveryId', ${column}), job_key := ${JOB_KEY(column)})`;
+
+/** Events older than this are refused: Wise retries a delivery for about two weeks, not longer. */
+export const MAX_EVENT_AGE_DAYS = 15;
+const MAX_EVENT_AGE_MS = MAX_EVENT_AGE_DAYS * 24 * 3600_000;
+
+/** An event's identity (SQL): a hash of its type and its data as Postgres normalizes jsonb. */
+const EVENT_KEY = (type: string, body: string) => `encode(sha256(convert_to(${type} || ':' || (${body} -> 'data')::text, 'UTF8')), 'hex')`;
 
 /** A pending delivery older than this is an orphan (its receiver died): the sweep applies it. */
 const ORPHANED_AFTER_SECONDS = 5;
@@ -101,20 +109,25 @@ export class WebhookService {
     }
     if (!event || typeof event !== 'object' || typeof event.event_type !== 'string') return { status: 400, error: 'The body is not a Wise event' };
 
+    const occurredAt = typeof event.data?.occurred_at === 'string' && !Number.isNaN(Date.parse(event.data.occurred_at)) ? new Date(event.data.occurred_at) : null;
+    // Wise retries a delivery for about two weeks; a signed event older than that is a replay.
+    if (occurredAt && Date.now() - occurredAt.getTime() > MAX_EVENT_AGE_MS) return { status: 400, error: `The event is older than ${MAX_EVENT_AGE_DAYS} days` };
+    // X-Test-Notification is outside the signature: it labels the row, it decides nothing. A
+    // test notification names profile and transfer 0, which nothing here has, so it changes nothing.
     const test = headers['x-test-notification'] === 'true';
     const known = (SUBSCRIBED_EVENTS as readonly string[]).includes(event.event_type);
-    const occurredAt = typeof event.data?.occurred_at === 'string' && !Number.isNaN(Date.parse(event.data.occurred_at)) ? new Date(event.data.occurred_at) : null;
-    const status = test ? 'ignored' : known ? 'pending' : 'ignored';
-    const note = test ? 'test notification' : known ? null : 'event type not applied by this gateway';
+    const status = known ? 'pending' : 'ignored';
+    const note = known ? null : 'event type not applied by this gateway';
 
     const fast = this.deps.fastPath && this.fastPath.queue.length < this.deps.fastPath.maxQueued;
     // One statement, so one round trip and atomic by itself: the delivery is stored with its
-    // job (when it needs one) or not at all, and a repeat (the same X-Delivery-Id) inserts
-    // nothing and gets no job.
+    // job (when it needs one) or not at all. The event's identity is what the signature covers
+    // — its type and data — so a repeat (under the same or any other X-Delivery-Id, from a
+    // retry, a second subscription or a replay) inserts nothing and gets no job.
     const stored = await this.deps.db.query<{ delivery_id: string }>(
       `with stored as (
-         insert into webhook_inbox (delivery_id, event_type, subscription_id, schema_version, occurred_at, body, test, status, note)
-         values ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9) on conflict (delivery_id) do nothing returning delivery_id
+         insert into webhook_inbox (delivery_id, event_type, subscription_id, schema_version, occurred_at, body, test, status, note, event_key)
+         values ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, ${EVENT_KEY('$2', '$6::jsonb')}) on conflict do nothing returning delivery_id
        )
        select delivery_id, case when $10::boolean then (${ADD_JOB('delivery_id')}).id end as job_id from stored`,
       [
@@ -133,7 +146,7 @@ export class WebhookService {
     const inserted = stored.length > 0;
     if (!inserted) return { status: 200, result: 'duplicate' };
     if (fast && status === 'pending') this.enqueueFastPath(deliveryId);
-    return { status: 200, result: test ? 'test' : known ? 'accepted' : 'ignored' };
+    return { status: 200, result: known ? 'accepted' : 'ignored' };
   }
 
   private enqueueFastPath(deliveryId: string): void {
@@ -272,20 +285,31 @@ export class WebhookService {
     if (eventType === 'profiles#verification-state-change') {
       const profile = await em.findOne(WiseProfile, Number(data.resource?.id));
       if (!profile) return { status: 'ignored', note: 'profile not linked here', events: [] };
-      if (profile.verificationEventAt && profile.verificationEventAt >= occurredAt) return { status: 'stale', note: 'a newer verification event was applied', events: [] };
       const verified = data.current_state === 'verified';
-      const routes: VerificationRoute[] = (profile.verification ?? []).map((r) => ({ ...r, status: verified ? 'verified' : 'not_verified' }));
+      const last = profile.verificationEventAt;
+      const sameSecond = last !== null && Math.floor(last.getTime() / 1000) === Math.floor(occurredAt.getTime() / 1000);
+      if (last && last > occurredAt && !sameSecond) return { status: 'stale', note: 'a newer verification event was applied', events: [] };
+      const current = (profile.verification ?? []).some((r) => r.status === 'verified');
+      if (sameSecond && current === verified) return { status: 'stale', note: 'a verification event of the same second said the same', events: [] };
+      // Not verified closes the gate now: whatever amount Wise allowed before no longer stands
+      // (the next check from Wise says what it allows now).
+      const routes: VerificationRoute[] = (profile.verification ?? []).map((r) => ({ ...r, status: verified ? 'verified' : 'not_verified', maximumEntitledAmount: verified ? r.maximumEntitledAmount : 0 }));
       profile.verification = routes.length ? routes : null;
-      profile.verificationEventAt = occurredAt;
-      // With no routes cached yet, the next read asks Wise for the amounts per currency.
-      if (!routes.length) profile.verificationSyncedAt = null;
+      if (!last || occurredAt > last) profile.verificationEventAt = occurredAt;
+      // With no routes cached yet the next read asks Wise for the amounts per currency; so does
+      // a second event of the same second that disagrees (Wise dates to the second, so only
+      // Wise can say which came last — until it does, the gate stays closed).
+      if (!routes.length || sameSecond) {
+        profile.verificationSyncedAt = null;
+        if (sameSecond) profile.verification = routes.map((r) => ({ ...r, status: 'not_verified', maximumEntitledAmount: 0 }));
+      }
       await em.flush();
       return {
         status: 'applied',
-        events: [
+        events: await appendEvents(ormSql(em), [
           { type: 'verification.changed', customerId: profile.customerId, profileId: profile.id },
           { type: 'onboarding.changed', customerId: profile.customerId },
-        ],
+        ]),
       };
     }
     if (eventType === 'transfers#state-change') {

@@ -174,7 +174,7 @@ export class WiseTokens {
     if ('token' in outcome) return outcome.token as string;
     if (outcome.customerId) {
       this.deps.logger.warn({ linkId, reason: outcome.relink }, 'Wise link needs re-authorization');
-      await this.deps.events.publish({ type: 'onboarding.changed', customerId: outcome.customerId });
+      await this.deps.events.record({ type: 'onboarding.changed', customerId: outcome.customerId });
     }
     throw new RelinkRequiredError(outcome.relink);
   }

@@ -52,7 +52,7 @@ describe.skipIf(!hasChromium)('GraphiQL in a real browser', () => {
     await page.locator('.graphiql-execute-button').click();
     await page.waitForTimeout(1000);
     // Something happens to the demo customer GraphiQL is signed in as.
-    await gateway.events.publish({ type: 'onboarding.changed', customerId: 'cust-alice' });
+    await gateway.events.record({ type: 'onboarding.changed', customerId: 'cust-alice' });
     await expect
       .poll(async () => (await page.locator('.graphiql-response').innerText()).replace(/[\s\u00a0]+/g, ''), { timeout: 20_000 })
       .toContain('{"data":{"onboardingStatusChanged":{"state":"NOT_LINKED"}}}');

@@ -4,6 +4,8 @@ import WebSocket from 'ws';
 
 export type Subscriber<T = any> = {
   received: T[];
+  /** Resolves when the server closes the socket: its close code and reason, and when. */
+  closed: Promise<{ code: number; reason: string; at: number }>;
   /** Resolves with the next message not yet taken (waits for it). */
   next(timeoutMs?: number): Promise<T>;
   close(): Promise<void>;
@@ -16,10 +18,18 @@ export async function subscribe<T = any>(httpUrl: string, token: string, query: 
     connectionParams: { Authorization: `Bearer ${token}` },
     retryAttempts: 0,
     lazy: false,
+    // The tests look at how the socket closed (`closed`); the client need not print it.
+    onNonLazyError: () => {},
   });
+  let onClosed: (value: { code: number; reason: string; at: number }) => void = () => {};
+  const closed = new Promise<{ code: number; reason: string; at: number }>((resolve) => (onClosed = resolve));
   await new Promise<void>((resolve, reject) => {
     client.on('connected', () => resolve());
-    client.on('closed', (event) => reject(new Error(`closed: ${(event as { code?: number }).code}`)));
+    client.on('closed', (event) => {
+      const { code, reason } = event as { code: number; reason: string };
+      onClosed({ code, reason: String(reason), at: Date.now() });
+      reject(new Error(`closed: ${code}`));
+    });
   });
   const received: T[] = [];
   let taken = 0;
@@ -29,11 +39,15 @@ export async function subscribe<T = any>(httpUrl: string, token: string, query: 
     { query, variables },
     {
       next: (value) => {
+        // A message with errors is the subscription failing: next() throws it.
         if (value.errors) errors.push(value.errors);
-        received.push(value.data as T);
+        else received.push(value.data as T);
         waiters.splice(0).forEach((w) => w());
       },
-      error: (error) => errors.push(error),
+      error: (error) => {
+        errors.push(error);
+        waiters.splice(0).forEach((w) => w());
+      },
       complete: () => {},
     },
   );
@@ -41,6 +55,7 @@ export async function subscribe<T = any>(httpUrl: string, token: string, query: 
   await new Promise((r) => setTimeout(r, 100));
   return {
     received,
+    closed,
     async next(timeoutMs = 5000) {
       const deadline = Date.now() + timeoutMs;
       while (received.length <= taken) {

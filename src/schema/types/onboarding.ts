@@ -82,6 +82,9 @@ export class OnboardingStatusType {
   @Field(() => OnboardingStateEnum)
   state!: OnboardingStateEnum;
 
+  @Field(() => String, { nullable: true, description: "On onboardingStatusChanged: the event's place in the customer's sequence (pass it as `after` to resume). Null on the query." })
+  sequence?: string | null;
+
   @Field(() => OnboardingModelEnum)
   model!: OnboardingModelEnum;
 
@@ -149,9 +152,16 @@ export class WiseAccountCheckType {
 export enum LinkRequiredReasonEnum {
   EMAIL_ALREADY_AT_WISE = 'EMAIL_ALREADY_AT_WISE',
   BANK_USES_WISE_KYC = 'BANK_USES_WISE_KYC',
+  REFRESH_TOKEN_EXPIRED = 'REFRESH_TOKEN_EXPIRED',
+  ACCESS_REVOKED = 'ACCESS_REVOKED',
+  EMAIL_CHANGED = 'EMAIL_CHANGED',
   ACCOUNT_RECLAIMED = 'ACCOUNT_RECLAIMED',
+  IDENTITY_MISMATCH = 'IDENTITY_MISMATCH',
 }
-registerEnumType(LinkRequiredReasonEnum, { name: 'LinkRequiredReason' });
+registerEnumType(LinkRequiredReasonEnum, {
+  name: 'LinkRequiredReason',
+  description: "Why the customer must authorize at Wise: the email is taken, the bank uses Wise KYC, the stored credentials died (the RelinkReason values, as onboardingStatus says), or the last Wise profile linked was not this person's.",
+});
 
 @ObjectType('WiseAccountCreated')
 export class WiseAccountCreated {

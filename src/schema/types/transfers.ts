@@ -118,6 +118,33 @@ export class TransferType {
   history?: TransferStateChangeType[];
 }
 
+@ObjectType('TransferStatusChange', {
+  description:
+    "One state a transfer moved to, as Wise reported it: every state once, in Wise's order. `sequence` numbers the customer's events; pass the last one you received as `after` when you subscribe again to get what you missed, then the live stream.",
+})
+export class TransferStatusChangeType {
+  @Field(() => String, { description: "This event's place in the customer's sequence (increasing; resume after it with `after`)." })
+  sequence!: string;
+
+  @Field(() => ID)
+  transferId!: string;
+
+  @Field(() => TransferStatusEnum, { description: 'The state the transfer moved to.' })
+  status!: TransferStatusEnum;
+
+  @Field(() => String)
+  wiseStatus!: string;
+
+  @Field(() => String)
+  statusLabel!: string;
+
+  @Field(() => Date, { description: 'When Wise says it happened.' })
+  occurredAt!: Date;
+
+  @Field(() => TransferType, { description: 'The transfer as stored when this event is sent (its status may already be a later one).' })
+  transfer!: TransferType;
+}
+
 @ObjectType('TransferEdge', { simpleResolvers: true })
 export class TransferEdgeType {
   @Field(() => String)

@@ -14,5 +14,8 @@ export class VerificationType {
 
   @Field(() => Date, { nullable: true, description: 'When it was last read from Wise (webhooks update it in between).' })
   syncedAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: "On verificationChanged: the event's place in the customer's sequence (pass it as `after` to resume). Null on the query." })
+  sequence?: string | null;
 }
 

@@ -22,6 +22,8 @@ import type { WiseTokens } from './wise-tokens.js';
 
 /** How far back "recent activity" reaches. */
 export const RECONCILE_WINDOW_MS = 24 * 60 * 60_000;
+/** A state drift is repaired only on a transfer unchanged for this long (webhooks may be on their way). */
+const QUIET_BEFORE_REPAIR_MS = 60_000;
 /** At most this many transfers are read from Wise per run (the oldest-checked first). */
 const WISE_READS_PER_RUN = 200;
 
@@ -158,7 +160,7 @@ export class Reconciliation {
         note({ ...base, kind: 'WISE_UNREADABLE', detail: error instanceof Error ? error.message : String(error) });
         return;
       }
-      const [now] = await ormSql(em)<{ status: string; funding_state: string }>('select status, funding_state from transfer where id = ?', [row.id]);
+      const [now] = await ormSql(em)<{ status: string; funding_state: string; updated_at: Date }>('select status, funding_state, updated_at from transfer where id = ?', [row.id]);
       const wiseFunded = wise.status !== 'incoming_payment_waiting' && wise.status !== 'cancelled';
       if (wiseFunded && (now.funding_state === 'NOT_FUNDED' || now.funding_state === 'REJECTED')) {
         note({ ...base, kind: 'WISE_FUNDED_NOT_DEBITED', detail: `Wise shows ${wise.status}; the gateway's funding is ${now.funding_state}` });
@@ -166,7 +168,9 @@ export class Reconciliation {
       if (wise.status === 'incoming_payment_waiting' && now.funding_state === 'FUNDED') {
         note({ ...base, kind: 'FUNDED_HERE_NOT_AT_WISE', detail: 'the gateway says FUNDED; Wise is still waiting for the money' });
       }
-      if (wise.status !== now.status) {
+      // A transfer that moved in the last minute may have webhooks on their way: polling now
+      // would jump over states its subscribers are about to be pushed. Next run.
+      if (wise.status !== now.status && Date.now() - new Date(now.updated_at).getTime() > QUIET_BEFORE_REPAIR_MS) {
         await this.deps.transfers.refreshFromWise(em, await em.findOneOrFail(Transfer, row.id, { refresh: true }));
         note({ ...base, kind: 'STATE_DRIFT', detail: `${now.status} here, ${wise.status} at Wise: applied` });
       }
@@ -189,7 +193,7 @@ export class Reconciliation {
       } catch {
         continue;
       }
-      const recent = listed.filter((t) => parseWiseTime(t.created).getTime() >= since.getTime());
+      const recent = listed.filter((t) => createdMs(t.created) >= since.getTime());
       if (!recent.length) continue;
       const known = new Set((await em.find(Transfer, { wiseTransferId: { $in: recent.map((t) => t.id) } }, { fields: ['wiseTransferId'] })).map((t) => t.wiseTransferId));
       for (const t of recent) {
@@ -209,4 +213,13 @@ export class Reconciliation {
 /** A Postgres array literal: the query builder under the ORM would spread a JS array into a list. */
 export function pgArray(values: string[]): string {
   return `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
+}
+
+/** When Wise says a transfer was created; a time it cannot read counts as recent (it is listed). */
+function createdMs(created: string): number {
+  try {
+    return parseWiseTime(created).getTime();
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
 }

@@ -6,7 +6,7 @@
  * every state of its own transfers exactly once, in Wise's order, matching `history`, and
  * nothing about the other customer.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintCustomerToken } from '../src/http/auth.js';
@@ -14,7 +14,7 @@ import { defaultSimulatorOptions, startSimulator, type Simulator } from '../src/
 import { createTestDatabase, sql } from './support/database.js';
 import { TEST_JWT_SECRET } from './support/gateway.js';
 import { CREATE_TRANSFER, FUND_TRANSFER, TRANSFER, type Json } from './support/journey.js';
-import { freePort } from './support/ports.js';
+import { startReplica } from './support/replicas.js';
 import { subscribe, type Subscriber } from './support/subscriptions.js';
 import { CREATE_WISE_ACCOUNT } from './support/wise.js';
 
@@ -42,47 +42,9 @@ afterAll(async () => {
 type Replica = { url: string; gql: (customerId: string, query: string, variables?: Record<string, unknown>) => Promise<Json> };
 
 async function replica(): Promise<Replica> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'src/main.ts'], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      PORT: String(port),
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      DATABASE_URL: databaseUrl,
-      AUTH_JWT_SECRET: TEST_JWT_SECRET,
-      SEED_DEMO_DATA: 'true',
-      ONBOARDING_MODEL: 'partner_kyc',
-      WISE_ENV: 'sandbox',
-      WISE_API_URL: sim.url,
-      WISE_AUTHORIZE_URL: `${sim.url}/oauth/authorize/`,
-      WISE_CLIENT_ID: 'stress-client',
-      WISE_CLIENT_SECRET: 'stress-secret',
-      WISE_WEBHOOK_PUBLIC_KEY: sim.publicKeyPem.replace(/\n/g, '\\n'),
-      WEBHOOK_SUBSCRIPTIONS_ENSURE: 'true',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  let output = '';
-  child.stdout!.on('data', (c) => (output += c));
-  child.stderr!.on('data', (c) => (output += c));
-  const url = `http://127.0.0.1:${port}`;
-  await expect
-    .poll(
-      async () => {
-        if (child.exitCode !== null) throw new Error(`gateway exited:\n${output}`);
-        return fetch(`${url}/readyz`).then((r) => r.ok).catch(() => false);
-      },
-      { timeout: 60_000, interval: 250 },
-    )
-    .toBe(true);
-  const gql = async (customerId: string, query: string, variables: Record<string, unknown> = {}) => {
-    const token = await mintCustomerToken(TEST_JWT_SECRET, customerId);
-    return (await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) })).json();
-  };
-  return { url, gql };
+  const started = await startReplica({ sim, databaseUrl, clientId: 'stress-client', clientSecret: 'stress-secret', env: { ONBOARDING_MODEL: 'partner_kyc' } });
+  children.add(started.child);
+  return { url: started.url, gql: (customerId, query, variables = {}) => started.gql(query, variables, customerId) };
 }
 
 async function listen(at: Replica, customerId: string, after?: string): Promise<Subscriber> {

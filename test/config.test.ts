@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -75,12 +75,8 @@ describe('configuration', () => {
     ]);
   });
 
-  it('stops the real process with exit code 78 and the message on stderr', () => {
-    const result = spawnSync(process.execPath, ['--import', '@swc-node/register/esm-register', 'src/main.ts'], {
-      env: { ...process.env, PORT: 'not-a-port', DATABASE_URL: '' },
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
+  it('stops the real process with exit code 78 and the message on stderr', { timeout: 300_000 }, async () => {
+    const result = await startProcess('src/main.ts', { PORT: 'not-a-port', DATABASE_URL: '' }, true);
     expect(result.status).toBe(78);
     expect(result.stderr).toContain('PORT must be a TCP port number between 0 and 65535 (got "not-a-port")');
     expect(result.stderr).toContain('.env.example');
@@ -88,14 +84,21 @@ describe('configuration', () => {
   });
 });
 
-/** Runs the real entry point (what `npm start` runs) with exactly this environment. */
-function startProcess(entry: string, env: Record<string, string>) {
+/**
+ * Runs the real entry point (what `npm start` runs) with exactly this environment, until it
+ * exits — however long a busy machine takes to start it (no clock but the test's own).
+ */
+function startProcess(entry: string, env: Record<string, string>, inherit = false): Promise<{ status: number | null; stderr: string; stdout: string }> {
   const { PATH, HOME, TMPDIR } = process.env;
-  return spawnSync(process.execPath, ['--import', '@swc-node/register/esm-register', entry], {
-    env: { PATH, HOME, TMPDIR, ...env } as NodeJS.ProcessEnv,
-    encoding: 'utf8',
-    timeout: 60_000,
+  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', entry], {
+    env: (inherit ? { ...process.env, ...env } : { PATH, HOME, TMPDIR, ...env }) as NodeJS.ProcessEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c) => (stdout += c));
+  child.stderr.on('data', (c) => (stderr += c));
+  return new Promise((resolve) => child.once('close', (status) => resolve({ status, stderr, stdout })));
 }
 
 const PRODUCTION_SECRETS = {
@@ -141,8 +144,8 @@ describe('configuration: nothing is read before it is checked', () => {
 });
 
 describe('configuration: production refuses to start wrong', () => {
-  it('refuses NODE_ENV=production alone, naming WISE_ENV, DATABASE_URL, token verification and ENCRYPTION_KEYS at once (exit 78)', () => {
-    const result = startProcess('src/main.ts', { NODE_ENV: 'production' });
+  it('refuses NODE_ENV=production alone, naming WISE_ENV, DATABASE_URL, token verification and ENCRYPTION_KEYS at once (exit 78)', { timeout: 300_000 }, async () => {
+    const result = await startProcess('src/main.ts', { NODE_ENV: 'production' });
     expect(result.status).toBe(78);
     expect(result.stderr).toContain('WISE_ENV is required when NODE_ENV=production');
     expect(result.stderr).toContain('DATABASE_URL is required when NODE_ENV=production');
@@ -151,9 +154,9 @@ describe('configuration: production refuses to start wrong', () => {
     expect(result.stdout).not.toContain('gateway ready');
   });
 
-  it('refuses the simulator, the development secrets and demo data in production, each by name (exit 78)', () => {
+  it('refuses the simulator, the development secrets and demo data in production, each by name (exit 78)', { timeout: 300_000 }, async () => {
     const developmentKey = createHash('sha256').update('wise-platform-gateway development key').digest().toString('base64');
-    const result = startProcess('src/main.ts', {
+    const result = await startProcess('src/main.ts', {
       NODE_ENV: 'production',
       WISE_ENV: 'simulator',
       WISE_CLIENT_SECRET: 'simulator-client-secret',
@@ -182,8 +185,8 @@ describe('configuration: production refuses to start wrong', () => {
     expect(loadConfig({}).http).toMatchObject({ graphiql: true, introspection: true });
   });
 
-  it('stops the standalone simulator with exit code 78 on a malformed variable', () => {
-    const result = startProcess('src/simulator/main.ts', { SIMULATOR_PORT: 'eighty', SIMULATOR_WEBHOOK_RETRY_BASE_MS: 'soon' });
+  it('stops the standalone simulator with exit code 78 on a malformed variable', { timeout: 300_000 }, async () => {
+    const result = await startProcess('src/simulator/main.ts', { SIMULATOR_PORT: 'eighty', SIMULATOR_WEBHOOK_RETRY_BASE_MS: 'soon' });
     expect(result.status).toBe(78);
     expect(result.stderr).toContain('SIMULATOR_PORT must be a TCP port number between 0 and 65535 (got "eighty")');
     expect(result.stderr).toContain('SIMULATOR_WEBHOOK_RETRY_BASE_MS must be a positive number of milliseconds (got "soon")');

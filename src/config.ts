@@ -115,6 +115,8 @@ export type Config = {
     enabled: boolean;
     /** Jobs run at once in this process; they mostly wait on Postgres, so more than the cores. */
     concurrency: number;
+    /** Days the per-customer event log keeps events for subscriptions to resume from (daily prune). */
+    eventRetentionDays: number;
   };
   webhooks: {
     /** Create the application webhook subscriptions at Wise on start-up when missing. */
@@ -310,6 +312,7 @@ export const variables = {
 
   JOBS_ENABLED: flag(),
   JOBS_CONCURRENCY: wholeNumber(1, 50),
+  EVENT_LOG_RETENTION_DAYS: wholeNumber(1, 3650, ' of days'),
   WEBHOOK_SUBSCRIPTIONS_ENSURE: flag(),
 
   ENCRYPTION_KEYS: keyRing(),
@@ -489,7 +492,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     encryption: { keyRing: ring!, usingDevelopmentKey },
     onboarding: { model: v.ONBOARDING_MODEL ?? 'partner_kyc', frontendUrl: v.FRONTEND_URL, sourceCurrencies: v.BANK_SOURCE_CURRENCIES ?? ['GBP', 'EUR', 'USD'] },
-    jobs: { enabled: v.JOBS_ENABLED ?? true, concurrency: v.JOBS_CONCURRENCY ?? 8 },
+    jobs: { enabled: v.JOBS_ENABLED ?? true, concurrency: v.JOBS_CONCURRENCY ?? 8, eventRetentionDays: v.EVENT_LOG_RETENTION_DAYS ?? 30 },
     webhooks: { ensureSubscriptions: v.WEBHOOK_SUBSCRIPTIONS_ENSURE ?? (simulated || Boolean(publicUrl?.startsWith('https:'))) },
     wiseHttp: { timeoutMs: v.WISE_TIMEOUT_MS ?? 10_000, maxRetries: v.WISE_MAX_RETRIES ?? 3, backoffBaseMs: v.WISE_BACKOFF_BASE_MS ?? 200 },
     seedDemoData,

@@ -18,7 +18,7 @@ import { TransferService } from './services/transfers.js';
 import { createContextFactory, type Services } from './http/context.js';
 import { mountOAuthCallback } from './http/oauth-callback.js';
 import { PostgresCustomerDirectory } from './services/customers.js';
-import type { EventBus } from './services/events.js';
+import { pruneEvents, type EventBus } from './services/events.js';
 import { PostgresEventBus } from './services/pg-events.js';
 import { advisoryLock, ensureWebhookSubscriptions, WebhookService } from './services/webhooks.js';
 import { mountWebhookReceiver } from './http/webhooks.js';
@@ -171,7 +171,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
       events = bus;
     }
     const tokens = new WiseTokens({ orm, oauth, secrets: new SecretBox(config.encryption.keyRing), events, logger });
-    const profiles = new ProfileService({ api, tokens, events, sourceCurrencies: config.onboarding.sourceCurrencies });
+    const profiles = new ProfileService({ api, tokens, events, sourceCurrencies: config.onboarding.sourceCurrencies, model: config.onboarding.model });
     const onboarding = new OnboardingService({
       api,
       oauth,
@@ -188,6 +188,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
       db: plain,
       events,
       logger,
+      onboardingModel: config.onboarding.model,
       publicKeyPem: () => wise.webhookPublicKeyPem,
       fastPath: config.jobs.enabled ? { concurrency: config.jobs.concurrency, maxQueued: 1000 } : undefined,
     });
@@ -231,9 +232,13 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
           const result = await transfers.sweep();
           if (result.refreshed || result.resumed || result.settled) logger.info(result, 'transfer sweep');
         },
+        prune_event_log: async () => {
+          const pruned = await pruneEvents(plain, config.jobs.eventRetentionDays);
+          if (pruned) logger.info({ pruned, retentionDays: config.jobs.eventRetentionDays }, 'pruned the customer event log');
+        },
       },
       // Once a minute on one replica (graphile-worker's cron is cluster-wide).
-      crontab: '* * * * * sweep_transfers\n* * * * * apply_pending_webhooks\n*/5 * * * * reconcile_transfers',
+      crontab: '* * * * * sweep_transfers\n* * * * * apply_pending_webhooks\n*/5 * * * * reconcile_transfers\n17 3 * * * prune_event_log',
     });
     stack.push({ name: 'jobs', stop: () => jobs.stop() });
     // A replica starting after a crash picks up the deliveries it left pending now, not at the

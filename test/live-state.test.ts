@@ -135,6 +135,24 @@ describe('resuming a subscription', () => {
     await expect(again.next(1000)).rejects.toThrow(/no message/);
   });
 
+  it('keeps events for the retention period, and tells a client resuming from before it to read afresh', async () => {
+    const transfer = await aTransfer();
+    await deliver(transfer.wiseTransferId, 'processing', 'incoming_payment_waiting', at(1));
+    const [{ s: last }] = await sql(gateway.databaseUrl, 'select max(sequence)::text as s from customer_event');
+    // Everything but the last event was logged 31 days ago (EVENT_LOG_RETENTION_DAYS is 30).
+    await sql(gateway.databaseUrl, `update customer_event set recorded_at = now() - interval '31 days' where sequence < ${Number(last)}`);
+    await sql(gateway.databaseUrl, "select graphile_worker.add_job('prune_event_log')");
+    await expect.poll(async () => (await sql(gateway.databaseUrl, 'select sequence from customer_event')).map((r) => Number(r.sequence)), { timeout: 60_000 }).toEqual([Number(last)]);
+
+    const tooOld = await live('1');
+    await expect(tooOld.next(5000)).rejects.toThrow(/no longer kept/);
+    // From a point the log still reaches back to: what came after, then live.
+    const kept = await live(String(Number(last) - 1));
+    expect((await received(kept, 1)).map((p) => p.status)).toEqual(['PROCESSING']);
+    await deliver(transfer.wiseTransferId, 'funds_converted', 'processing', at(2));
+    expect((await received(kept, 1)).map((p) => p.status)).toEqual(['FUNDS_CONVERTED']);
+  });
+
   it('refuses an after that is not a sequence, as an error for that subscription', async () => {
     const s = await live('not-a-number');
     await expect(s.next(5000)).rejects.toThrow(/after must be a sequence/);
@@ -166,6 +184,26 @@ describe('the verification gate', () => {
     expect((await gql(VERIFICATION, { id: String(profileId) })).data.verification.canTransfer).toBe(false);
   });
 
+  it('pushes each change as it was committed, in order, even to a client resuming after both', async () => {
+    const profileId = await readyCustomer(gateway);
+    const [{ s: before }] = await sql(gateway.databaseUrl, 'select max(sequence)::text as s from customer_event');
+    await (await verificationEvent(profileId, 'not_verified', at(1))).post();
+    await settled();
+    await (await verificationEvent(profileId, 'verified', at(2))).post();
+    await settled();
+    // Both are in the log by now: a push that read the profile when sent would say "verified" twice.
+    const token = await gateway.token('cust-alice');
+    const verification = await subscribe(gateway.url, token, 'subscription V($after: String) { verificationChanged(after: $after) { profileId canTransfer routes { status } } }', { after: before });
+    const onboarding = await subscribe(gateway.url, token, 'subscription O($after: String) { onboardingStatusChanged(after: $after) { state nextAction } }', { after: before });
+    closers.push(() => verification.close(), () => onboarding.close());
+    const pushed = [(await verification.next(10_000)).verificationChanged, (await verification.next(10_000)).verificationChanged];
+    expect(pushed.map((v: Json) => v.canTransfer)).toEqual([false, true]);
+    expect(pushed.map((v: Json) => v.routes[0].status)).toEqual(['NOT_VERIFIED', 'VERIFIED']);
+    const states = [(await onboarding.next(10_000)).onboardingStatusChanged, (await onboarding.next(10_000)).onboardingStatusChanged];
+    expect(states.map((o: Json) => o.state)).toEqual(['PENDING_VERIFICATION', 'READY']);
+    await expect(verification.next(1000)).rejects.toThrow(/no message/);
+  });
+
   it('settles two events of the same second on what Wise reports', async () => {
     const profileId = await readyCustomer(gateway);
     // Wise's last word (the simulator's state): verified. Its two events carry the same second.
@@ -175,6 +213,23 @@ describe('the verification gate', () => {
     await (await verificationEvent(profileId, 'verified', t)).post();
     await settled();
     expect((await gql(VERIFICATION, { id: String(profileId) })).data.verification.canTransfer).toBe(true);
+  });
+});
+
+describe('an onboarding change and its event', () => {
+  it('commit together: when the event cannot be logged, the change is not made either', async () => {
+    await readyCustomer(gateway);
+    await sql(
+      gateway.databaseUrl,
+      "create function refuse_event() returns trigger language plpgsql as $$ begin raise exception 'event log unavailable'; end $$; create trigger refuse_event before insert on customer_event for each row execute function refuse_event()",
+    );
+    const unlink = await gql('mutation { unlinkAccount { unlinked } }');
+    expect(unlink.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+    await sql(gateway.databaseUrl, 'drop trigger refuse_event on customer_event');
+    // Still linked, as any subscriber (who heard nothing) believes.
+    expect((await gql('{ onboardingStatus { state } }')).data.onboardingStatus.state).toBe('READY');
+    expect((await gql('mutation { unlinkAccount { unlinked } }')).data.unlinkAccount.unlinked).toBe(true);
+    expect((await gql('{ onboardingStatus { state } }')).data.onboardingStatus.state).toBe('NOT_LINKED');
   });
 });
 

@@ -2,6 +2,8 @@
 import type { WiseProfile, VerificationRoute } from '../entities/WiseProfile.js';
 import type { GatewayContext } from '../http/context.js';
 import type { Customer } from '../services/customers.js';
+import { customerEventStream } from '../services/event-stream.js';
+import { resumePointPruned, type DomainEvent } from '../services/events.js';
 import type { OnboardingStatus } from '../services/onboarding.js';
 import { ErrorCode, gatewayError } from '../schema/errors.js';
 import type { FieldErrorType, OnboardingStatusType, VerificationRouteType, WiseProfileType } from '../schema/types/onboarding.js';
@@ -60,4 +62,17 @@ export function parseAfterSequence(value: unknown): number | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string' || !/^\d{1,15}$/.test(value)) throw gatewayError(ErrorCode.BAD_USER_INPUT, 'after must be a sequence received from this subscription', { field: 'after' });
   return Number(value);
+}
+
+/**
+ * The viewer's events resuming after `after` (from now on without it). A resume point whose
+ * following events the log has pruned is refused — as this subscription's error, at subscribe
+ * time — so the client reads the current state afresh rather than miss something silently.
+ */
+export async function viewerEvents<T extends DomainEvent>(ctx: GatewayContext, after: unknown, accept: (event: DomainEvent) => event is T): Promise<AsyncIterableIterator<T>> {
+  const from = parseAfterSequence(after);
+  if (from !== null && (await resumePointPruned(ctx.reads, ctx.viewer.customerId, from))) {
+    throw gatewayError(ErrorCode.RESUME_POINT_EXPIRED, 'Events after this sequence are no longer kept: read the current state, then subscribe without after', { field: 'after' });
+  }
+  return customerEventStream({ events: ctx.services.events, db: ctx.reads }, ctx.viewer.customerId, from, accept);
 }

@@ -2,7 +2,6 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subs
 import type { Transfer } from '../entities/Transfer.js';
 import type { GatewayContext } from '../http/context.js';
 import { oncePerEvent } from '../services/event-memo.js';
-import { customerEventStream } from '../services/event-stream.js';
 import type { DomainEvent } from '../services/events.js';
 import { amountString } from '../services/money.js';
 import { recipientSummary } from '../services/recipients.js';
@@ -31,7 +30,7 @@ import {
   TransferType,
   VerificationRequired,
 } from '../schema/types/transfers.js';
-import { parseAfterSequence, toFieldErrors } from './mappers.js';
+import { toFieldErrors, viewerEvents } from './mappers.js';
 
 type TransferEvent = Extract<DomainEvent, { type: 'transfer.changed' }>;
 
@@ -273,7 +272,7 @@ export class TransfersResolver {
       const ctx = context as GatewayContext;
       const only = args.transferId ? String(args.transferId) : undefined;
       const accept = (e: DomainEvent): e is TransferEvent => e.type === 'transfer.changed' && (!only || e.transferId === only);
-      return customerEventStream({ events: ctx.services.events, db: ctx.reads }, ctx.viewer.customerId, parseAfterSequence(args.after), accept);
+      return viewerEvents(ctx, args.after, accept);
     },
   })
   async transferStatusChanged(

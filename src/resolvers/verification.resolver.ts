@@ -1,12 +1,11 @@
 import { Arg, Ctx, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { GatewayContext } from '../http/context.js';
 import { oncePerEvent } from '../services/event-memo.js';
-import { customerEventStream } from '../services/event-stream.js';
 import type { DomainEvent } from '../services/events.js';
 import { ErrorCode, gatewayError } from '../schema/errors.js';
 import { OnboardingStatusType } from '../schema/types/onboarding.js';
 import { VerificationType } from '../schema/types/verification.js';
-import { parseAfterSequence, toOnboardingStatus, toVerification } from './mappers.js';
+import { toOnboardingStatus, toVerification, viewerEvents } from './mappers.js';
 
 type VerificationEvent = Extract<DomainEvent, { type: 'verification.changed' }>;
 type OnboardingEvent = Extract<DomainEvent, { type: 'onboarding.changed' }>;
@@ -30,7 +29,7 @@ export class VerificationResolver {
       const ctx = context as GatewayContext;
       const only = args.profileId ? parseProfileId(String(args.profileId)) : undefined;
       const accept = (e: DomainEvent): e is VerificationEvent => e.type === 'verification.changed' && (only === undefined || e.profileId === only);
-      return customerEventStream({ events: ctx.services.events, db: ctx.reads }, ctx.viewer.customerId, parseAfterSequence(args.after), accept);
+      return viewerEvents(ctx, args.after, accept);
     },
   })
   async verificationChanged(
@@ -39,8 +38,13 @@ export class VerificationResolver {
     @Arg('profileId', () => ID, { nullable: true, description: 'Only this profile.' }) _profileId?: string,
     @Arg('after', () => String, { nullable: true, description: 'The last sequence received: resume after it.' }) _after?: string,
   ): Promise<VerificationType> {
-    // A fresh unit of work per event (the subscription's own would serve stale rows), shared by
-    // every subscriber the event reaches.
+    // The verification as committed with the event, not as it is by the time of the push: two
+    // quick changes push two states, each once, in order. (Events logged before snapshots were
+    // carried are read back, once per event, shared by every subscriber it reaches.)
+    const snapshot = event.verification;
+    if (snapshot) {
+      return { profileId: String(event.profileId), canTransfer: snapshot.canTransfer, routes: toVerification(snapshot.routes) ?? [], syncedAt: snapshot.syncedAt ? new Date(snapshot.syncedAt) : null, sequence: String(event.sequence) };
+    }
     return oncePerEvent(event, 'verification', async () => {
       const view = await ctx.services.verification.forCustomer(ctx.em.fork(), event.customerId, event.profileId, false);
       return { profileId: String(event.profileId), canTransfer: view?.canTransfer ?? false, routes: toVerification(view?.routes ?? []) ?? [], syncedAt: view?.syncedAt ?? null, sequence: String(event.sequence) };
@@ -52,7 +56,7 @@ export class VerificationResolver {
     subscribe: ({ context, args }) => {
       const ctx = context as GatewayContext;
       const accept = (e: DomainEvent): e is OnboardingEvent => e.type === 'onboarding.changed';
-      return customerEventStream({ events: ctx.services.events, db: ctx.reads }, ctx.viewer.customerId, parseAfterSequence(args.after), accept);
+      return viewerEvents(ctx, args.after, accept);
     },
   })
   async onboardingStatusChanged(
@@ -60,7 +64,10 @@ export class VerificationResolver {
     @Ctx() ctx: GatewayContext,
     @Arg('after', () => String, { nullable: true, description: 'The last sequence received: resume after it.' }) _after?: string,
   ): Promise<OnboardingStatusType> {
-    const status = await oncePerEvent(event, 'onboarding', async () => toOnboardingStatus(await ctx.services.onboarding.status(ctx.em.fork(), event.customerId)));
+    // The status committed with the event (older events without one are read back).
+    const status = event.status
+      ? toOnboardingStatus(event.status)
+      : await oncePerEvent(event, 'onboarding', async () => toOnboardingStatus(await ctx.services.onboarding.status(ctx.em.fork(), event.customerId)));
     return { ...status, sequence: String(event.sequence) };
   }
 }

@@ -29,6 +29,8 @@ export const ErrorCode = {
   /** The bank's rollout does not offer Wise to this customer, or this route, yet (services/rollout.ts). */
   NOT_OFFERED: 'NOT_OFFERED',
   UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
+  /** A subscription's `after` older than the event log keeps (EVENT_LOG_RETENTION_DAYS): read afresh. */
+  RESUME_POINT_EXPIRED: 'RESUME_POINT_EXPIRED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -9,13 +9,26 @@
  * everything up to N, a gap means something was missed (and is read back from the log), and a
  * client that reconnects with the last sequence it saw is given exactly what came after.
  */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ormSql } from '../db/orm.js';
 import type { PlainDb, Sql } from '../db/plain.js';
+import type { VerificationRoute } from '../entities/WiseProfile.js';
+import type { OnboardingStatus } from './onboarding-status.js';
 
+/** A profile's verification as committed with its event (`syncedAt` as an ISO string). */
+export type VerificationSnapshot = { routes: VerificationRoute[]; canTransfer: boolean; syncedAt: string | null };
+
+/**
+ * Change events carry the state they announce, as their transaction committed it: subscribers
+ * are pushed exactly that, in order, rather than whatever the state is by the time the push goes
+ * out (two quick changes would otherwise push the second twice and the first never). The
+ * snapshots are optional only for events logged before they were added.
+ */
 export type EventBody =
-  | { type: 'onboarding.changed'; customerId: string }
+  | { type: 'onboarding.changed'; customerId: string; status?: OnboardingStatus }
   /** The customer unlinked their Wise account: their sockets close (http/subscriptions.ts). */
   | { type: 'customer.unlinked'; customerId: string }
-  | { type: 'verification.changed'; customerId: string; profileId: number }
+  | { type: 'verification.changed'; customerId: string; profileId: number; verification?: VerificationSnapshot }
   | { type: 'transfer.changed'; customerId: string; transferId: string; state: string; occurredAt: string };
 
 /** An event as logged: its place in the customer's sequence (1, 2, 3, … per customer). */
@@ -73,8 +86,62 @@ export async function eventsAfter(db: PlainDb, customerId: string, after: number
   return rows.map((row) => ({ ...row.payload, sequence: Number(row.sequence) }));
 }
 
+/**
+ * Whether events after `after` have been pruned from the customer's log (prunedEvents): a client
+ * resuming from there would silently miss them, so it is told to read afresh instead.
+ */
+export async function resumePointPruned(db: PlainDb, customerId: string, after: number): Promise<boolean> {
+  const [row] = await db.query<{ last: string | null; first: string | null }>(
+    'select (select last_sequence from customer_event_counter where customer_id = $1) as last, (select min(sequence) from customer_event where customer_id = $1) as first',
+    [customerId],
+  );
+  const last = Number(row?.last ?? 0);
+  if (last <= after) return false;
+  return row?.first === null || row?.first === undefined || Number(row.first) > after + 1;
+}
+
+/**
+ * Deletes events logged more than `days` ago (a daily job): the log serves resuming clients and
+ * catch-up after a lost notification, both minutes or hours behind — not an archive. The
+ * counters stay, so sequences never repeat.
+ */
+export async function pruneEvents(db: PlainDb, days: number): Promise<number> {
+  const rows = await db.query<{ n: string }>("with gone as (delete from customer_event where recorded_at < now() - make_interval(days => $1) returning 1) select count(*) as n from gone", [days]);
+  return Number(rows[0]?.n ?? 0);
+}
+
 /** The last sequence number the customer's log has given out (0 before the first event). */
 export async function lastSequence(db: PlainDb, customerId: string): Promise<number> {
   const [row] = await db.query<{ last_sequence: string }>('select last_sequence from customer_event_counter where customer_id = $1', [customerId]);
   return row ? Number(row.last_sequence) : 0;
+}
+
+/**
+ * Makes `change` (entity changes, deletes, SQL through `em`), flushes, and appends the events
+ * `describe` builds — reading the changed state in the same transaction — in one commit: a
+ * change is never committed without its event, nor an event logged for a change rolled back.
+ * Subscribers hear of them at the commit. Inside a transaction `em` already has, all of it joins
+ * that one (its owner commits). Keep calls to Wise out of `change`: a transaction should not
+ * wait on the network.
+ */
+export async function commitWithEvents(em: EntityManager, bus: EventBus, describe: () => Promise<EventBody[]>, change?: () => Promise<void>): Promise<DomainEvent[]> {
+  const record = async () => {
+    await change?.();
+    await em.flush();
+    const events = await appendEvents(ormSql(em), await describe());
+    await bus.publishOnCommit(ormSql(em), events);
+    return events;
+  };
+  if (em.isInTransaction()) return record();
+  // On `em` itself, not a fork: a fork would not carry the entities `em` created and has not
+  // flushed yet.
+  await em.begin();
+  try {
+    const events = await record();
+    await em.commit();
+    return events;
+  } catch (error) {
+    await em.rollback();
+    throw error;
+  }
 }

@@ -14,6 +14,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { ormSql } from '../db/orm.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../config.js';
 import { OAuthState } from '../entities/OAuthState.js';
@@ -24,25 +25,14 @@ import type { BusinessProfileInput, PersonalProfileInput, WiseApi, WiseV2Profile
 import { WiseError, type WiseFieldError } from '../wise/errors.js';
 import type { TokenSet, WiseOAuth } from '../wise/oauth.js';
 import type { Customer } from './customers.js';
-import type { EventBus } from './events.js';
-import { isVerified, ProfileInputError, type ProfileService } from './profiles.js';
+import { onboardingChanged, describeOnboarding, type OnboardingStatus } from './onboarding-status.js';
+import { commitWithEvents, type EventBody, type EventBus } from './events.js';
+import { ProfileInputError, type ProfileService } from './profiles.js';
 import { RelinkRequiredError, type WiseTokens } from './wise-tokens.js';
 
 const STATE_LIFETIME_MS = 10 * 60_000;
 
-export type OnboardingState = 'NOT_LINKED' | 'AWAITING_AUTHORIZATION' | 'NO_PROFILE' | 'PENDING_VERIFICATION' | 'READY' | 'RELINK_REQUIRED' | 'IDENTITY_MISMATCH';
-export type NextAction = 'CREATE_WISE_ACCOUNT' | 'LINK_WISE_ACCOUNT' | 'COMPLETE_AUTHORIZATION' | 'CREATE_PROFILE' | 'WAIT_FOR_VERIFICATION' | 'RELINK_WISE_ACCOUNT' | 'NONE';
-
-export type OnboardingStatus = {
-  state: OnboardingState;
-  model: LinkModel;
-  nextAction: NextAction;
-  message: string;
-  relinkReason: RelinkReason | null;
-  wiseUserId: number | null;
-  profileId: number | null;
-  verification: VerificationRoute[] | null;
-};
+export type { NextAction, OnboardingState, OnboardingStatus } from './onboarding-status.js';
 
 export type LinkRejectionReason =
   | 'INVALID_STATE'
@@ -97,57 +87,24 @@ export class OnboardingService {
   /** Where the customer stands. `fresh` asks Wise now (verification, and so the tokens). */
   async status(em: EntityManager, customerId: string, fresh = false): Promise<OnboardingStatus> {
     const link = await this.liveLink(em, customerId);
-    const model = this.deps.config.model;
-    const base = { model: link?.model ?? model, relinkReason: null, wiseUserId: link?.wiseUserId ?? null, profileId: link?.profileId ?? null, verification: null };
-    if (!link || link.status === 'CREATING') {
-      return model === 'partner_kyc'
-        ? { ...base, state: 'NOT_LINKED', nextAction: 'CREATE_WISE_ACCOUNT', message: 'Open a Wise account with the details the bank already has.' }
-        : { ...base, state: 'NOT_LINKED', nextAction: 'LINK_WISE_ACCOUNT', message: 'Connect a Wise account: log in or sign up at Wise.' };
-    }
-    if (link.status === 'LINK_REQUIRED') {
-      return {
-        ...base,
-        state: 'NOT_LINKED',
-        nextAction: 'LINK_WISE_ACCOUNT',
-        message: 'Wise already has an account with your email address. Log in to Wise to connect it.',
-      };
-    }
-    if (link.status === 'AWAITING_AUTHORIZATION') {
-      return { ...base, state: 'AWAITING_AUTHORIZATION', nextAction: 'COMPLETE_AUTHORIZATION', message: 'Finish connecting at Wise: review your details and allow access.' };
-    }
-    if (link.status === 'IDENTITY_MISMATCH') {
-      return {
-        ...base,
-        state: 'IDENTITY_MISMATCH',
-        nextAction: 'LINK_WISE_ACCOUNT',
-        message: "The Wise profile's date of birth does not match the bank's records. Connect your own Wise account, or contact the bank.",
-      };
-    }
-    if (link.status === 'RELINK_REQUIRED') return this.relinkStatus(base, link.relinkReason);
-    if (!link.profileId) return { ...base, state: 'NO_PROFILE', nextAction: 'CREATE_PROFILE', message: 'Create your Wise profile to start sending money.' };
-
-    const profile = await em.findOne(WiseProfile, link.profileId);
-    if (!profile) return { ...base, state: 'NO_PROFILE', nextAction: 'CREATE_PROFILE', message: 'Create your Wise profile to start sending money.' };
-    let routes: VerificationRoute[];
+    const profile = link?.status === 'LINKED' && link.profileId ? await em.findOne(WiseProfile, link.profileId) : null;
+    if (!link || !profile) return describeOnboarding(this.deps.config.model, link, profile);
     try {
-      routes = await this.deps.profiles.verification(em, link, profile, fresh);
+      return describeOnboarding(this.deps.config.model, link, profile, await this.deps.profiles.verification(em, link, profile, fresh));
     } catch (error) {
-      if (error instanceof RelinkRequiredError) return this.relinkStatus(base, error.reason);
+      if (error instanceof RelinkRequiredError) return describeOnboarding(this.deps.config.model, { ...link, status: 'RELINK_REQUIRED', relinkReason: error.reason }, null);
       throw error;
     }
-    return isVerified(routes)
-      ? { ...base, verification: routes, state: 'READY', nextAction: 'NONE', message: 'Ready to send money with Wise.' }
-      : { ...base, verification: routes, state: 'PENDING_VERIFICATION', nextAction: 'WAIT_FOR_VERIFICATION', message: 'Wise is verifying your profile. Transfers open once it is verified.' };
   }
 
-  private relinkStatus(base: Omit<OnboardingStatus, 'state' | 'nextAction' | 'message'>, reason: RelinkReason | null): OnboardingStatus {
-    const why: Record<RelinkReason, string> = {
-      REFRESH_TOKEN_EXPIRED: 'Access to your Wise account has expired.',
-      ACCESS_REVOKED: 'Access to your Wise account was withdrawn.',
-      EMAIL_CHANGED: 'Your Wise email address changed, so Wise asks you to connect again.',
-      ACCOUNT_RECLAIMED: 'You now manage your Wise account yourself, so Wise asks you to connect it again.',
-    };
-    return { ...base, state: 'RELINK_REQUIRED', relinkReason: reason, nextAction: 'RELINK_WISE_ACCOUNT', message: `${why[reason ?? 'ACCESS_REVOKED']} Log in to Wise to reconnect.` };
+  /** The change event for this customer, carrying their status as it is in `em`'s transaction. */
+  private async changed(em: EntityManager, customerId: string): Promise<EventBody[]> {
+    return [await onboardingChanged(em, customerId, this.deps.config.model)];
+  }
+
+  /** Commits what changed in `em` (and `change`) with the customer's onboarding event. */
+  private async commitChange(em: EntityManager, customerId: string, change?: () => Promise<void>): Promise<void> {
+    await commitWithEvents(em, this.deps.events, () => this.changed(em, customerId), change);
   }
 
   // ---- partner KYC -----------------------------------------------------------------------------
@@ -192,8 +149,8 @@ export class OnboardingService {
       return { kind: 'link_required', reason: 'EMAIL_ALREADY_AT_WISE', ...url };
     }
     link = created.link;
+    // The profile, once stored, is announced with it (ProfileService.createPersonal).
     const profile = await this.createProfile(em, link, customer);
-    await this.deps.events.record({ type: 'onboarding.changed', customerId: customer.id });
     if ('fieldErrors' in profile) return { kind: 'profile_rejected', status: await this.status(em, customer.id), fieldErrors: profile.fieldErrors };
     return { kind: 'created', status: await this.status(em, customer.id, true), profile: profile.profile };
   }
@@ -233,8 +190,7 @@ export class OnboardingService {
           // dropped; only the fact is kept, so onboardingStatus can say "link" from here on.
           this.clearCredentials(link);
           link.status = 'LINK_REQUIRED';
-          await em.flush();
-          await this.deps.events.record({ type: 'onboarding.changed', customerId: customer.id });
+          await this.commitChange(em, customer.id);
           return { kind: 'exists' };
         }
       }
@@ -243,8 +199,9 @@ export class OnboardingService {
     this.deps.tokens.storeTokens(link, tokens);
     link.status = 'LINKED';
     link.wiseUserId = userId ?? (await this.deps.api.me({ token: tokens.accessToken, customerId: customer.id })).id;
-    await em.flush();
-    await em.getConnection().execute('update oauth_state set used_at = now() where customer_id = ? and used_at is null', [customer.id], 'run');
+    await this.commitChange(em, customer.id, async () => {
+      await ormSql(em)('update oauth_state set used_at = now() where customer_id = ? and used_at is null', [customer.id]);
+    });
     return { kind: 'created', link };
   }
 
@@ -280,8 +237,7 @@ export class OnboardingService {
           link = created.link;
           await this.createProfile(em, link, customer);
           link.status = 'AWAITING_AUTHORIZATION';
-          await em.flush();
-          await this.deps.events.record({ type: 'onboarding.changed', customerId: customer.id });
+          await this.commitChange(em, customer.id);
         }
       }
       if (link && link.status === 'AWAITING_AUTHORIZATION') {
@@ -364,16 +320,12 @@ export class OnboardingService {
       this.clearCredentials(link);
       link.status = 'IDENTITY_MISMATCH';
       link.profileId = null;
-      await em.flush();
-      await this.deps.events.record({ type: 'onboarding.changed', customerId });
+      await this.commitChange(em, customerId);
       return reject(customerId, 'IDENTITY_MISMATCH', "The Wise profile's date of birth does not match the bank's records.");
     }
 
     const me = await this.deps.api.me(who);
-    if (link && link.wiseUserId !== null && link.wiseUserId !== me.id) {
-      // Linked to a different Wise user now: the old user's profiles are no longer ours to show.
-      await em.nativeDelete(WiseProfile, { linkId: link.id });
-    }
+    const previousUser = link && link.wiseUserId !== null && link.wiseUserId !== me.id ? link.id : null;
     link ??= em.create(WiseLink, { customerId, model: this.deps.config.model === 'partner_kyc' ? 'wise_kyc' : this.deps.config.model, status: 'LINKED' });
     if (link.status === 'LINK_REQUIRED') {
       // The customer's own Wise account, connected through Wise's page: Wise KYC from here on.
@@ -386,11 +338,14 @@ export class OnboardingService {
     link.relinkReason = null;
     link.wiseUserId = me.id;
     link.profileId = granted.id;
-    await em.flush();
-    // Linked: every other authorization URL handed to this customer is void from now on.
-    await em.getConnection().execute('update oauth_state set used_at = now() where customer_id = ? and used_at is null', [customerId], 'run');
-    await this.deps.profiles.store(em, link, granted as WiseV2Profile);
-    await this.deps.events.record({ type: 'onboarding.changed', customerId });
+    const linked = link;
+    await this.commitChange(em, customerId, async () => {
+      // Linked to a different Wise user now: the old user's profiles are no longer ours to show.
+      if (previousUser) await em.nativeDelete(WiseProfile, { linkId: previousUser });
+      // Linked: every other authorization URL handed to this customer is void from now on.
+      await ormSql(em)('update oauth_state set used_at = now() where customer_id = ? and used_at is null', [customerId]);
+      await this.deps.profiles.place(em, linked, granted as WiseV2Profile);
+    });
     return { kind: 'completed', customerId, status: await this.status(em, customerId, true) };
   }
 
@@ -401,7 +356,6 @@ export class OnboardingService {
     if (!link || link.status !== 'LINKED') return { kind: 'not_linked' };
     try {
       const profile = await this.deps.profiles.createPersonal(em, link, customer, overrides);
-      await this.deps.events.record({ type: 'onboarding.changed', customerId: customer.id });
       return { kind: 'created', profile };
     } catch (error) {
       return this.profileFailure(error);
@@ -431,10 +385,13 @@ export class OnboardingService {
     if (!link) return false;
     this.clearCredentials(link);
     link.status = 'UNLINKED';
-    await em.nativeDelete(WiseProfile, { linkId: link.id });
-    await em.flush();
-    await this.deps.events.record({ type: 'onboarding.changed', customerId });
-    await this.deps.events.record({ type: 'customer.unlinked', customerId });
+    const linkId = link.id;
+    await commitWithEvents(
+      em,
+      this.deps.events,
+      async () => [...(await this.changed(em, customerId)), { type: 'customer.unlinked', customerId }],
+      async () => void (await em.nativeDelete(WiseProfile, { linkId })),
+    );
     return true;
   }
 

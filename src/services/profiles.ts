@@ -9,7 +9,9 @@ import { WiseProfile, type VerificationRoute } from '../entities/WiseProfile.js'
 import type { BusinessProfileInput, PersonalProfileInput, WiseApi, WiseV2Profile } from '../wise/api.js';
 import { ISO3 } from '../wise/countries.js';
 import type { Customer } from './customers.js';
-import type { EventBus } from './events.js';
+import type { OnboardingModel } from '../config.js';
+import { commitWithEvents, type EventBody, type EventBus } from './events.js';
+import { isVerified, onboardingChanged } from './onboarding-status.js';
 import type { WiseTokens } from './wise-tokens.js';
 
 /** Verification read from Wise is trusted this long; webhooks keep it current in between. */
@@ -53,7 +55,7 @@ export function personalProfileFromCustomer(customer: Customer, overrides: Parti
 }
 
 export class ProfileService {
-  constructor(private readonly deps: { api: WiseApi; tokens: WiseTokens; events: EventBus; sourceCurrencies: string[] }) {}
+  constructor(private readonly deps: { api: WiseApi; tokens: WiseTokens; events: EventBus; sourceCurrencies: string[]; model: OnboardingModel }) {}
 
   /** The customer's cached profiles (no call to Wise). */
   list(em: EntityManager, customerId: string): Promise<WiseProfile[]> {
@@ -65,10 +67,19 @@ export class ProfileService {
     const created = await this.deps.tokens.withUserToken(link, (token) =>
       this.deps.api.createPersonalProfile({ token, customerId: customer.id }, input, stableUuid(link.id, 'personal-profile')),
     );
-    const profile = await this.sync(em, link, created.id);
-    link.profileId ??= profile.id;
-    await em.flush();
-    return profile;
+    const data = await this.deps.tokens.withUserToken(link, (token) => this.deps.api.getProfile({ token, customerId: link.customerId }, created.id));
+    let profile: WiseProfile | undefined;
+    // Stored, and the customer's new onboarding status announced, in one commit.
+    await commitWithEvents(
+      em,
+      this.deps.events,
+      async () => [await onboardingChanged(em, link.customerId, this.deps.model)],
+      async () => {
+        profile = await this.place(em, link, data);
+        link.profileId ??= profile.id;
+      },
+    );
+    return profile!;
   }
 
   async createBusiness(em: EntityManager, link: WiseLink, customer: Customer, input: BusinessProfileInput, idempotencyKey: string): Promise<WiseProfile> {
@@ -85,6 +96,13 @@ export class ProfileService {
   }
 
   async store(em: EntityManager, link: WiseLink, data: WiseV2Profile): Promise<WiseProfile> {
+    const profile = await this.place(em, link, data);
+    await em.flush();
+    return profile;
+  }
+
+  /** Stages the profile's cached copy in `em` (the caller flushes). */
+  async place(em: EntityManager, link: WiseLink, data: WiseV2Profile): Promise<WiseProfile> {
     let profile = await em.findOne(WiseProfile, data.id);
     if (!profile) {
       profile = em.create(WiseProfile, {
@@ -108,7 +126,6 @@ export class ProfileService {
       data,
       syncedAt: new Date(),
     });
-    await em.flush();
     return profile;
   }
 
@@ -130,14 +147,26 @@ export class ProfileService {
     const changed = JSON.stringify(routes) !== JSON.stringify(profile.verification);
     profile.verification = routes;
     profile.verificationSyncedAt = new Date();
-    await em.flush();
-    if (changed && profile.verification) {
-      await this.deps.events.record({ type: 'verification.changed', customerId: profile.customerId, profileId: profile.id });
+    if (!changed) {
+      await em.flush();
+      return routes;
     }
+    // What Wise says now reaches the subscribers of the verification and of the onboarding
+    // status (READY or not follows from it), committed with the change.
+    await commitWithEvents(em, this.deps.events, async () => [verificationChanged(profile), await onboardingChanged(em, profile.customerId, this.deps.model)]);
     return routes;
   }
 }
 
-export function isVerified(routes: VerificationRoute[] | null): boolean {
-  return Boolean(routes?.some((r) => r.status === 'verified' || r.maximumEntitledAmount > 0));
+/** The `verification.changed` event for the profile, carrying its verification as it stands in memory. */
+export function verificationChanged(profile: WiseProfile): EventBody {
+  const routes = profile.verification ?? [];
+  return {
+    type: 'verification.changed',
+    customerId: profile.customerId,
+    profileId: profile.id,
+    verification: { routes, canTransfer: isVerified(routes), syncedAt: profile.verificationSyncedAt?.toISOString() ?? null },
+  };
 }
+
+export { isVerified } from './onboarding-status.js';

@@ -15,12 +15,15 @@
  */
 import { createVerify } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { OnboardingModel } from '../config.js';
 import { ormSql, type Orm } from '../db/orm.js';
 import type { PlainDb, Sql } from '../db/plain.js';
 import { WiseProfile, type VerificationRoute } from '../entities/WiseProfile.js';
 import type { Logger } from '../logger.js';
 import type { WiseHttp } from '../wise/http.js';
 import { appendEvents, type DomainEvent, type EventBus } from './events.js';
+import { onboardingChanged } from './onboarding-status.js';
+import { verificationChanged } from './profiles.js';
 
 /** The events the gateway subscribes to and applies. */
 export const SUBSCRIBED_EVENTS = ['profiles#verification-state-change', 'transfers#state-change'] as const;
@@ -79,6 +82,8 @@ export class WebhookService {
       db: PlainDb;
       events: EventBus;
       logger: Logger;
+      /** How the bank onboards customers (the snapshot a verification change's onboarding event carries). */
+      onboardingModel: OnboardingModel;
       publicKeyPem: () => string | undefined;
       /** Apply in this process right after answering; off when this process runs no jobs. */
       fastPath?: { concurrency: number; maxQueued: number };
@@ -306,10 +311,7 @@ export class WebhookService {
       await em.flush();
       return {
         status: 'applied',
-        events: await appendEvents(ormSql(em), [
-          { type: 'verification.changed', customerId: profile.customerId, profileId: profile.id },
-          { type: 'onboarding.changed', customerId: profile.customerId },
-        ]),
+        events: await appendEvents(ormSql(em), [verificationChanged(profile), await onboardingChanged(em, profile.customerId, this.deps.onboardingModel)]),
       };
     }
     if (eventType === 'transfers#state-change') {

@@ -15,7 +15,8 @@ import { WiseLink, type RelinkReason } from '../entities/WiseLink.js';
 import type { Logger } from '../logger.js';
 import { WiseError } from '../wise/errors.js';
 import type { TokenSet, WiseOAuth } from '../wise/oauth.js';
-import type { EventBus } from './events.js';
+import { commitWithEvents, type EventBus } from './events.js';
+import { onboardingChanged } from './onboarding-status.js';
 import type { SecretBox } from './secrets.js';
 
 /** Refresh this long before Wise's expiry, so a token never dies in the middle of a call. */
@@ -169,13 +170,12 @@ export class WiseTokens {
       this.seal(link, 'registrationCode', null);
       link.accessTokenExpiresAt = null;
       link.refreshTokenExpiresAt = null;
+      // Announced in this transaction: the customer's re-link banner is exactly this commit.
+      await commitWithEvents(tx, this.deps.events, async () => [await onboardingChanged(tx, link.customerId, link.model)]);
       return { relink: failure, customerId: link.customerId };
     });
     if ('token' in outcome) return outcome.token as string;
-    if (outcome.customerId) {
-      this.deps.logger.warn({ linkId, reason: outcome.relink }, 'Wise link needs re-authorization');
-      await this.deps.events.record({ type: 'onboarding.changed', customerId: outcome.customerId });
-    }
+    if (outcome.customerId) this.deps.logger.warn({ linkId, reason: outcome.relink }, 'Wise link needs re-authorization');
     throw new RelinkRequiredError(outcome.relink);
   }
 

@@ -201,6 +201,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     const transfers = new TransferService({ orm, api, tokens, verification, ledger: options.ledger ?? new PostgresLedger(), locks, events, logger, signOneTimeToken: sca });
     webhooks.transferHandler = transfers.states.webhookHandler;
     webhooks.transferHotPath = transfers.states.webhookHotPath;
+    webhooks.transferLock = transfers.states.underMoneyLock;
     const services: Services = {
       onboarding,
       profiles,

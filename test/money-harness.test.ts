@@ -38,7 +38,8 @@ beforeAll(async () => {
       { q: quote.id },
     )
   ).data.createRecipient.recipient.id;
-}, 180_000);
+  // Two gateway processes start here: on a loaded 2-core machine that alone has taken minutes.
+}, 900_000);
 
 afterAll(async () => {
   await harness?.stop();

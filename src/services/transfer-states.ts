@@ -7,7 +7,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ormSql } from '../db/orm.js';
-import type { Sql } from '../db/plain.js';
+import type { PlainDb, Sql } from '../db/plain.js';
 import { Transfer } from '../entities/Transfer.js';
 import { appendEvents, type DomainEvent } from './events.js';
 import type { TransferLocks } from './transfer-locks.js';
@@ -244,12 +244,22 @@ export class TransferStates {
     return { applied: tookEffect(plan), note: noteOf(plan), events };
   };
 
-  /** transfers#state-change through the ORM: what the hot path hands over. */
+  /**
+   * Runs a whole webhook transaction (`work`) under the money lock of the transfer Wise names,
+   * when it is stored here. A state that returns money must wait for any funding or cancel in
+   * progress, and they for it until it has *committed* — so the lock is taken before the
+   * transaction begins and released after its commit, as every money path does (lock, then row
+   * lock, then commit, then unlock).
+   */
+  readonly underMoneyLock = async <T>(db: PlainDb, wiseTransferId: number, work: () => Promise<T>): Promise<T> => {
+    const [row] = await db.query<{ id: string }>('select id from transfer where wise_transfer_id = $1', [wiseTransferId]);
+    return row ? this.deps.locks.run(row.id, work) : work();
+  };
+
+  /** transfers#state-change through the ORM: what the hot path hands over (under underMoneyLock). */
   readonly webhookHandler: TransferEventHandler = async (em, event) => {
-    // A state that returns money waits for any funding or cancel in progress (the transfer's
-    // money lock, taken before the row lock, as every money path does). The hot path hands this
-    // path the events that return money — their own state, or a waiting one they release — so
-    // any event here takes the lock when its transfer is stored.
+    // Already held when the webhook service took it around the transaction (re-entrant); taken
+    // here too for a transfer stored after that look-up, so nothing applies money unlocked.
     const [row] = await ormSql(em)<{ id: string }>('select id from transfer where wise_transfer_id = ?', [event.transferId]);
     if (row) return this.deps.locks.run(row.id, () => this.applyWebhook(em, event));
     return this.applyWebhook(em, event);

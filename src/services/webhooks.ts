@@ -74,6 +74,8 @@ const ORPHANED_AFTER_SECONDS = 5;
 export class WebhookService {
   transferHandler: TransferEventHandler | undefined;
   transferHotPath: HotPathTransferHandler | undefined;
+  /** Serialises a transfer event's transaction with the transfer's other money operations. */
+  transferLock: (<T>(db: PlainDb, wiseTransferId: number, work: () => Promise<T>) => Promise<T>) | undefined;
   private readonly fastPath: { running: number; queue: string[]; idle: Array<() => void> } = { running: 0, queue: [], idle: [] };
 
   constructor(
@@ -234,6 +236,20 @@ export class WebhookService {
    */
   async apply(deliveryId: string): Promise<void> {
     if (await this.applyOnHotPath(deliveryId)) return;
+    // A transfer event may move money: its whole transaction runs under the transfer's money lock.
+    const [peek] = await this.deps.db.query<{ event_type: string; transfer_id: string | null }>(
+      "select event_type, body -> 'data' -> 'resource' ->> 'id' as transfer_id from webhook_inbox where delivery_id = $1",
+      [deliveryId],
+    );
+    const wiseTransferId = peek?.event_type === 'transfers#state-change' ? Number(peek.transfer_id) : NaN;
+    if (this.transferLock && Number.isSafeInteger(wiseTransferId)) {
+      await this.transferLock(this.deps.db, wiseTransferId, () => this.applyInTransaction(deliveryId));
+      return;
+    }
+    await this.applyInTransaction(deliveryId);
+  }
+
+  private async applyInTransaction(deliveryId: string): Promise<void> {
     const em = this.deps.orm.em.fork() as EntityManager;
     const published: DomainEvent[] = [];
     await em.transactional(async (tx) => {

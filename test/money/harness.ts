@@ -66,6 +66,22 @@ export const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
   steps: fc.array(fc.array(actionArb, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 8 }),
 });
 
+/**
+ * The interleavings money was once lost or created in (issue #13's findings), played before the
+ * random ones on every run — so a regression of any of them fails `npm test` every time, not
+ * only when chance finds it again.
+ */
+export const KNOWN_SCENARIOS: Scenario[] = [
+  // fundTransfer and cancelTransfer at once, Wise slow to answer the funding: credited twice.
+  { amount: 10, sca: false, steps: [[{ kind: 'fault', on: 'fund', fault: 'delay_request', count: 1, slow: false }, { kind: 'fund', replica: 0, approve: true }, { kind: 'cancel', replica: 1 }]] },
+  // Two fundTransfer calls on two replicas while the first answer is delayed: debited twice.
+  { amount: 10, sca: false, steps: [[{ kind: 'fault', on: 'fund', fault: 'delay_response', count: 1, slow: true }, { kind: 'fund', replica: 0, approve: true }, { kind: 'fund', replica: 1, approve: true }]] },
+  // An approved SCA funding whose answer is lost, retried (a fresh challenge): given back while Wise pays out.
+  { amount: 10, sca: true, steps: [[{ kind: 'fund', replica: 0, approve: true }], [{ kind: 'fault', on: 'fund', fault: 'lose_response', count: 1, slow: false }, { kind: 'fund', replica: 0, approve: true }]] },
+  // A crash after the debit, before Wise funds: left debited for ever.
+  { amount: 10, sca: false, steps: [[{ kind: 'fault', on: 'fund', fault: 'delay_request', count: 1, slow: true }, { kind: 'fund', replica: 0, approve: true }, { kind: 'kill', replica: 0, afterMs: 300 }]] },
+];
+
 export type Outcome = { internalErrors: number; wiseTransfers: number; wiseFunded: boolean; wiseStatus: string | null; net: number; expectedNet: number; fundingState: string | null; creationState: string | null };
 
 export class MoneyHarness {

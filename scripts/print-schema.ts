@@ -4,7 +4,7 @@
  */
 import 'reflect-metadata';
 import fs from 'node:fs/promises';
-import { buildGatewaySchema, printGatewaySchema } from '../src/schema/build.js';
+import { buildGatewaySchema, printGatewaySchema } from '../src/gateway.js';
 
 const sdl = printGatewaySchema(await buildGatewaySchema());
 await fs.writeFile(new URL('../schema.graphql', import.meta.url), sdl);

@@ -15,7 +15,7 @@ import { PostgresLedger, type Ledger } from './services/ledger.js';
 import { Reconciliation } from './services/reconciliation.js';
 import { TransferLocks } from './services/transfer-locks.js';
 import { TransferService } from './services/transfers.js';
-import { createContextFactory, type Services } from './http/context.js';
+import { createContextFactory, type Services } from './resolvers/context.js';
 import { mountOAuthCallback } from './http/oauth-callback.js';
 import { PostgresCustomerDirectory } from './services/customers.js';
 import { pruneEvents, type EventBus } from './services/events.js';
@@ -38,7 +38,10 @@ import { WiseOAuth } from './wise/oauth.js';
 import { RateLimits } from './http/rate-limits.js';
 import { startHttpServer, type RunningHttpServer } from './http/server.js';
 import type { Logger } from './logger.js';
-import { buildGatewaySchema } from './schema/build.js';
+import 'reflect-metadata';
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { resolvers } from './resolvers/index.js';
 import { defaultSimulatorOptions, startSimulator, type Simulator } from './simulator/server.js';
 
 export type Gateway = {
@@ -211,6 +214,8 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
       transfers,
       events,
       rollout: new RolloutService(plain),
+      ledger: transfers.ledger,
+      sourceCurrencies: config.onboarding.sourceCurrencies,
     };
 
     const reconciliation = new Reconciliation({ orm, api, tokens, ledger: transfers.ledger, transfers, logger });
@@ -298,4 +303,28 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     await stopAll();
     throw error;
   }
+}
+
+/** The GraphQL schema: the types of src/schema/, served by the resolvers of src/resolvers/. */
+export async function buildGatewaySchema(): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: [...resolvers],
+    validate: false,
+    emitSchemaFile: false,
+    // Every subscription brings its own `subscribe` (src/services/event-stream.ts, fed by the
+    // cross-replica event bus); type-graphql's topic PubSub is never used.
+    pubSub: {
+      publish() {
+        throw new Error('topic-based PubSub is not used; publish domain events on the EventBus');
+      },
+      subscribe() {
+        throw new Error('topic-based PubSub is not used; subscriptions define `subscribe`');
+      },
+    },
+  });
+}
+
+/** The SDL written to schema.graphql, sorted so diffs show only real changes. */
+export function printGatewaySchema(schema: GraphQLSchema): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
 }

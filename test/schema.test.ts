@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { buildGatewaySchema, printGatewaySchema } from '../src/schema/build.js';
+import { buildGatewaySchema, printGatewaySchema } from '../src/gateway.js';
 
 describe('schema.graphql', () => {
   it('is what the code generates (run `npm run schema` after changing GraphQL types)', async () => {

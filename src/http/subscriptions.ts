@@ -17,7 +17,7 @@ import { decodeJwt } from 'jose';
 import type { Logger } from '../logger.js';
 import type { EventBus } from '../services/events.js';
 import { AuthenticationError, type Authenticator, type Viewer } from './auth.js';
-import type { ContextFactory, GatewayContext } from './context.js';
+import type { ContextFactory, GatewayContext } from '../resolvers/context.js';
 
 /** Close code for a WebSocket whose connection_init carried no valid token (mirrors HTTP 401). */
 export const WS_CLOSE_UNAUTHORIZED = 4401;

@@ -1,20 +1,35 @@
-import { Ctx, Query, Resolver } from 'type-graphql';
-import type { GatewayContext } from '../http/context.js';
-import { CustomerType } from '../schema/types/Customer.js';
+import { Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { ErrorCode, gatewayError } from '../schema/errors.js';
+import { BankAccount, Customer } from '../schema/viewer.js';
+import type { Customer as BankCustomer } from '../services/customers.js';
+import type { GatewayContext } from './context.js';
+import { toBankAccount, toCustomer } from './viewer.mappers.js';
 
-@Resolver()
+export async function requireCustomer(ctx: GatewayContext): Promise<BankCustomer> {
+  const customer = await ctx.loaders.customerById.load(ctx.viewer.customerId);
+  // A valid bank token for a customer the directory does not know: the bank's systems disagree
+  // with each other, which the frontend cannot fix.
+  if (!customer) throw gatewayError(ErrorCode.FORBIDDEN, 'The bank does not know this customer', { customerId: ctx.viewer.customerId });
+  return customer;
+}
+
+/** The customer's accounts in the currencies the bank sends from, as its ledger reports them. */
+export async function bankAccounts(ctx: GatewayContext): Promise<BankAccount[]> {
+  const { ledger, sourceCurrencies } = ctx.services;
+  const customerId = ctx.viewer.customerId;
+  const balances = await Promise.all(sourceCurrencies.map(async (currency) => [currency, await ledger.available(ctx.em, customerId, currency)] as const));
+  return balances.filter(([, available]) => available !== null).map(([currency, available]) => toBankAccount(customerId, currency, available!));
+}
+
+@Resolver(() => Customer)
 export class ViewerResolver {
-  @Query(() => CustomerType, { description: 'The authenticated bank customer.' })
-  async viewer(@Ctx() ctx: GatewayContext): Promise<CustomerType> {
-    const customer = await ctx.loaders.customerById.load(ctx.viewer.customerId);
-    if (!customer) {
-      // A valid bank token for a customer the directory does not know: the bank's systems
-      // disagree with each other, which the frontend cannot fix.
-      throw gatewayError(ErrorCode.FORBIDDEN, 'The bank does not know this customer', {
-        customerId: ctx.viewer.customerId,
-      });
-    }
-    return customer;
+  @Query(() => Customer, { description: 'The authenticated bank customer.' })
+  async viewer(@Ctx() ctx: GatewayContext): Promise<Customer> {
+    return toCustomer(await requireCustomer(ctx));
+  }
+
+  @FieldResolver(() => [BankAccount])
+  async bankAccounts(@Root() _customer: Customer, @Ctx() ctx: GatewayContext): Promise<BankAccount[]> {
+    return bankAccounts(ctx);
   }
 }

@@ -335,6 +335,11 @@ export class RecipientService {
     return { items: items.slice(0, options.first), hasNextPage: items.length > options.first };
   }
 
+  /** One of the customer's recipients from the gateway's copy, or null. */
+  own(em: EntityManager, customerId: string, id: number): Promise<Recipient | null> {
+    return em.findOne(Recipient, { id, customerId });
+  }
+
   async delete(em: EntityManager, customerId: string, id: number): Promise<Recipient> {
     const link = await requireLinkedProfile(em, customerId);
     const recipient = await em.findOne(Recipient, { id, customerId });

@@ -1,5 +1,9 @@
+/** Onboarding: where the customer stands with Wise, linking, profiles and the bank's rollout. */
 import { createUnionType, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
-import { PostalAddressType } from './Customer.js';
+import { FieldError, UserError } from './errors.js';
+import { Node } from './relay.js';
+import { CountryCodeScalar, CurrencyCodeScalar, DecimalScalar, LocalDateScalar } from './scalars.js';
+import { PostalAddress } from './viewer.js';
 
 export enum OnboardingStateEnum {
   NOT_LINKED = 'NOT_LINKED',
@@ -65,20 +69,57 @@ export enum ProfileTypeEnum {
 }
 registerEnumType(ProfileTypeEnum, { name: 'ProfileType' });
 
+export enum NotOfferedReasonEnum {
+  CUSTOMER_NOT_IN_PILOT = 'CUSTOMER_NOT_IN_PILOT',
+  ROUTE_NOT_OFFERED = 'ROUTE_NOT_OFFERED',
+}
+registerEnumType(NotOfferedReasonEnum, {
+  name: 'NotOfferedReason',
+  description: 'Why Wise is not offered (the bank is rolling it out step by step).',
+  valuesConfig: {
+    CUSTOMER_NOT_IN_PILOT: { description: 'The bank offers Wise to a pilot group of customers for now; this customer is not in it.' },
+    ROUTE_NOT_OFFERED: { description: 'The bank does not offer this currency route yet; `routes` lists those it does.' },
+  },
+});
+
+@ObjectType('CurrencyRoute', { simpleResolvers: true, description: 'A source → target currency pair the customer may send.' })
+export class CurrencyRoute {
+  @Field(() => CurrencyCodeScalar)
+  sourceCurrency!: string;
+
+  @Field(() => CurrencyCodeScalar)
+  targetCurrency!: string;
+}
+
+@ObjectType('WiseAvailability', {
+  simpleResolvers: true,
+  description: 'Whether the bank offers Wise transfers to this customer yet, and on which routes. Refusals carry extensions.code NOT_OFFERED with the same reason.',
+})
+export class WiseAvailability {
+  @Field(() => Boolean)
+  offered!: boolean;
+
+  @Field(() => NotOfferedReasonEnum, { nullable: true, description: 'Set when not offered.' })
+  reason?: NotOfferedReasonEnum | null;
+
+  @Field(() => [CurrencyRoute], { nullable: true, description: 'The routes the customer may use; null means every route Wise supports.' })
+  routes?: CurrencyRoute[] | null;
+}
+
 @ObjectType('VerificationRoute', { simpleResolvers: true, description: "A profile's verification for one source currency (Wise's bank-transfer check)." })
-export class VerificationRouteType {
-  @Field(() => String, { description: 'ISO 4217 source currency.' })
+export class VerificationRoute {
+  @Field(() => CurrencyCodeScalar, { description: 'The source currency.' })
   currency!: string;
 
   @Field(() => VerificationStatusEnum)
   status!: VerificationStatusEnum;
 
-  @Field(() => String, { description: 'While not verified: the cumulative amount Wise still allows, as a decimal string in this currency.' })
+  @Field(() => DecimalScalar, { description: 'While not verified: the cumulative amount Wise still allows, in this currency.' })
   maximumEntitledAmount!: string;
 }
 
-@ObjectType('OnboardingStatus')
-export class OnboardingStatusType {
+@ObjectType('OnboardingStatus', { implements: Node, description: "Where the customer stands with Wise. One per customer (a stable id), so every mutation that changes it and every onboardingStatusChanged push updates it in a client's cache." })
+export class OnboardingStatus extends Node {
   @Field(() => OnboardingStateEnum)
   state!: OnboardingStateEnum;
 
@@ -97,17 +138,21 @@ export class OnboardingStatusType {
   @Field(() => RelinkReasonEnum, { nullable: true })
   relinkReason!: RelinkReasonEnum | null;
 
-  @Field(() => ID, { nullable: true, description: 'The linked Wise profile.' })
+  @Field(() => ID, { nullable: true, description: 'The linked Wise profile (a WiseProfile id).' })
   profileId!: string | null;
 
-  @Field(() => [VerificationRouteType], { nullable: true })
-  verification!: VerificationRouteType[] | null;
+  @Field(() => [VerificationRoute], { nullable: true })
+  verification!: VerificationRoute[] | null;
+
+  // Resolved when asked for (the bank's rollout).
+  @Field(() => WiseAvailability, { description: "Whether Wise is offered to the customer yet (the bank's rollout), and on which routes." })
+  availability?: WiseAvailability;
 }
 
-@ObjectType('WiseProfile', { description: 'A Wise profile of the customer, served from the gateway\'s copy.' })
-export class WiseProfileType {
-  @Field(() => ID, { description: "Wise's profile id." })
-  id!: string;
+@ObjectType('WiseProfile', { implements: Node, description: "A Wise profile of the customer, served from the gateway's copy." })
+export class WiseProfile extends Node {
+  @Field(() => ID, { description: "Wise's profile id (for the bank's support staff; use `id` in the API)." })
+  wiseProfileId!: string;
 
   @Field(() => ProfileTypeEnum)
   type!: ProfileTypeEnum;
@@ -115,38 +160,32 @@ export class WiseProfileType {
   @Field(() => String)
   fullName!: string;
 
-  @Field(() => String, { nullable: true, description: 'Personal profiles: YYYY-MM-DD.' })
+  @Field(() => LocalDateScalar, { nullable: true, description: 'Personal profiles only.' })
   dateOfBirth!: string | null;
 
-  @Field(() => PostalAddressType, { nullable: true })
-  address!: PostalAddressType | null;
+  @Field(() => PostalAddress, { nullable: true })
+  address!: PostalAddress | null;
 
-  @Field(() => [VerificationRouteType], { nullable: true })
-  verification!: VerificationRouteType[] | null;
+  @Field(() => [VerificationRoute], { nullable: true })
+  verification!: VerificationRoute[] | null;
 
   @Field(() => Date, { description: 'When the gateway last read it from Wise.' })
   syncedAt!: Date;
 }
 
-@ObjectType('FieldError', { simpleResolvers: true, description: 'A field the customer must correct; `path` uses the keys of the form or input it came from.' })
-export class FieldErrorType {
-  @Field(() => String, { nullable: true })
-  path!: string | null;
-
-  @Field(() => String, { description: "Wise's or the gateway's code, e.g. NOT_VALID, REQUIRED." })
-  code!: string;
-
-  @Field(() => String)
-  message!: string;
-}
-
-@ObjectType('WiseAccountCheck')
-export class WiseAccountCheckType {
+@ObjectType('CheckWiseAccountResult')
+export class CheckWiseAccountResult {
   @Field(() => String)
   email!: string;
 
   @Field(() => Boolean)
   exists!: boolean;
+}
+
+@InputType('CheckWiseAccountInput')
+export class CheckWiseAccountInput {
+  @Field(() => String, { nullable: true, description: "The customer's own email at the bank (the default); any other is refused." })
+  email?: string | null;
 }
 
 export enum LinkRequiredReasonEnum {
@@ -165,15 +204,15 @@ registerEnumType(LinkRequiredReasonEnum, {
 
 @ObjectType('WiseAccountCreated')
 export class WiseAccountCreated {
-  @Field(() => OnboardingStatusType)
-  onboardingStatus!: OnboardingStatusType;
+  @Field(() => OnboardingStatus)
+  onboardingStatus!: OnboardingStatus;
 
-  @Field(() => WiseProfileType, { nullable: true })
-  profile!: WiseProfileType | null;
+  @Field(() => WiseProfile, { nullable: true })
+  profile!: WiseProfile | null;
 }
 
-@ObjectType('LinkRequired', { description: 'The customer must log in at Wise: send the browser to authorizationUrl.' })
-export class LinkRequired {
+@ObjectType('LinkRequired', { implements: UserError, description: 'The customer must log in at Wise: send the browser to authorizationUrl.' })
+export class LinkRequired extends UserError {
   @Field(() => LinkRequiredReasonEnum)
   reason!: LinkRequiredReasonEnum;
 
@@ -182,21 +221,24 @@ export class LinkRequired {
 
   @Field(() => Date, { description: 'The URL (its state) stops working after this.' })
   expiresAt!: Date;
+
+  @Field(() => OnboardingStatus)
+  onboardingStatus!: OnboardingStatus;
 }
 
-@ObjectType('AlreadyLinked')
+@ObjectType('AlreadyLinked', { description: 'Nothing to do: the customer is linked.' })
 export class AlreadyLinked {
-  @Field(() => OnboardingStatusType)
-  onboardingStatus!: OnboardingStatusType;
+  @Field(() => OnboardingStatus)
+  onboardingStatus!: OnboardingStatus;
 }
 
-@ObjectType('ProfileRejected', { description: 'Wise refused the profile built from the bank\'s data; the fields say why.' })
-export class ProfileRejected {
-  @Field(() => OnboardingStatusType)
-  onboardingStatus!: OnboardingStatusType;
+@ObjectType('ProfileRejected', { implements: UserError, description: "Wise refused the profile built from the bank's data; the fields say why." })
+export class ProfileRejected extends UserError {
+  @Field(() => OnboardingStatus)
+  onboardingStatus!: OnboardingStatus;
 
-  @Field(() => [FieldErrorType])
-  fieldErrors!: FieldErrorType[];
+  @Field(() => [FieldError])
+  fieldErrors!: FieldError[];
 }
 
 export const CreateWiseAccountResult = createUnionType({
@@ -204,7 +246,7 @@ export const CreateWiseAccountResult = createUnionType({
   types: () => [WiseAccountCreated, LinkRequired, AlreadyLinked, ProfileRejected] as const,
 });
 
-@ObjectType('AuthorizationRequired')
+@ObjectType('AuthorizationRequired', { description: 'Send the customer to authorizationUrl.' })
 export class AuthorizationRequired {
   @Field(() => String, { description: "Wise's authorization page, with a fresh single-use state bound to this customer." })
   authorizationUrl!: string;
@@ -234,19 +276,37 @@ export enum LinkRejectionReasonEnum {
 }
 registerEnumType(LinkRejectionReasonEnum, { name: 'LinkRejectionReason' });
 
-@ObjectType('LinkCompleted')
-export class LinkCompleted {
-  @Field(() => OnboardingStatusType)
-  onboardingStatus!: OnboardingStatusType;
+@InputType('CompleteLinkInput', { description: "What Wise's redirect carried." })
+export class CompleteLinkInput {
+  @Field(() => String)
+  state!: string;
+
+  @Field(() => String, { nullable: true })
+  code?: string | null;
+
+  @Field(() => String, { nullable: true, description: "Wise's profile id from the redirect." })
+  profileId?: string | null;
+
+  @Field(() => String, { nullable: true, description: "Wise's `error` when the customer declined." })
+  error?: string | null;
+
+  @Field(() => String, { nullable: true })
+  errorDescription?: string | null;
 }
 
-@ObjectType('LinkRejected')
-export class LinkRejected {
+@ObjectType('LinkCompleted')
+export class LinkCompleted {
+  @Field(() => OnboardingStatus)
+  onboardingStatus!: OnboardingStatus;
+}
+
+@ObjectType('LinkRejected', { implements: UserError })
+export class LinkRejected extends UserError {
   @Field(() => LinkRejectionReasonEnum)
   reason!: LinkRejectionReasonEnum;
 
-  @Field(() => String)
-  message!: string;
+  @Field(() => OnboardingStatus)
+  onboardingStatus!: OnboardingStatus;
 }
 
 export const CompleteLinkResult = createUnionType({
@@ -256,32 +316,40 @@ export const CompleteLinkResult = createUnionType({
 
 @ObjectType('ProfileCreated')
 export class ProfileCreated {
-  @Field(() => WiseProfileType)
-  profile!: WiseProfileType;
+  @Field(() => WiseProfile)
+  profile!: WiseProfile;
+
+  @Field(() => OnboardingStatus)
+  onboardingStatus!: OnboardingStatus;
 }
 
-@ObjectType('NotLinked', { description: 'No working Wise link: see onboardingStatus for what to do.' })
-export class NotLinked {
-  @Field(() => OnboardingStatusType)
-  onboardingStatus!: OnboardingStatusType;
+@ObjectType('NotLinked', { implements: UserError, description: 'No working Wise link: onboardingStatus says what to do.' })
+export class NotLinked extends UserError {
+  @Field(() => OnboardingStatus)
+  onboardingStatus!: OnboardingStatus;
 }
 
-export const CreateProfileResult = createUnionType({
-  name: 'CreateProfileResult',
+export const CreatePersonalProfileResult = createUnionType({
+  name: 'CreatePersonalProfileResult',
   types: () => [ProfileCreated, ProfileRejected, NotLinked] as const,
 });
 
-@ObjectType('UnlinkAccountPayload')
-export class UnlinkAccountPayload {
+export const CreateBusinessProfileResult = createUnionType({
+  name: 'CreateBusinessProfileResult',
+  types: () => [ProfileCreated, ProfileRejected, NotLinked] as const,
+});
+
+@ObjectType('UnlinkAccountResult')
+export class UnlinkAccountResult {
   @Field(() => Boolean, { description: 'False when nothing was linked.' })
   unlinked!: boolean;
 
-  @Field(() => OnboardingStatusType)
-  onboardingStatus!: OnboardingStatusType;
+  @Field(() => OnboardingStatus)
+  onboardingStatus!: OnboardingStatus;
 }
 
-@InputType('PersonalProfileInput', { description: "Overrides of the bank's data for the personal profile (everything else comes from the bank)." })
-export class PersonalProfileInput {
+@InputType('CreatePersonalProfileInput', { description: "Overrides of the bank's data for the personal profile (everything else comes from the bank)." })
+export class CreatePersonalProfileInput {
   @Field(() => String, { nullable: true, description: 'Name the customer goes by.' })
   preferredName?: string;
 
@@ -306,12 +374,15 @@ export class BusinessAddressInput {
   @Field(() => String, { nullable: true })
   stateCode?: string;
 
-  @Field(() => String, { description: 'ISO 3166-1 alpha-2.' })
+  @Field(() => CountryCodeScalar)
   country!: string;
 }
 
-@InputType('BusinessProfileInput')
-export class BusinessProfileInput {
+@InputType('CreateBusinessProfileInput', { description: 'A business profile at Wise; the personal profile must exist. The idempotency key makes a retry safe.' })
+export class CreateBusinessProfileInput {
+  @Field(() => String)
+  idempotencyKey!: string;
+
   @Field(() => String)
   businessName!: string;
 

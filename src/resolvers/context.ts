@@ -19,7 +19,8 @@ import type { RolloutService } from '../services/rollout.js';
 import type { TransferService } from '../services/transfers.js';
 import { historiesByTransferId, quoteDataById, quotesById, recipientsById, type QuoteRow, type RecipientRow } from '../services/read-models.js';
 import type { EventBus } from '../services/events.js';
-import type { Viewer } from './auth.js';
+import type { Viewer } from '../http/auth.js';
+import type { Ledger } from '../services/ledger.js';
 
 /** The domain services, built once per process and shared by every request. */
 export type Services = {
@@ -31,6 +32,9 @@ export type Services = {
   transfers: TransferService;
   events: EventBus;
   rollout: RolloutService;
+  /** The bank's ledger port and the currencies the bank sends from: viewer.bankAccounts. */
+  ledger: Ledger;
+  sourceCurrencies: readonly string[];
 };
 
 export type Loaders = {

@@ -1,0 +1,103 @@
+import type { Transfer as TransferEntity } from '../entities/Transfer.js';
+import { toGlobalId } from '../schema/ids.js';
+import type { Quote } from '../schema/quotes.js';
+import type { Recipient } from '../schema/recipients.js';
+import { Transfer, TransferStatusEnum } from '../schema/transfers.js';
+import { amountString } from '../services/money.js';
+import type { TransferRow } from '../services/read-models.js';
+import { recipientSummary } from '../services/recipients.js';
+import { parseWiseTime, TRANSFER_STATES } from '../services/transfers.js';
+import type { GatewayContext } from './context.js';
+import { encodeCursor } from './pagination.js';
+
+export const LABELS: Record<string, string> = {
+  incoming_payment_waiting: 'On its way to Wise',
+  incoming_payment_initiated: 'On its way to Wise',
+  waiting_recipient_input_to_proceed: 'Waiting for the recipient',
+  processing: 'Processing',
+  funds_converted: 'Processing',
+  outgoing_payment_sent: 'Sent',
+  charged_back: 'Charged back',
+  cancelled: 'Cancelled',
+  funds_refunded: 'Refunded',
+  bounced_back: 'Bounced back',
+  unknown: 'Unknown',
+};
+
+export function statusOf(wiseStatus: string): TransferStatusEnum {
+  return (TRANSFER_STATES as readonly string[]).includes(wiseStatus) ? (wiseStatus as TransferStatusEnum) : 'unknown';
+}
+
+export function toTransfer(t: TransferEntity | TransferRow, quote: Quote | null, recipient: Recipient | null): Transfer {
+  const money = (amount: string, currency: string) => ({ amount: amountString(amount, currency), currency });
+  return Object.assign(new Transfer(), {
+    id: toGlobalId('Transfer', t.id),
+    wiseTransferId: t.wiseTransferId === null ? null : String(t.wiseTransferId),
+    status: statusOf(t.status),
+    wiseStatus: t.status,
+    statusLabel: LABELS[t.status] ?? 'Unknown',
+    funding: t.fundingState as Transfer['funding'],
+    refunded: t.refunded,
+    sourceAmount: money(t.sourceAmount, t.sourceCurrency),
+    targetAmount: money(t.targetAmount, t.targetCurrency),
+    rate: String(Number(t.rate)),
+    fee: money(t.fee, t.sourceCurrency),
+    reference: t.reference,
+    createdAt: t.createdAt,
+    updatedAt: t.updatedAt,
+    quote,
+    recipient,
+  });
+}
+
+export function transferCursor(t: Transfer, localId: string): string {
+  return encodeCursor('transfers', [t.createdAt.toISOString(), localId]);
+}
+
+/** A page as Wise has it (cache bypassed, outside production): built from Wise's objects only. */
+export function transfersFromWise(page: Awaited<ReturnType<GatewayContext['services']['transfers']['pageFromWise']>>) {
+  return page.map(({ transfer: t, quote, recipient }) => {
+    const node = Object.assign(new Transfer(), {
+      id: toGlobalId('Transfer', `wise:${t.id}`),
+      wiseTransferId: String(t.id),
+      status: statusOf(t.status),
+      wiseStatus: t.status,
+      statusLabel: LABELS[t.status] ?? 'Unknown',
+      funding: 'NOT_FUNDED',
+      refunded: false,
+      sourceAmount: { amount: amountString(t.sourceValue, t.sourceCurrency), currency: t.sourceCurrency },
+      targetAmount: { amount: amountString(t.targetValue, t.targetCurrency), currency: t.targetCurrency },
+      rate: String(t.rate),
+      fee: { amount: amountString(0, t.sourceCurrency), currency: t.sourceCurrency },
+      reference: t.reference ?? '',
+      createdAt: parseWiseTime(t.created),
+      updatedAt: parseWiseTime(t.created),
+      quote: {
+        id: toGlobalId('Quote', quote.id),
+        wiseQuoteId: quote.id,
+        profileId: toGlobalId('WiseProfile', quote.profile),
+        sourceAmount: { amount: amountString(quote.sourceAmount ?? 0, quote.sourceCurrency), currency: quote.sourceCurrency },
+        targetAmount: { amount: amountString(quote.targetAmount ?? 0, quote.targetCurrency), currency: quote.targetCurrency },
+        rate: String(quote.rate),
+        fee: { amount: amountString(0, quote.sourceCurrency), currency: quote.sourceCurrency },
+        providedAmountType: quote.providedAmountType,
+        payOut: quote.payOut,
+        status: quote.status,
+        expired: quote.status === 'EXPIRED',
+        createdAt: new Date(quote.createdTime),
+        expiresAt: new Date(quote.expirationTime),
+        paymentOptions: [],
+        notices: [],
+      } as unknown as Quote,
+      recipient: {
+        id: toGlobalId('Recipient', recipient.id),
+        wiseRecipientId: String(recipient.id),
+        profileId: toGlobalId('WiseProfile', recipient.profileId),
+        ...recipientSummary(recipient),
+        type: recipient.type,
+      },
+      history: [],
+    });
+    return { cursor: encodeCursor('transfers-wise', [t.id]), node };
+  });
+}

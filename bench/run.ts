@@ -7,6 +7,7 @@
  * Options (environment): BENCH_CUSTOMERS (200), BENCH_TRANSFERS (50 per customer),
  * BENCH_DURATION (10 s per load level), BENCH_WISE_LATENCY_MS (150), BENCH_LABEL (free text).
  */
+import { fromGlobalId } from '../src/schema/ids.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createPrivateKey, createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
@@ -232,17 +233,17 @@ async function seed(gateway: Awaited<ReturnType<typeof startGateway>>, tokens: s
   let done = 0;
   const started = performance.now();
   await pool(tokens, 12, async (token) => {
-    const account = (await gql(token, `mutation { createWiseAccount { ... on WiseAccountCreated { profile { id } } } }`)).body.data.createWiseAccount;
-    await ctl(`/profiles/${account.profile.id}/verification`, { verified: true });
+    const account = (await gql(token, `mutation { createWiseAccount { ... on WiseAccountCreated { profile { id wiseProfileId } } } }`)).body.data.createWiseAccount;
+    await ctl(`/profiles/${account.profile.wiseProfileId}/verification`, { verified: true });
     // Verified at Wise; read the gate once so it is cached.
     await gql(token, `query V($id: ID!) { verification(profileId: $id, refresh: true) { canTransfer } }`, { id: account.profile.id });
-    const first = (await gql(token, `mutation { createQuote(input: { sourceCurrency: "GBP", targetCurrency: "EUR", sourceAmount: "10" }) { id } }`)).body.data.createQuote;
+    const first = (await gql(token, `mutation { createQuote(input: { sourceCurrency: "GBP", targetCurrency: "EUR", sourceAmount: "10" }) { ... on QuoteCreated { quote { id } } ... on QuoteInvalid { code message field } } }`)).body.data.createQuote.quote;
     const recipient = (
       await gql(token, `mutation R($q: ID!) { createRecipient(input: { quoteId: $q, type: "iban", accountHolderName: "Max Mustermann", values: [{ key: "legalType", value: "PRIVATE" }, { key: "IBAN", value: "DE89370400440532013000" }] }) { ... on RecipientCreated { recipient { id } } } }`, { q: first.id })
     ).body.data.createRecipient.recipient;
     for (let t = 0; t < TRANSFERS; t++) {
-      const quote = t === 0 ? first : (await gql(token, `mutation { createQuote(input: { sourceCurrency: "GBP", targetCurrency: "EUR", sourceAmount: "10" }) { id } }`)).body.data.createQuote;
-      const created = (await gql(token, `mutation T($q: ID!, $r: ID!, $k: String!) { createTransfer(quoteId: $q, recipientId: $r, idempotencyKey: $k) { __typename } }`, { q: quote.id, r: recipient.id, k: randomUUID() })).body;
+      const quote = t === 0 ? first : (await gql(token, `mutation { createQuote(input: { sourceCurrency: "GBP", targetCurrency: "EUR", sourceAmount: "10" }) { ... on QuoteCreated { quote { id } } ... on QuoteInvalid { code message field } } }`)).body.data.createQuote.quote;
+      const created = (await gql(token, `mutation T($q: ID!, $r: ID!, $k: String!) { createTransfer(input: { quoteId: $q, recipientId: $r, idempotencyKey: $k }) { __typename } }`, { q: quote.id, r: recipient.id, k: randomUUID() })).body;
       if (created.data?.createTransfer?.__typename !== 'TransferCreated') throw new Error(`seeding a transfer failed: ${JSON.stringify(created)}`);
     }
     done += 1;
@@ -317,7 +318,7 @@ async function webhookLatency(gateway: Awaited<ReturnType<typeof startGateway>>,
       const s = subscriber(gateway.url, tokens[i], 'subscription { transferStatusChanged { transferId status } }');
       await s.ready;
       s.onMessage((data, at) => {
-        const key = `${data.transferStatusChanged.transferId}:${data.transferStatusChanged.status}`;
+        const key = `${fromGlobalId(data.transferStatusChanged.transferId)!.localId}:${data.transferStatusChanged.status}`;
         const sent = pending.get(key);
         if (sent !== undefined) {
           latencies.push(at - sent);
@@ -545,10 +546,10 @@ async function mutations(gateway: Awaited<ReturnType<typeof startGateway>>, toke
   const quoteCalls: number[] = [];
   const transferCalls: number[] = [];
   for (let n = 0; n < 30; n++) {
-    const q = await gql(token, `mutation { createQuote(input: { sourceCurrency: "GBP", targetCurrency: "EUR", sourceAmount: "10" }) { id } }`, {}, cost);
+    const q = await gql(token, `mutation { createQuote(input: { sourceCurrency: "GBP", targetCurrency: "EUR", sourceAmount: "10" }) { ... on QuoteCreated { quote { id } } ... on QuoteInvalid { code message field } } }`, {}, cost);
     quoteOverhead.push(q.ms - q.body.extensions.cost.wiseCalls * LATENCY);
     quoteCalls.push(q.body.extensions.cost.wiseCalls);
-    const t = await gql(token, `mutation T($q: ID!, $r: ID!, $k: String!) { createTransfer(quoteId: $q, recipientId: $r, idempotencyKey: $k) { __typename } }`, { q: q.body.data.createQuote.id, r: recipientId, k: randomUUID() }, cost);
+    const t = await gql(token, `mutation T($q: ID!, $r: ID!, $k: String!) { createTransfer(input: { quoteId: $q, recipientId: $r, idempotencyKey: $k }) { __typename } }`, { q: q.body.data.createQuote.quote.id, r: recipientId, k: randomUUID() }, cost);
     transferOverhead.push(t.ms - t.body.extensions.cost.wiseCalls * LATENCY);
     transferCalls.push(t.body.extensions.cost.wiseCalls);
   }

@@ -35,7 +35,7 @@ describe('authorization URLs', () => {
     const late = (await gateway.graphql(COMPLETE_LINK, { customerId: 'cust-bob', variables: { state: back.searchParams.get('state'), code: back.searchParams.get('code'), profileId: back.searchParams.get('profileId') } })).body.data.completeLink;
     expect(late).toMatchObject({ __typename: 'LinkRejected', reason: 'STATE_ALREADY_USED' });
     expect(await status('cust-bob', true)).toMatchObject({ state: 'READY' });
-    const quote = await gateway.graphql(`mutation { createQuote(input: { sourceCurrency: "GBP", targetCurrency: "EUR", sourceAmount: "10" }) { id } }`, { customerId: 'cust-bob' });
+    const quote = await gateway.graphql(`mutation { createQuote(input: { sourceCurrency: "GBP", targetCurrency: "EUR", sourceAmount: "10" }) { ... on QuoteCreated { quote { id } } ... on QuoteInvalid { code message field } } }`, { customerId: 'cust-bob' });
     expect(quote.body.errors).toBeUndefined();
   });
 

@@ -56,12 +56,12 @@ async function listen(at: Replica, customerId: string, after?: string): Promise<
 async function ready(at: Replica, customerId: string): Promise<void> {
   const account = (await at.gql(customerId, CREATE_WISE_ACCOUNT)).data.createWiseAccount;
   expect(account.__typename).toBe('WiseAccountCreated');
-  await fetch(`${sim.url}/__simulator/profiles/${account.profile.id}/verification`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ verified: true }) });
+  await fetch(`${sim.url}/__simulator/profiles/${account.profile.wiseProfileId}/verification`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ verified: true }) });
   await expect.poll(async () => (await at.gql(customerId, '{ onboardingStatus(refresh: true) { state } }')).data.onboardingStatus.state, { timeout: 15_000 }).toBe('READY');
 }
 
 async function fundedTransfer(at: Replica, customerId: string, recipientId: string): Promise<{ id: string; wiseTransferId: string }> {
-  const quote = (await at.gql(customerId, `mutation { createQuote(input: { sourceCurrency: "GBP", targetCurrency: "EUR", sourceAmount: "10" }) { id } }`)).data.createQuote;
+  const quote = (await at.gql(customerId, `mutation { createQuote(input: { sourceCurrency: "GBP", targetCurrency: "EUR", sourceAmount: "10" }) { ... on QuoteCreated { quote { id } } ... on QuoteInvalid { code message field } } }`)).data.createQuote.quote;
   const created = (await at.gql(customerId, CREATE_TRANSFER, { quoteId: quote.id, recipientId, key: randomUUID(), details: [{ key: 'reference', value: 'stress' }] })).data.createTransfer;
   expect(created.__typename).toBe('TransferCreated');
   const funded = (await at.gql(customerId, FUND_TRANSFER, { id: created.transfer.id })).data.fundTransfer;
@@ -81,7 +81,7 @@ describe('two replicas, twenty transfers, five quick states each', () => {
     for (const customerId of CUSTOMERS) await ready(customerId === 'cust-alice' ? a : b, customerId);
     const recipients: Record<string, string> = {};
     for (const customerId of CUSTOMERS) {
-      const quote = (await a.gql(customerId, `mutation { createQuote(input: { sourceCurrency: "GBP", targetCurrency: "EUR", sourceAmount: "10" }) { id } }`)).data.createQuote;
+      const quote = (await a.gql(customerId, `mutation { createQuote(input: { sourceCurrency: "GBP", targetCurrency: "EUR", sourceAmount: "10" }) { ... on QuoteCreated { quote { id } } ... on QuoteInvalid { code message field } } }`)).data.createQuote.quote;
       const created = await a.gql(customerId, `mutation R($q: ID!) { createRecipient(input: { quoteId: $q, type: "iban", accountHolderName: "Max Mustermann", values: [{ key: "legalType", value: "PRIVATE" }, { key: "IBAN", value: "DE89370400440532013000" }] }) { ... on RecipientCreated { recipient { id } } } }`, { q: quote.id });
       recipients[customerId] = created.data.createRecipient.recipient.id;
     }

@@ -18,7 +18,7 @@ afterAll(() => gateway?.stop());
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- GraphQL answers are checked by shape
 const gql = async (query: string, variables: Record<string, unknown> = {}, customerId = 'cust-alice'): Promise<any> => (await gateway.graphql(query, { customerId, variables })).body;
 
-const CREATE_QUOTE = `mutation Q($input: QuoteInput!) { createQuote(input: $input) {
+const CREATE_QUOTE = `mutation Q($input: CreateQuoteInput!) { createQuote(input: $input) {
   id status expired providedAmountType rate expiresAt createdAt
   sourceAmount { amount currency } targetAmount { amount currency } fee { amount currency }
   paymentOptions { payIn payOut fee { amount currency } }
@@ -39,7 +39,7 @@ const CREATE_RECIPIENT = `mutation R($input: CreateRecipientInput!) { createReci
 async function quoteTo(target: string, amount = '500') {
   const body = await gql(CREATE_QUOTE, { input: { sourceCurrency: 'GBP', targetCurrency: target, sourceAmount: amount } });
   expect(body.errors).toBeUndefined();
-  return body.data.createQuote;
+  return body.data.createQuote.quote;
 }
 
 type Field = { key: string; control: string; required: boolean; refreshOnChange: boolean; allowedValues: { value: string }[] | null; group: string };
@@ -246,7 +246,7 @@ describe('quotes', () => {
     expect(quote.targetAmount.amount).toMatch(/^\d+\.\d{2}$/);
     expect(Date.parse(quote.expiresAt) - Date.parse(quote.createdAt)).toBe(30 * 60_000);
     expect(quote.paymentOptions.map((o: { payIn: string }) => o.payIn)).toContain('BALANCE');
-    const jpy = (await gql(CREATE_QUOTE, { input: { sourceCurrency: 'GBP', targetCurrency: 'JPY', targetAmount: '50000' } })).data.createQuote;
+    const jpy = (await gql(CREATE_QUOTE, { input: { sourceCurrency: 'GBP', targetCurrency: 'JPY', targetAmount: '50000' } })).data.createQuote.quote;
     expect(jpy).toMatchObject({ providedAmountType: 'TARGET', targetAmount: { amount: '50000', currency: 'JPY' } });
   });
 

@@ -29,10 +29,10 @@ beforeAll(async () => {
   harness = new MoneyHarness(sim, databaseUrl, () => profileId);
   await harness.start(registerScaKey(sim));
   const account = (await harness.gql(0, CREATE_WISE_ACCOUNT, {})).data.createWiseAccount;
-  profileId = Number(account.profile.id);
+  profileId = Number(account.profile.wiseProfileId);
   await fetch(`${sim.url}/__simulator/profiles/${profileId}/verification`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ verified: true }) });
   while ((await harness.gql(0, '{ onboardingStatus(refresh: true) { state } }', {})).data.onboardingStatus.state !== 'READY') await new Promise((r) => setTimeout(r, 200));
-  const quote = (await harness.gql(0, 'mutation { createQuote(input: { sourceCurrency: "GBP", targetCurrency: "EUR", sourceAmount: "10" }) { id } }', {})).data.createQuote;
+  const quote = (await harness.gql(0, 'mutation { createQuote(input: { sourceCurrency: "GBP", targetCurrency: "EUR", sourceAmount: "10" }) { ... on QuoteCreated { quote { id } } ... on QuoteInvalid { code message field } } }', {})).data.createQuote.quote;
   recipientId = (
     await harness.gql(
       0,
@@ -57,7 +57,7 @@ describe('money under random interleavings, crashes and faults', () => {
         await sql(databaseUrl, "update bank_account set balance = 100000 where customer_id = 'cust-alice' and currency = 'GBP'");
         const quote = await harness.gql(0, `mutation { createQuote(input: { sourceCurrency: "GBP", targetCurrency: "EUR", sourceAmount: "${scenario.amount}" }) { id } }`, {});
         const log: string[] = [];
-        const { key, transferId, internalErrors } = await harness.play(scenario, quote.data.createQuote.id, recipientId, log);
+        const { key, transferId, internalErrors } = await harness.play(scenario, quote.data.createQuote.quote.id, recipientId, log);
         await harness.settle(transferId);
         const outcome = await harness.outcome(key, transferId, internalErrors);
         played += 1;

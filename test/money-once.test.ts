@@ -242,11 +242,11 @@ describe('input that cannot be stored is refused where it is parsed', () => {
   it('a quote for an amount no column holds is a BAD_USER_INPUT, and Wise is not asked', async () => {
     await readyCustomer(gateway);
     await simulatorOf(gateway).clearCalls();
-    const body = await gql(`mutation { createQuote(input: { sourceCurrency: "GBP", targetCurrency: "EUR", sourceAmount: "999999999999999" }) { id } }`);
+    const body = await gql(`mutation { createQuote(input: { sourceCurrency: "GBP", targetCurrency: "EUR", sourceAmount: "999999999999999" }) { ... on QuoteCreated { quote { id } } ... on QuoteInvalid { code message field } } }`);
     expect(body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'sourceAmount' });
     expect((await simulatorOf(gateway).calls('/v3/profiles')).filter((c) => c.method === 'POST')).toHaveLength(0);
     // The largest amount accepted is stored, whatever Wise converts it to.
-    const big = await gql(`mutation { createQuote(input: { sourceCurrency: "GBP", targetCurrency: "JPY", sourceAmount: "999999999999" }) { id targetAmount { amount } } }`);
+    const big = await gql(`mutation { createQuote(input: { sourceCurrency: "GBP", targetCurrency: "JPY", sourceAmount: "999999999999" }) { ... on QuoteCreated { quote { id targetAmount { amount } } ... on QuoteInvalid { code message field } } } }`);
     expect(big.errors).toBeUndefined();
   });
 

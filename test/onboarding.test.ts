@@ -45,9 +45,9 @@ describe('partner KYC (ONBOARDING_MODEL=partner_kyc)', () => {
     });
     const wise = simulatorOf(gateway);
     const atWise = await wise.userByEmail('alice.new@bank.example');
-    expect(atWise.profiles[0]).toMatchObject({ id: Number(created.profile.id), firstName: 'Alice', lastName: 'Newcomer', dateOfBirth: '1990-04-12', address: expect.objectContaining({ countryIso3Code: 'gbr', postCode: 'N1 1AA' }) });
+    expect(atWise.profiles[0]).toMatchObject({ id: Number(created.profile.wiseProfileId), firstName: 'Alice', lastName: 'Newcomer', dateOfBirth: '1990-04-12', address: expect.objectContaining({ countryIso3Code: 'gbr', postCode: 'N1 1AA' }) });
 
-    await wise.control(`/profiles/${created.profile.id}/verification`, { verified: true });
+    await wise.control(`/profiles/${created.profile.wiseProfileId}/verification`, { verified: true });
     expect(await status('cust-alice', true)).toMatchObject({ state: 'READY', nextAction: 'NONE', verification: expect.arrayContaining([{ currency: 'GBP', status: 'VERIFIED', maximumEntitledAmount: '1000000' }]) });
     const profiles = (await gateway.graphql('{ profiles { id type fullName } }', { customerId: 'cust-alice' })).body.data.profiles;
     expect(profiles).toEqual([{ id: created.profile.id, type: 'PERSONAL', fullName: 'Alice Newcomer' }]);
@@ -137,7 +137,7 @@ describe('partner KYC (ONBOARDING_MODEL=partner_kyc)', () => {
     expect(created).toMatchObject({ __typename: 'ProfileCreated', profile: { type: 'PERSONAL', fullName: 'Dora Faraway', address: { city: 'Dublin', country: 'IE' } } });
     expect(await status('cust-dora')).toMatchObject({ state: 'PENDING_VERIFICATION' });
 
-    const business = `mutation B($key: String!) { createBusinessProfile(idempotencyKey: $key, input: {
+    const business = `mutation B($key: String!) { createBusinessProfile(input: { idempotencyKey: $key,
       businessName: "Dora Trading", registrationNumber: "IE123", companyType: "LIMITED", companyRole: "OWNER",
       address: { firstLine: "5 Quay", city: "Dublin", country: "IE" } }) { __typename ... on ProfileCreated { profile { id type fullName } } ... on ProfileRejected { fieldErrors { path message } } } }`;
     const b1 = (await gateway.graphql(business, { customerId: 'cust-dora', variables: { key: 'biz-1' } })).body.data.createBusinessProfile;
@@ -149,7 +149,7 @@ describe('partner KYC (ONBOARDING_MODEL=partner_kyc)', () => {
   });
 
   it("tells a customer whether their own email has a Wise account, and never answers for anyone else's", async () => {
-    const check = `mutation Check($email: String) { checkWiseAccount(email: $email) { email exists } }`;
+    const check = `mutation Check($email: String) { checkWiseAccount(input: { email: $email }) { email exists } }`;
     expect((await gateway.graphql(check, { customerId: 'cust-bob' })).body.data.checkWiseAccount).toEqual({ email: 'bob.existing@bank.example', exists: true });
     expect((await gateway.graphql(check, { customerId: 'cust-alice' })).body.data.checkWiseAccount).toEqual({ email: 'alice.new@bank.example', exists: false });
     expect((await gateway.graphql(check, { customerId: 'cust-alice', variables: { email: 'Alice.New@bank.example' } })).body.data.checkWiseAccount.exists).toBe(false);

@@ -10,7 +10,7 @@ import { CREATE_TRANSFER, euroRecipient, quote, readyCustomer } from './support/
 import { CREATE_WISE_ACCOUNT } from './support/wise.js';
 
 const AVAILABILITY = '{ onboardingStatus { state availability { offered reason routes { sourceCurrency targetCurrency } } } }';
-const CREATE_QUOTE = 'mutation Q($input: QuoteInput!) { createQuote(input: $input) { id } }';
+const CREATE_QUOTE = 'mutation Q($input: CreateQuoteInput!) { createQuote(input: $input) { id } }';
 
 describe('rollout controls', () => {
   let gateway: TestGateway;

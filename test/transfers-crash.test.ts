@@ -36,9 +36,9 @@ describe('a gateway stopped between the Wise call and its commit', () => {
   it('ends with one transfer at Wise and one debit, after a restart and a retry with the same key', async () => {
     let gateway = await startGateway();
     const account = (await gateway.gql(CREATE_WISE_ACCOUNT)).data.createWiseAccount;
-    await fetch(`${sim.url}/__simulator/profiles/${account.profile.id}/verification`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ verified: true }) });
+    await fetch(`${sim.url}/__simulator/profiles/${account.profile.wiseProfileId}/verification`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ verified: true }) });
     await expect.poll(async () => (await gateway.gql('{ onboardingStatus(refresh: true) { state } }')).data.onboardingStatus.state, { timeout: 10_000 }).toBe('READY');
-    const quote = (await gateway.gql(`mutation { createQuote(input: { sourceCurrency: "GBP", targetCurrency: "EUR", sourceAmount: "250" }) { id } }`)).data.createQuote;
+    const quote = (await gateway.gql(`mutation { createQuote(input: { sourceCurrency: "GBP", targetCurrency: "EUR", sourceAmount: "250" }) { ... on QuoteCreated { quote { id } } ... on QuoteInvalid { code message field } } }`)).data.createQuote.quote;
     const recipient = (
       await gateway.gql(`mutation R($q: ID!) { createRecipient(input: { quoteId: $q, type: "iban", accountHolderName: "Max Mustermann", values: [{ key: "legalType", value: "PRIVATE" }, { key: "IBAN", value: "DE89370400440532013000" }] }) { ... on RecipientCreated { recipient { id } } } }`, { q: quote.id })
     ).data.createRecipient.recipient;
@@ -80,7 +80,7 @@ describe('a gateway stopped between the Wise call and its commit', () => {
 
   it('a gateway killed after the debit and before Wise funds, whose caller gives up: the restarted gateway funds it, once', async () => {
     let gateway = await startGateway();
-    const quote = (await gateway.gql(`mutation { createQuote(input: { sourceCurrency: "GBP", targetCurrency: "EUR", sourceAmount: "30" }) { id } }`)).data.createQuote;
+    const quote = (await gateway.gql(`mutation { createQuote(input: { sourceCurrency: "GBP", targetCurrency: "EUR", sourceAmount: "30" }) { ... on QuoteCreated { quote { id } } ... on QuoteInvalid { code message field } } }`)).data.createQuote.quote;
     const recipient = (await gateway.gql('{ recipients(first: 1) { edges { node { id } } } }')).data.recipients.edges[0].node;
     const created = (await gateway.gql(CREATE_TRANSFER, { quoteId: quote.id, recipientId: recipient.id, key: randomUUID() })).data.createTransfer.transfer;
     const balanceBefore = Number((await sql<{ balance: string }>(databaseUrl, "select balance from bank_account where customer_id = 'cust-alice' and currency = 'GBP'"))[0].balance);

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mintCustomerToken } from '../src/http/auth.js';
 import { sign } from '../src/simulator/webhooks.js';
 import { sql } from './support/database.js';
+import { localId } from './support/ids.js';
 import { startTestGateway, TEST_JWT_SECRET, type TestGateway } from './support/gateway.js';
 import {
   bankBalance,
@@ -72,7 +73,7 @@ describe('the whole journey', () => {
     closers.push(() => live.close());
     const ctx = await readyToSend();
 
-    const form = (await gql(`query R($q: ID!, $r: ID!) { transferRequirements(quoteId: $q, recipientId: $r) { type fields { key control required } } }`, { q: ctx.quoteId, r: ctx.recipientId })).data.transferRequirements;
+    const form = (await gql(`query R($q: ID!, $r: ID!) { transferForm(quoteId: $q, recipientId: $r) { title fields { key control required } } }`, { q: ctx.quoteId, r: ctx.recipientId })).data.transferForm;
     expect(form.fields.map((f: { key: string }) => f.key)).toContain('reference');
 
     const transfer = await created(ctx);
@@ -135,15 +136,15 @@ describe('the whole journey', () => {
 
 describe('creating a transfer', () => {
   it('is refused while the verification gate says no, and allowed within the amount Wise still allows', async () => {
-    const { body } = await gateway.graphql(`mutation { createWiseAccount { ... on WiseAccountCreated { profile { id } } } }`, { customerId: 'cust-alice' });
-    const profileId = body.data.createWiseAccount.profile.id;
+    const { body } = await gateway.graphql(`mutation { createWiseAccount { ... on WiseAccountCreated { profile { id wiseProfileId } } } }`, { customerId: 'cust-alice' });
+    const { id: profileId, wiseProfileId } = body.data.createWiseAccount.profile;
     const q = await quote(gateway, 'cust-alice', '100');
     const recipientId = await euroRecipient(gateway, 'cust-alice', q.id);
     const refused = (await gql(CREATE_TRANSFER, { quoteId: q.id, recipientId, key: randomUUID() })).data.createTransfer;
     expect(refused).toMatchObject({ __typename: 'VerificationRequired', maximumEntitledAmount: { amount: '0.00', currency: 'GBP' } });
     expect(wiseTransfers()).toHaveLength(0);
 
-    await simulatorOf(gateway).control(`/profiles/${profileId}/verification`, { maximumEntitledAmount: 500 });
+    await simulatorOf(gateway).control(`/profiles/${wiseProfileId}/verification`, { maximumEntitledAmount: 500 });
     await gql(`query V($id: ID!) { verification(profileId: $id, refresh: true) { canTransfer } }`, { id: profileId });
     const allowed = (await gql(CREATE_TRANSFER, { quoteId: q.id, recipientId, key: randomUUID() })).data.createTransfer;
     expect(allowed.__typename).toBe('TransferCreated');
@@ -175,7 +176,7 @@ describe('creating a transfer', () => {
     const used = (await gql(CREATE_TRANSFER, { quoteId: ctx.quoteId, recipientId: ctx.recipientId, key: randomUUID() })).data.createTransfer;
     expect(used).toMatchObject({ __typename: 'QuoteNotUsable', reason: 'ALREADY_USED' });
     const q2 = await quote(gateway, 'cust-alice', '50');
-    await sql(gateway.databaseUrl, "update quote set expires_at = now() - interval '1 second' where id = $1", [q2.id]);
+    await sql(gateway.databaseUrl, "update quote set expires_at = now() - interval '1 second' where id = $1", [localId(q2.id)]);
     const expired = (await gql(CREATE_TRANSFER, { quoteId: q2.id, recipientId: ctx.recipientId, key: randomUUID() })).data.createTransfer;
     expect(expired).toMatchObject({ __typename: 'QuoteNotUsable', reason: 'EXPIRED' });
   });
@@ -186,7 +187,7 @@ describe('funding', () => {
     const ctx = await readyToSend();
     const transfer = await created(ctx);
     const profileId = (await gql('{ onboardingStatus { profileId } }')).data.onboardingStatus.profileId;
-    await simulatorOf(gateway).control(`/profiles/${profileId}/sca`, { required: true });
+    await simulatorOf(gateway).control(`/profiles/${localId(profileId)}/sca`, { required: true });
     const challenged = (await gql(FUND_TRANSFER, { id: transfer.id })).data.fundTransfer;
     expect(challenged).toMatchObject({ __typename: 'ScaRequired', transfer: { funding: 'NOT_FUNDED' } });
     expect(await bankBalance(gateway, 'cust-alice', 'GBP')).toBe('5000.00');
@@ -194,18 +195,18 @@ describe('funding', () => {
     expect(approved).toMatchObject({ __typename: 'TransferFunded', transfer: { funding: 'FUNDED' } });
     expect(await bankBalance(gateway, 'cust-alice', 'GBP')).toBe('4900.00');
     const wrongToken = await gql(FUND_TRANSFER, { id: (await created(await readyAgain())).id, ott: 'made-up' });
-    expect(wrongToken.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'oneTimeToken' });
+    expect(wrongToken.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.oneTimeToken' });
   });
 
   it("leaves the customer's money where it was when Wise REJECTS the funding", async () => {
     const ctx = await readyToSend();
     const transfer = await created(ctx);
     const profileId = (await gql('{ onboardingStatus { profileId } }')).data.onboardingStatus.profileId;
-    await simulatorOf(gateway).control(`/profiles/${profileId}/balances`, { currency: 'GBP', amount: 1 });
+    await simulatorOf(gateway).control(`/profiles/${localId(profileId)}/balances`, { currency: 'GBP', amount: 1 });
     const rejected = (await gql(FUND_TRANSFER, { id: transfer.id })).data.fundTransfer;
     expect(rejected).toMatchObject({ __typename: 'FundingRejected', reason: 'transfer.insufficient_funds', transfer: { funding: 'REJECTED' } });
     expect(await bankBalance(gateway, 'cust-alice', 'GBP')).toBe('5000.00');
-    await simulatorOf(gateway).control(`/profiles/${profileId}/balances`, { currency: 'GBP', amount: 10_000 });
+    await simulatorOf(gateway).control(`/profiles/${localId(profileId)}/balances`, { currency: 'GBP', amount: 10_000 });
     expect((await gql(FUND_TRANSFER, { id: transfer.id })).data.fundTransfer.__typename).toBe('TransferFunded');
     expect(await bankBalance(gateway, 'cust-alice', 'GBP')).toBe('4900.00');
   });
@@ -324,7 +325,7 @@ describe('reads', () => {
        insert into transfer (id, customer_id, profile_id, idempotency_key, request_hash, customer_transaction_id, quote_id, recipient_id, wise_transfer_id, creation_state, status, funding_state, source_currency, source_amount, target_currency, target_amount, rate, fee, details, created_at)
        select gen_random_uuid(), 'cust-alice', profile_id, 'seed-' || id, 'h', gen_random_uuid(), id, $2, 90000000 + row_number() over (), 'CREATED', 'outgoing_payment_sent', 'FUNDED', 'GBP', 10, 'EUR', 11.5, 1.17, 0.5, '{}', now() - (row_number() over ()) * interval '1 minute'
        from q`,
-      [seedQuote.id, Number(recipientId)],
+      [localId(seedQuote.id), Number(localId(recipientId))],
     );
     const page = `query P($first: Int!) { transfers(first: $first) { edges { node { id status quote { id rate } recipient { id accountSummary } history { status } } } pageInfo { hasNextPage } } }`;
     const cost = async (first: number) => {
@@ -362,7 +363,7 @@ describe('reads', () => {
     expect((await linkThroughWise(gateway, 'cust-alice', { email: 'alice.other@wise.example', password: 'alice-other-pw' })).result.__typename).toBe('LinkCompleted');
     await sql(gateway.databaseUrl, "update transfer set synced_at = now() - interval '1 hour'");
     await gateway.services.transfers.sweep();
-    const [row] = await sql<{ wise_access_lost: boolean }>(gateway.databaseUrl, 'select wise_access_lost from transfer where id = $1', [transfer.id]);
+    const [row] = await sql<{ wise_access_lost: boolean }>(gateway.databaseUrl, 'select wise_access_lost from transfer where id = $1', [localId(transfer.id)]);
     expect(row.wise_access_lost).toBe(true);
     expect(await transferOf(transfer.id)).toMatchObject({ id: transfer.id, status: 'INCOMING_PAYMENT_WAITING', reference: 'rent' });
   });
@@ -392,7 +393,7 @@ describe('a lost webhook', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect((await transferOf(transfer.id)).status).toBe('PROCESSING');
     expect(await gateway.services.transfers.sweep()).toMatchObject({ refreshed: 0, resumed: 0, settled: 0 });
-    await sql(gateway.databaseUrl, "update transfer set synced_at = now() - interval '10 minutes' where id = $1", [transfer.id]);
+    await sql(gateway.databaseUrl, "update transfer set synced_at = now() - interval '10 minutes' where id = $1", [localId(transfer.id)]);
     expect(await gateway.services.transfers.sweep()).toMatchObject({ refreshed: 1, resumed: 0, settled: 0 });
     expect((await transferOf(transfer.id)).status).toBe('FUNDS_CONVERTED');
   });

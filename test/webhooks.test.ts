@@ -28,7 +28,7 @@ async function start(env: Record<string, string> = {}, databaseUrl?: string) {
 
 async function aliceWithProfile(g: TestGateway): Promise<number> {
   const { body } = await g.graphql(CREATE_WISE_ACCOUNT, { customerId: 'cust-alice' });
-  return Number(body.data.createWiseAccount.profile.id);
+  return Number(body.data.createWiseAccount.profile.wiseProfileId);
 }
 
 async function subscriber(g: TestGateway | { url: string }, customerId: string, query: string): Promise<Subscriber> {

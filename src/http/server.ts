@@ -28,6 +28,7 @@ import { compressResponses } from './compression.js';
 import { corsForOrigins } from './cors.js';
 import { allValidationRules, documentGuards, limitRefusalCode, tokenLimitRefusal } from './document-limits.js';
 import { graphiqlRoute } from './graphiql.js';
+import { graphqlOverHttpStatus } from './graphql-over-http.js';
 import type { RateLimits } from './rate-limits.js';
 import { graphiqlSecurityHeaders, securityHeaders } from './security-headers.js';
 import { subscriptionServerOptions } from './subscriptions.js';
@@ -113,7 +114,11 @@ export async function startHttpServer(
     parseOptions: guards.parseOptions,
     // The gateway owns shutdown order (HTTP, jobs, ORM, database); Apollo must not race it.
     stopOnTerminationSignals: false,
+    // Bearer-token authentication only, never a cookie: see graphql-over-http.ts for why CSRF
+    // prevention is off (and GET queries work, as urql and Relay send them).
+    csrfPrevention: false,
     plugins: [
+      graphqlOverHttpStatus(),
       ...guards.plugins,
       // Per-field cache hints nobody reads here cost a wrapper around every resolver.
       ApolloServerPluginCacheControlDisabled(),

@@ -12,7 +12,7 @@ export const TRANSFER_FIELDS = `id wiseTransferId status wiseStatus statusLabel 
   sourceAmount { amount currency } targetAmount { amount currency } fee { amount currency } rate`;
 
 export const CREATE_TRANSFER = `mutation T($quoteId: ID!, $recipientId: ID!, $key: String!, $details: [FieldValueInput!]) {
-  createTransfer(quoteId: $quoteId, recipientId: $recipientId, idempotencyKey: $key, details: $details) {
+  createTransfer(input: { quoteId: $quoteId, recipientId: $recipientId, idempotencyKey: $key, values: $details }) {
     __typename
     ... on TransferCreated { transfer { ${TRANSFER_FIELDS} } }
     ... on VerificationRequired { message maximumEntitledAmount { amount currency } }
@@ -20,10 +20,11 @@ export const CREATE_TRANSFER = `mutation T($quoteId: ID!, $recipientId: ID!, $ke
     ... on InsufficientFunds { available { amount currency } required { amount currency } }
     ... on TransferInvalid { fieldErrors { path code message } }
     ... on IdempotencyKeyReused { message }
+    ... on UserError { code field }
   }
 }`;
 
-export const FUND_TRANSFER = `mutation F($id: ID!, $ott: String) { fundTransfer(transferId: $id, oneTimeToken: $ott) {
+export const FUND_TRANSFER = `mutation F($id: ID!, $ott: String) { fundTransfer(input: { transferId: $id, oneTimeToken: $ott }) {
   __typename
   ... on TransferFunded { transfer { ${TRANSFER_FIELDS} } }
   ... on ScaRequired { oneTimeToken transfer { funding } }
@@ -31,7 +32,7 @@ export const FUND_TRANSFER = `mutation F($id: ID!, $ott: String) { fundTransfer(
   ... on InsufficientFunds { available { amount } required { amount } }
 } }`;
 
-export const CANCEL_TRANSFER = `mutation C($id: ID!) { cancelTransfer(transferId: $id) {
+export const CANCEL_TRANSFER = `mutation C($id: ID!) { cancelTransfer(input: { transferId: $id }) {
   __typename
   ... on TransferCancelled { transfer { status refunded } }
   ... on TransferNotCancellable { message transfer { status } }
@@ -51,7 +52,7 @@ export async function readyCustomer(gateway: TestGateway, customerId = 'cust-ali
   const gql = client(gateway, customerId);
   const created = (await gql(CREATE_WISE_ACCOUNT)).data.createWiseAccount;
   if (created.__typename !== 'WiseAccountCreated') throw new Error(`onboarding failed: ${JSON.stringify(created)}`);
-  const profileId = Number(created.profile.id);
+  const profileId = Number(created.profile.wiseProfileId);
   await fetch(`${gateway.wise.apiUrl}/__simulator/profiles/${profileId}/verification`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -67,11 +68,11 @@ export async function readyCustomer(gateway: TestGateway, customerId = 'cust-ali
 
 export async function quote(gateway: TestGateway, customerId: string, amount = '100', target = 'EUR', source = 'GBP'): Promise<Json> {
   const body = await client(gateway, customerId)(
-    `mutation Q($input: QuoteInput!) { createQuote(input: $input) { id sourceAmount { amount currency } } }`,
+    `mutation Q($input: CreateQuoteInput!) { createQuote(input: $input) { __typename ... on QuoteCreated { quote { id wiseQuoteId sourceAmount { amount currency } } } ... on QuoteInvalid { code message field } } }`,
     { input: { sourceCurrency: source, targetCurrency: target, sourceAmount: amount } },
   );
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data.createQuote;
+  if (body.errors || body.data.createQuote.__typename !== 'QuoteCreated') throw new Error(JSON.stringify(body));
+  return body.data.createQuote.quote;
 }
 
 export async function euroRecipient(gateway: TestGateway, customerId: string, quoteId: string): Promise<string> {

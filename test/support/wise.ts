@@ -68,13 +68,13 @@ export async function authorizeAtWise(
 export const BOB_AT_WISE = { email: 'bob.existing@bank.example', password: 'wise-demo-password' };
 
 export const ONBOARDING_STATUS = `query Status($refresh: Boolean) {
-  onboardingStatus(refresh: $refresh) { state model nextAction message relinkReason profileId verification { currency status maximumEntitledAmount } }
+  onboardingStatus(refresh: $refresh) { id state model nextAction message relinkReason profileId verification { currency status maximumEntitledAmount } }
 }`;
 
 export const CREATE_WISE_ACCOUNT = `mutation { createWiseAccount {
   __typename
-  ... on WiseAccountCreated { onboardingStatus { state nextAction } profile { id type fullName dateOfBirth address { city country } } }
-  ... on LinkRequired { reason authorizationUrl expiresAt }
+  ... on WiseAccountCreated { onboardingStatus { state nextAction } profile { id wiseProfileId type fullName dateOfBirth address { city country } } }
+  ... on LinkRequired { reason authorizationUrl expiresAt code }
   ... on AlreadyLinked { onboardingStatus { state } }
   ... on ProfileRejected { fieldErrors { path code message } }
 } }`;
@@ -85,8 +85,8 @@ export const LINK_ACCOUNT = `mutation { linkAccount {
   ... on AlreadyLinked { onboardingStatus { state } }
 } }`;
 
-export const COMPLETE_LINK = `mutation Complete($state: String!, $code: String, $profileId: ID, $error: String) {
-  completeLink(state: $state, code: $code, profileId: $profileId, error: $error) {
+export const COMPLETE_LINK = `mutation Complete($state: String!, $code: String, $profileId: String, $error: String) {
+  completeLink(input: { state: $state, code: $code, profileId: $profileId, error: $error }) {
     __typename
     ... on LinkCompleted { onboardingStatus { state profileId } }
     ... on LinkRejected { reason message }

@@ -10,7 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => gateway?.stop());
 
-const VIEWER = '{ viewer { id email givenName familyName dateOfBirth phone address { city country } } }';
+const VIEWER = '{ viewer { bankCustomerId email givenName familyName dateOfBirth phone address { city country } } }';
 
 async function forgedToken(customerId: string) {
   return new SignJWT({})
@@ -25,7 +25,7 @@ describe('GraphQL over HTTP', () => {
     const { status, body } = await gateway.graphql(VIEWER, { customerId: 'cust-bob' });
     expect(status).toBe(200);
     expect(body.data.viewer).toEqual({
-      id: 'cust-bob',
+      bankCustomerId: 'cust-bob',
       email: 'bob.existing@bank.example',
       givenName: 'Bob',
       familyName: 'Already',
@@ -121,9 +121,9 @@ describe('GraphQL over WebSocket (graphql-ws)', () => {
     const c = client({ Authorization: `Bearer ${await gateway.token('cust-alice')}` });
     try {
       const result = await new Promise<any>((resolve, reject) => {
-        c.subscribe({ query: '{ viewer { id } }' }, { next: resolve, error: reject, complete: () => {} });
+        c.subscribe({ query: '{ viewer { bankCustomerId } }' }, { next: resolve, error: reject, complete: () => {} });
       });
-      expect(result).toEqual({ data: { viewer: { id: 'cust-alice' } } });
+      expect(result).toEqual({ data: { viewer: { bankCustomerId: 'cust-alice' } } });
     } finally {
       await c.dispose();
     }

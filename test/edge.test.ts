@@ -56,10 +56,10 @@ describe('browser access', () => {
     const response = await fetch(`${gateway.url}/graphql`, {
       method: 'POST',
       headers: { origin: BANK_APP, 'content-type': 'application/json', authorization: `Bearer ${await gateway.token('cust-alice')}` },
-      body: JSON.stringify({ query: '{ viewer { id } }' }),
+      body: JSON.stringify({ query: '{ viewer { bankCustomerId } }' }),
     });
     expect(response.headers.get('access-control-allow-origin')).toBe(BANK_APP);
-    expect((await response.json()).data.viewer.id).toBe('cust-alice');
+    expect((await response.json()).data.viewer.bankCustomerId).toBe('cust-alice');
   });
 
   it('sends security headers on every answer', async () => {
@@ -74,14 +74,14 @@ describe('browser access', () => {
   });
 
   it('compresses a large GraphQL answer for a client that accepts gzip', async () => {
-    const aliases = Array.from({ length: 15 }, (_, i) => `a${i}: viewer { id email givenName familyName }`).join(' ');
+    const aliases = Array.from({ length: 15 }, (_, i) => `a${i}: viewer { bankCustomerId email givenName familyName }`).join(' ');
     const response = await fetch(`${gateway.url}/graphql`, {
       method: 'POST',
       headers: { 'accept-encoding': 'gzip', 'content-type': 'application/json', authorization: `Bearer ${await gateway.token('cust-alice')}` },
       body: JSON.stringify({ query: `{ ${aliases} }` }),
     });
     expect(response.headers.get('content-encoding')).toBe('gzip');
-    expect((await response.json()).data.a14.id).toBe('cust-alice');
+    expect((await response.json()).data.a14.bankCustomerId).toBe('cust-alice');
   });
 
   it('serves GraphiQL rendered once, gzipped and cacheable, and 304 to a browser that has it', { timeout: 60_000 }, async () => {

@@ -91,9 +91,9 @@ async function viewerId(url: string, customerId: string) {
   const response = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query: '{ viewer { id } }' }),
+    body: JSON.stringify({ query: '{ viewer { bankCustomerId } }' }),
   });
-  return (await response.json()).data?.viewer?.id;
+  return (await response.json()).data?.viewer?.bankCustomerId;
 }
 
 describe('the gateway process', () => {

@@ -11,12 +11,12 @@ import { startGatewayProcess } from './support/gateway-process.js';
 import { readyCustomer } from './support/journey.js';
 import { subscribe } from './support/subscriptions.js';
 
-const VIEWER = '{ viewer { id } }';
+const VIEWER = '{ viewer { bankCustomerId } }';
 
 async function stillServes(gateway: TestGateway, customerId = 'cust-carol') {
   const { status, body } = await gateway.graphql(VIEWER, { customerId });
   expect(status).toBe(200);
-  expect(body.data?.viewer.id).toBe(customerId);
+  expect(body.data?.viewer.bankCustomerId).toBe(customerId);
 }
 
 describe('limits on a GraphQL document', () => {
@@ -27,7 +27,7 @@ describe('limits on a GraphQL document', () => {
   afterAll(() => gateway?.stop());
 
   it('refuses 500 aliases before anything runs, with QUERY_TOO_COMPLEX', async () => {
-    const aliases = Array.from({ length: 500 }, (_, i) => `a${i}: viewer { id }`).join(' ');
+    const aliases = Array.from({ length: 500 }, (_, i) => `a${i}: viewer { bankCustomerId }`).join(' ');
     const { status, body } = await gateway.graphql(`{ ${aliases} }`);
     expect(status).toBe(400);
     expect(body.data).toBeUndefined();
@@ -36,11 +36,11 @@ describe('limits on a GraphQL document', () => {
   });
 
   it('refuses more aliases than GRAPHQL_MAX_ALIASES (15), naming the limit', async () => {
-    const aliases = Array.from({ length: 16 }, (_, i) => `a${i}: viewer { id }`).join(' ');
+    const aliases = Array.from({ length: 16 }, (_, i) => `a${i}: viewer { bankCustomerId }`).join(' ');
     const { status, body } = await gateway.graphql(`{ ${aliases} }`);
     expect(status).toBe(400);
     expect(body.errors).toEqual([expect.objectContaining({ message: 'Aliases limit of 15 exceeded, found 16.', extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'maxAliases' } })]);
-    const fifteen = Array.from({ length: 15 }, (_, i) => `a${i}: viewer { id }`).join(' ');
+    const fifteen = Array.from({ length: 15 }, (_, i) => `a${i}: viewer { bankCustomerId }`).join(' ');
     expect((await gateway.graphql(`{ ${fifteen} }`)).body.errors).toBeUndefined();
   });
 
@@ -76,7 +76,7 @@ describe('limits on a GraphQL document: cost', () => {
   it('refuses a document over GRAPHQL_MAX_COST, and runs one under it', async () => {
     const gateway = await startTestGateway({ GRAPHQL_MAX_COST: '10' });
     try {
-      const { status, body } = await gateway.graphql('{ viewer { id email givenName familyName } transfers { edges { node { id status } } } }');
+      const { status, body } = await gateway.graphql('{ viewer { bankCustomerId email givenName familyName } transfers { edges { node { id status } } } }');
       expect(status).toBe(400);
       expect(body.errors?.[0].extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', limit: 'maxCost' });
       await stillServes(gateway);
@@ -223,7 +223,7 @@ describe('WebSocket caps', () => {
   });
 
   it('applies the document limits to operations sent over the WebSocket', async () => {
-    const subscriber = await subscribe(gateway.url, await gateway.token('cust-bob'), `{ ${Array.from({ length: 16 }, (_, i) => `a${i}: viewer { id }`).join(' ')} }`);
+    const subscriber = await subscribe(gateway.url, await gateway.token('cust-bob'), `{ ${Array.from({ length: 16 }, (_, i) => `a${i}: viewer { bankCustomerId }`).join(' ')} }`);
     await expect(subscriber.next(10_000)).rejects.toThrow(/Aliases limit of 15 exceeded/);
     await subscriber.close();
   });

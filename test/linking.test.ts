@@ -88,7 +88,7 @@ describe('a business profile', () => {
       return request(req as Parameters<typeof request>[0]);
     }) as typeof gateway.wiseHttp.request;
     const created = await gateway.graphql(
-      `mutation { createBusinessProfile(idempotencyKey: "biz-1", input: { businessName: "Alice Trading", registrationNumber: "GB123", companyType: "LIMITED", companyRole: "OWNER", address: { firstLine: "5 Quay", city: "London", postCode: "E1 6AN", country: "GB" } }) { __typename } }`,
+      `mutation { createBusinessProfile(input: { idempotencyKey: "biz-1", businessName: "Alice Trading", registrationNumber: "GB123", companyType: "LIMITED", companyRole: "OWNER", address: { firstLine: "5 Quay", city: "London", postCode: "E1 6AN", country: "GB" } }) { __typename } }`,
       { customerId: 'cust-alice' },
     );
     expect(created.body.data.createBusinessProfile.__typename).toBe('ProfileCreated');

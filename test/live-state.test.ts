@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sign } from '../src/simulator/webhooks.js';
 import { parseWiseTime } from '../src/services/transfer-states.js';
 import { sql } from './support/database.js';
+import { globalId, localId } from './support/ids.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { client, readyCustomer, TRANSFER, type Json } from './support/journey.js';
 import { aTransfer as aTransferAt, deliverState, secondsFromNow } from './support/live.js';
@@ -102,7 +103,7 @@ describe('a state seen by a poll before its webhook', () => {
     await expect.poll(() => Date.now() - createdAt.getTime(), { timeout: 10_000 }).toBeGreaterThan(3000);
     gateway.simulator!.core.state.transfers[Number(transfer.wiseTransferId)].status = 'processing';
     const em = gateway.orm.em.fork();
-    await gateway.services.transfers.refreshFromWise(em as never, await gateway.services.transfers.own(em as never, 'cust-alice', transfer.id));
+    await gateway.services.transfers.refreshFromWise(em as never, await gateway.services.transfers.own(em as never, 'cust-alice', localId(transfer.id)));
     expect((await statusesOf(transfer.id)).status).toBe('PROCESSING');
     // Then Wise's webhook for that step, with the real time.
     const real = new Date(createdAt.getTime() + 1000);
@@ -176,12 +177,12 @@ describe('the verification gate', () => {
   it('closes at once when Wise says the profile is no longer verified', async () => {
     const profileId = await readyCustomer(gateway);
     // As Wise reports it when asked: verified, with the amount that allows.
-    const before = (await gql(VERIFICATION, { id: String(profileId), refresh: true })).data.verification;
+    const before = (await gql(VERIFICATION, { id: globalId('WiseProfile', profileId), refresh: true })).data.verification;
     expect(before.canTransfer).toBe(true);
     expect(Number(before.routes[0].maximumEntitledAmount)).toBeGreaterThan(0);
     await (await verificationEvent(profileId, 'not_verified', at(1))).post();
     await settled();
-    expect((await gql(VERIFICATION, { id: String(profileId) })).data.verification.canTransfer).toBe(false);
+    expect((await gql(VERIFICATION, { id: globalId('WiseProfile', profileId) })).data.verification.canTransfer).toBe(false);
   });
 
   it('pushes each change as it was committed, in order, even to a client resuming after both', async () => {
@@ -212,7 +213,7 @@ describe('the verification gate', () => {
     await settled();
     await (await verificationEvent(profileId, 'verified', t)).post();
     await settled();
-    expect((await gql(VERIFICATION, { id: String(profileId) })).data.verification.canTransfer).toBe(true);
+    expect((await gql(VERIFICATION, { id: globalId('WiseProfile', profileId) })).data.verification.canTransfer).toBe(true);
   });
 });
 

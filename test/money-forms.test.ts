@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from './support/database.js';
+import { localId } from './support/ids.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { CREATE_WISE_ACCOUNT, simulatorOf } from './support/wise.js';
 
@@ -19,13 +20,17 @@ afterAll(() => gateway?.stop());
 const gql = async (query: string, variables: Record<string, unknown> = {}, customerId = 'cust-alice'): Promise<any> => (await gateway.graphql(query, { customerId, variables })).body;
 
 const CREATE_QUOTE = `mutation Q($input: CreateQuoteInput!) { createQuote(input: $input) {
-  id status expired providedAmountType rate expiresAt createdAt
-  sourceAmount { amount currency } targetAmount { amount currency } fee { amount currency }
-  paymentOptions { payIn payOut fee { amount currency } }
+  __typename
+  ... on QuoteCreated { quote {
+    id status expired providedAmountType rate expiresAt createdAt
+    sourceAmount { amount currency } targetAmount { amount currency } fee { amount currency }
+    paymentOptions { payIn payOut fee { amount currency } }
+  } }
+  ... on QuoteInvalid { code message field fieldErrors { path code } }
 } }`;
 const QUOTE = `query Q($id: ID!) { quote(id: $id) { id status expired sourceAmount { amount currency } targetAmount { amount currency } } }`;
-const FORM = `query F($quoteId: ID, $currency: String, $type: String, $values: [FieldValueInput!]) {
-  recipientRequirements(quoteId: $quoteId, currency: $currency, type: $type, values: $values) {
+const FORM = `query F($quoteId: ID, $currency: CurrencyCode, $type: String, $values: [FieldValueInput!]) {
+  recipientForm(quoteId: $quoteId, currency: $currency, type: $type, values: $values) {
     currency quoteId
     options { type title groups { label keys } fields { key label control required pattern minLength maxLength refreshOnChange group example allowedValues { value label } } }
   }
@@ -52,7 +57,7 @@ type Option = { type: string; fields: Field[]; groups: { label: string; keys: st
 async function walkForm(quoteId: string, type: string, answers: Record<string, string>) {
   const values: { key: string; value: string }[] = [];
   const formHistory: Option[] = [];
-  let option: Option = (await gql(FORM, { quoteId })).data.recipientRequirements.options.find((o: Option) => o.type === type);
+  let option: Option = (await gql(FORM, { quoteId })).data.recipientForm.options.find((o: Option) => o.type === type);
   formHistory.push(option);
   for (let round = 0; round < 6; round++) {
     let mustRefresh = false;
@@ -63,7 +68,7 @@ async function walkForm(quoteId: string, type: string, answers: Record<string, s
     }
     if (!mustRefresh) break;
     const refreshed = await gql(FORM, { quoteId, type, values });
-    option = refreshed.data.recipientRequirements.options.find((o: Option) => o.type === type);
+    option = refreshed.data.recipientForm.options.find((o: Option) => o.type === type);
     formHistory.push(option);
   }
   const missing = option.fields.filter((f) => f.required && f.key !== 'accountHolderName' && !values.some((v) => v.key === f.key));
@@ -137,7 +142,7 @@ describe('the recipient form, walked for each currency, ends with a stored recip
     const { data, errors } = await gql(CREATE_RECIPIENT, { input: { quoteId: quote.id, type, accountHolderName: holder, values: walk.values } });
     expect(errors).toBeUndefined();
     expect(data.createRecipient).toMatchObject({ __typename: 'RecipientCreated', recipient: { currency, type, accountHolderName: holder, active: true } });
-    const id = Number(data.createRecipient.recipient.id);
+    const id = Number(localId(data.createRecipient.recipient.id));
     const [local] = await sql<{ currency: string; type: string }>(gateway.databaseUrl, 'select currency, type from recipient where id = $1', [id]);
     expect(local).toEqual({ currency, type });
     expect(gateway.simulator!.core.state.recipients[id]).toMatchObject({ currency, type, accountHolderName: holder, active: true });
@@ -146,7 +151,7 @@ describe('the recipient form, walked for each currency, ends with a stored recip
 
 describe('a recipient for a currency, without a quote', () => {
   it("uses Wise's route form and creates the recipient", async () => {
-    const form = (await gql(FORM, { currency: 'EUR' })).data.recipientRequirements;
+    const form = (await gql(FORM, { currency: 'EUR' })).data.recipientForm;
     expect(form).toMatchObject({ currency: 'EUR', quoteId: null });
     expect(form.options.map((o: Option) => o.type)).toEqual(['iban', 'swift_code', 'email']);
     const { data } = await gql(CREATE_RECIPIENT, {
@@ -174,7 +179,7 @@ describe("creating a recipient when Wise's answer goes missing", () => {
     expect(data.createRecipient).toMatchObject({ __typename: 'RecipientCreated', recipient: { currency: 'EUR', type: 'iban', accountHolderName: 'Lena Lost' } });
     const ids = atWise('Lena Lost').map((r) => r.id);
     expect(ids).toHaveLength(2);
-    expect(Number(data.createRecipient.recipient.id)).toBe(Math.max(...ids));
+    expect(Number(localId(data.createRecipient.recipient.id))).toBe(Math.max(...ids));
     const [local] = await sql<{ id: string }>(gateway.databaseUrl, 'select id from recipient where id = $1', [Math.max(...ids)]);
     expect(local).toBeDefined();
   });
@@ -188,7 +193,7 @@ describe("creating a recipient when Wise's answer goes missing", () => {
     const { data, errors } = await gql(CREATE_RECIPIENT, eva('Nora None', 'DE89370400440532013000'));
     expect(data?.createRecipient ?? null).toBeNull();
     expect(errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
-    expect(atWise('Nora None').map((r) => r.id)).toEqual([Number(other)]);
+    expect(atWise('Nora None').map((r) => r.id)).toEqual([Number(localId(other))]);
     const [{ count: after }] = await sql<{ count: string }>(gateway.databaseUrl, 'select count(*) from recipient');
     expect(after).toBe(before);
   });
@@ -251,10 +256,16 @@ describe('quotes', () => {
   });
 
   it('refuses both amounts, none, too many decimals, a float, and an unknown currency', async () => {
-    const codes = async (input: Record<string, unknown>) => (await gql(CREATE_QUOTE, { input })).errors?.map((e: { extensions: { code: string; field?: string } }) => [e.extensions.code, e.extensions.field]);
-    expect(await codes({ sourceCurrency: 'GBP', targetCurrency: 'EUR', sourceAmount: '10', targetAmount: '10' })).toEqual([['BAD_USER_INPUT', 'targetAmount']]);
-    expect(await codes({ sourceCurrency: 'GBP', targetCurrency: 'EUR' })).toEqual([['BAD_USER_INPUT', 'sourceAmount']]);
-    expect(await codes({ sourceCurrency: 'GBP', targetCurrency: 'JPY', targetAmount: '10.5' })).toEqual([['BAD_USER_INPUT', 'targetAmount']]);
+    // What the customer can correct is a QuoteInvalid naming the input field, not an error.
+    const refusal = async (input: Record<string, unknown>) => {
+      const body = await gql(CREATE_QUOTE, { input });
+      expect(body.errors).toBeUndefined();
+      const { __typename, code, field } = body.data.createQuote;
+      return [__typename, code, field];
+    };
+    expect(await refusal({ sourceCurrency: 'GBP', targetCurrency: 'EUR', sourceAmount: '10', targetAmount: '10' })).toEqual(['QuoteInvalid', 'INVALID_INPUT', 'input.targetAmount']);
+    expect(await refusal({ sourceCurrency: 'GBP', targetCurrency: 'EUR' })).toEqual(['QuoteInvalid', 'INVALID_INPUT', 'input.sourceAmount']);
+    expect(await refusal({ sourceCurrency: 'GBP', targetCurrency: 'JPY', targetAmount: '10.5' })).toEqual(['QuoteInvalid', 'INVALID_INPUT', 'input.targetAmount']);
     expect((await gql(CREATE_QUOTE, { input: { sourceCurrency: 'GBP', targetCurrency: 'EUR', sourceAmount: 10.5 } })).errors[0].message).toContain('Decimal');
     const unknown = await gql(CREATE_QUOTE, { input: { sourceCurrency: 'GBP', targetCurrency: 'ZZZ', sourceAmount: '10' } });
     expect(unknown.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fieldErrors: [{ path: 'targetCurrency', code: 'CurrencyCode' }] });
@@ -262,9 +273,9 @@ describe('quotes', () => {
 
   it('says when a quote has expired, and requotes it on the same terms', async () => {
     const quote = await quoteTo('EUR', '250');
-    await sql(gateway.databaseUrl, "update quote set expires_at = now() - interval '1 second' where id = $1", [quote.id]);
+    await sql(gateway.databaseUrl, "update quote set expires_at = now() - interval '1 second' where id = $1", [localId(quote.id)]);
     expect((await gql(QUOTE, { id: quote.id })).data.quote).toMatchObject({ status: 'EXPIRED', expired: true });
-    const again = (await gql(`mutation R($id: ID!) { requote(quoteId: $id) { id status sourceAmount { amount currency } } }`, { id: quote.id })).data.requote;
+    const again = (await gql(`mutation R($id: ID!) { requote(input: { quoteId: $id }) { quote { id status sourceAmount { amount currency } } } }`, { id: quote.id })).data.requote.quote;
     expect(again).toMatchObject({ status: 'PENDING', sourceAmount: { amount: '250.00', currency: 'GBP' } });
     expect(again.id).not.toBe(quote.id);
   });
@@ -309,9 +320,9 @@ describe('cache first', () => {
     expect(all).toEqual(expect.arrayContaining(ids));
     expect(new Set(all).size).toBe(all.length);
 
-    const deleted = (await gql(`mutation D($id: ID!) { deleteRecipient(id: $id) { id active } }`, { id: ids[0] })).data.deleteRecipient;
+    const deleted = (await gql(`mutation D($id: ID!) { deleteRecipient(input: { recipientId: $id }) { recipient { id active } } }`, { id: ids[0] })).data.deleteRecipient.recipient;
     expect(deleted).toEqual({ id: ids[0], active: false });
-    expect(gateway.simulator!.core.state.recipients[Number(ids[0])].active).toBe(false);
+    expect(gateway.simulator!.core.state.recipients[Number(localId(ids[0]))].active).toBe(false);
     const remaining = (await gql(`{ recipients(first: 100, currency: "GBP") { edges { node { id } } } }`)).data.recipients.edges.map((e: { node: { id: string } }) => e.node.id);
     expect(remaining).not.toContain(ids[0]);
     const eur = (await gql(`{ recipients(first: 100, currency: "EUR") { edges { node { currency } } } }`)).data.recipients.edges;

@@ -55,7 +55,7 @@ describe('money under random interleavings, crashes and faults', () => {
     await fc.assert(
       fc.asyncProperty(scenarioArb, async (scenario) => {
         await sql(databaseUrl, "update bank_account set balance = 100000 where customer_id = 'cust-alice' and currency = 'GBP'");
-        const quote = await harness.gql(0, `mutation { createQuote(input: { sourceCurrency: "GBP", targetCurrency: "EUR", sourceAmount: "${scenario.amount}" }) { id } }`, {});
+        const quote = await harness.gql(0, `mutation { createQuote(input: { sourceCurrency: "GBP", targetCurrency: "EUR", sourceAmount: "${scenario.amount}" }) { ... on QuoteCreated { quote { id } } } }`, {});
         const log: string[] = [];
         const { key, transferId, internalErrors } = await harness.play(scenario, quote.data.createQuote.quote.id, recipientId, log);
         await harness.settle(transferId);

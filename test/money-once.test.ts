@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from './support/database.js';
+import { globalId, localId } from './support/ids.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { bankBalance, CANCEL_TRANSFER, client, CREATE_TRANSFER, euroRecipient, FUND_TRANSFER, quote, readyCustomer, type Json } from './support/journey.js';
 import { simulatorOf } from './support/wise.js';
@@ -35,8 +36,8 @@ async function readyTransfer(amount = '10') {
 
 const atWise = (wiseTransferId: string) => gateway.simulator!.core.state.transfers[Number(wiseTransferId)];
 const row = async (id: string) =>
-  (await sql<{ funding_state: string; status: string; refunded: boolean }>(gateway.databaseUrl, 'select funding_state, status, refunded from transfer where id = $1', [id]))[0];
-const movements = (id: string) => sql<{ direction: string; amount: string; reason: string }>(gateway.databaseUrl, 'select direction, amount::float8::text as amount, reason from transfer_movement where transfer_id = $1 order by id', [id]);
+  (await sql<{ funding_state: string; status: string; refunded: boolean }>(gateway.databaseUrl, 'select funding_state, status, refunded from transfer where id = $1', [localId(id)]))[0];
+const movements = (id: string) => sql<{ direction: string; amount: string; reason: string }>(gateway.databaseUrl, 'select direction, amount::float8::text as amount, reason from transfer_movement where transfer_id = $1 order by id', [localId(id)]);
 const ledgerFor = (wiseTransferId: string) =>
   sql<{ amount: string; idempotency_key: string }>(gateway.databaseUrl, "select amount, idempotency_key from ledger_entry where reference like $1 order by created_at", [`Wise transfer ${wiseTransferId}%`]);
 const until = async (check: () => Promise<boolean>) => expect.poll(check, { timeout: 15_000 }).toBe(true);
@@ -132,7 +133,7 @@ describe('an SCA-approved funding still running at Wise when its caller gave up'
     // Within the quarantine the sweep only looks; after it, the money goes back, once.
     await gateway.services.transfers.sweep(Date.now() + 60_000);
     expect((await row(transfer.id)).funding_state).toBe('DEBITED');
-    await sql(gateway.databaseUrl, "update transfer set funding_started_at = now() - interval '11 minutes' where id = $1", [transfer.id]);
+    await sql(gateway.databaseUrl, "update transfer set funding_started_at = now() - interval '11 minutes' where id = $1", [localId(transfer.id)]);
     await gateway.services.transfers.sweep(Date.now() + 60_000);
     expect((await row(transfer.id)).funding_state).toBe('NOT_FUNDED');
     expect(await bankBalance(gateway, 'cust-alice', 'GBP')).toBe('5000.00');
@@ -191,14 +192,14 @@ describe('the ledger rule, in the database', () => {
     const { transfer } = await readyTransfer();
     await gql(FUND_TRANSFER, { id: transfer.id });
     const insert = (direction: string, key: string) =>
-      sql(gateway.databaseUrl, "insert into transfer_movement (transfer_id, direction, amount, currency, reason, idempotency_key) values ($1, $2, 10, 'GBP', 'test', $3)", [transfer.id, direction, key]);
+      sql(gateway.databaseUrl, "insert into transfer_movement (transfer_id, direction, amount, currency, reason, idempotency_key) values ($1, $2, 10, 'GBP', 'test', $3)", [localId(transfer.id), direction, key]);
     await expect(insert('debit', 'second-debit')).rejects.toThrow(/already has a debit outstanding/);
     await expect(
-      sql(gateway.databaseUrl, "insert into transfer_movement (transfer_id, direction, amount, currency, reason, idempotency_key) values ($1, 'credit', 20, 'GBP', 'test', 'too-much')", [transfer.id]),
+      sql(gateway.databaseUrl, "insert into transfer_movement (transfer_id, direction, amount, currency, reason, idempotency_key) values ($1, 'credit', 20, 'GBP', 'test', 'too-much')", [localId(transfer.id)]),
     ).rejects.toThrow(/no outstanding debit/);
     await insert('credit', 'one-credit');
     await expect(insert('credit', 'another-credit')).rejects.toThrow(/no outstanding debit/);
-    await expect(sql(gateway.databaseUrl, 'delete from transfer_movement where transfer_id = $1', [transfer.id])).rejects.toThrow(/append-only/);
+    await expect(sql(gateway.databaseUrl, 'delete from transfer_movement where transfer_id = $1', [localId(transfer.id)])).rejects.toThrow(/append-only/);
   });
 });
 
@@ -214,7 +215,7 @@ describe('creating a recipient when the answer is lost and Wise cannot be asked'
 
     await simulatorOf(gateway).control('/faults', undefined, 'DELETE');
     const id = await euroRecipient(gateway, 'cust-alice', q.id);
-    expect(recipientsAtWise().map((r) => String(r.id))).toEqual([id]);
+    expect(recipientsAtWise().map((r) => String(r.id))).toEqual([localId(id)]);
   });
 });
 
@@ -234,32 +235,39 @@ describe('a quote PATCH that failed', () => {
     expect(created.__typename).toBe('TransferCreated');
     const calls = (await simulatorOf(gateway).calls()).filter((c) => c.path.includes('/quotes/') || c.path === '/v1/transfers');
     expect(calls.map((c) => `${c.method} ${c.status}`)).toEqual(['PATCH 200', 'POST 200']);
-    expect(gateway.simulator!.core.state.quotes[q.id].targetAccount).toBe(Number(recipientId));
+    expect(gateway.simulator!.core.state.quotes[localId(q.id)].targetAccount).toBe(Number(localId(recipientId)));
   });
 });
 
 describe('input that cannot be stored is refused where it is parsed', () => {
-  it('a quote for an amount no column holds is a BAD_USER_INPUT, and Wise is not asked', async () => {
+  it('a quote for an amount no column holds is refused (QuoteInvalid on the amount), and Wise is not asked', async () => {
     await readyCustomer(gateway);
     await simulatorOf(gateway).clearCalls();
-    const body = await gql(`mutation { createQuote(input: { sourceCurrency: "GBP", targetCurrency: "EUR", sourceAmount: "999999999999999" }) { ... on QuoteCreated { quote { id } } ... on QuoteInvalid { code message field } } }`);
-    expect(body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'sourceAmount' });
+    const body = await gql(`mutation { createQuote(input: { sourceCurrency: "GBP", targetCurrency: "EUR", sourceAmount: "999999999999999" }) { __typename ... on QuoteCreated { quote { id } } ... on QuoteInvalid { code message field } } }`);
+    expect(body.data.createQuote).toMatchObject({ __typename: 'QuoteInvalid', code: 'INVALID_INPUT', field: 'input.sourceAmount' });
     expect((await simulatorOf(gateway).calls('/v3/profiles')).filter((c) => c.method === 'POST')).toHaveLength(0);
     // The largest amount accepted is stored, whatever Wise converts it to.
-    const big = await gql(`mutation { createQuote(input: { sourceCurrency: "GBP", targetCurrency: "JPY", sourceAmount: "999999999999" }) { ... on QuoteCreated { quote { id targetAmount { amount } } ... on QuoteInvalid { code message field } } } }`);
+    const big = await gql(`mutation { createQuote(input: { sourceCurrency: "GBP", targetCurrency: "JPY", sourceAmount: "999999999999" }) { __typename ... on QuoteCreated { quote { id targetAmount { amount } } } } }`);
     expect(big.errors).toBeUndefined();
+    expect(big.data.createQuote.__typename).toBe('QuoteCreated');
   });
 
   it('a transfer cursor or id that is not one the gateway issued is a typed error, never a database error', async () => {
     await readyCustomer(gateway);
     const page = (after: string) => gql(`query P($after: String) { transfers(first: 5, after: $after) { edges { cursor } } }`, { after });
     const cursor = (text: string) => Buffer.from(text).toString('base64url');
-    for (const bad of [cursor(`transfer:2026-01-01T00:00:00.000Z:${'-'.repeat(36)}`), cursor(`transfer:-271821-04-20T00:00:00.000Z:${randomUUID()}`)]) {
+    for (const bad of [
+      cursor(JSON.stringify(['transfers', '2026-01-01T00:00:00.000Z', '-'.repeat(36)])),
+      cursor(JSON.stringify(['transfers', '-271821-04-20T00:00:00.000Z', randomUUID()])),
+      cursor(`transfer:2026-01-01T00:00:00.000Z:${randomUUID()}`),
+    ]) {
       expect((await page(bad)).errors[0].extensions.code).toBe('BAD_USER_INPUT');
     }
     const dashes = '-'.repeat(36);
     expect((await gql(FUND_TRANSFER, { id: dashes })).errors[0].extensions.code).toBe('NOT_FOUND');
     expect((await gql(CANCEL_TRANSFER, { id: dashes })).errors[0].extensions.code).toBe('NOT_FOUND');
+    // A well-formed global id whose inside is no uuid: not found, the same answer.
+    expect((await gql(FUND_TRANSFER, { id: globalId('Transfer', dashes) })).errors[0].extensions.code).toBe('NOT_FOUND');
   });
 });
 
@@ -269,7 +277,7 @@ describe('a quote Wise already treats as expired', () => {
     const q = await quote(gateway, 'cust-alice', '10');
     const recipientId = await euroRecipient(gateway, 'cust-alice', q.id);
     // Wise's clock says the quote expired; the gateway's copy does not know yet.
-    gateway.simulator!.core.state.quotes[q.id].expirationTime = new Date(Date.now() - 1000).toISOString();
+    gateway.simulator!.core.state.quotes[localId(q.id)].expirationTime = new Date(Date.now() - 1000).toISOString();
     const result = (await gql(CREATE_TRANSFER, { quoteId: q.id, recipientId, key: randomUUID() })).data.createTransfer;
     expect(result).toMatchObject({ __typename: 'QuoteNotUsable', reason: 'EXPIRED' });
   });

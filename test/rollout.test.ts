@@ -10,7 +10,7 @@ import { CREATE_TRANSFER, euroRecipient, quote, readyCustomer } from './support/
 import { CREATE_WISE_ACCOUNT } from './support/wise.js';
 
 const AVAILABILITY = '{ onboardingStatus { state availability { offered reason routes { sourceCurrency targetCurrency } } } }';
-const CREATE_QUOTE = 'mutation Q($input: CreateQuoteInput!) { createQuote(input: $input) { id } }';
+const CREATE_QUOTE = 'mutation Q($input: CreateQuoteInput!) { createQuote(input: $input) { __typename ... on QuoteCreated { quote { id } } } }';
 
 describe('rollout controls', () => {
   let gateway: TestGateway;
@@ -91,7 +91,7 @@ describe('rollout controls', () => {
     for (const answer of await onBoth(CREATE_QUOTE, 'cust-alice', { input: { sourceCurrency: 'GBP', targetCurrency: 'EUR', sourceAmount: '100' } })) {
       expect(answer.errors[0].extensions).toEqual({ code: 'NOT_OFFERED', reason: 'ROUTE_NOT_OFFERED', routes: listed });
     }
-    const [recipientForm] = await onBoth('{ recipientRequirements(currency: "EUR") { options { type } } }', 'cust-alice');
+    const [recipientForm] = await onBoth('{ recipientForm(currency: "EUR") { options { type } } }', 'cust-alice');
     expect(recipientForm.errors[0].extensions.code).toBe('NOT_OFFERED');
     const transfer = { quoteId: euroQuote.id, recipientId, key: 'rollout-transfer-0001', details: [{ key: 'reference', value: 'rent' }] };
     const [refusedTransfer] = await onBoth(CREATE_TRANSFER, 'cust-alice', transfer);

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSimulatorOptions, startSimulator, type Simulator } from '../src/simulator/server.js';
 import { createTestDatabase, sql } from './support/database.js';
+import { localId } from './support/ids.js';
 import { CREATE_TRANSFER, FUND_TRANSFER } from './support/journey.js';
 import { kill, startReplica, type Replica } from './support/replicas.js';
 import { CREATE_WISE_ACCOUNT } from './support/wise.js';
@@ -88,7 +89,7 @@ describe('a gateway stopped between the Wise call and its commit', () => {
     // Wise never answers the funding; the gateway dies while it waits.
     await arm({ method: 'POST', path: '/v3/profiles/:profileId/transfers/:transferId/payments', kind: 'timeout', count: 10 });
     void gateway.gql(FUND_TRANSFER, { id: created.id }).catch(() => undefined);
-    await expect.poll(async () => (await sql<{ funding_state: string }>(databaseUrl, 'select funding_state from transfer where id = $1', [created.id]))[0].funding_state, { timeout: 20_000 }).toBe('DEBITED');
+    await expect.poll(async () => (await sql<{ funding_state: string }>(databaseUrl, 'select funding_state from transfer where id = $1', [localId(created.id)]))[0].funding_state, { timeout: 20_000 }).toBe('DEBITED');
     await kill(gateway.child);
     await fetch(`${sim.url}/__simulator/faults`, { method: 'DELETE' });
     const wiseTransfer = () => sim.core.state.transfers[Number(created.wiseTransferId)];
@@ -97,7 +98,7 @@ describe('a gateway stopped between the Wise call and its commit', () => {
     // Nobody calls fundTransfer again: the restarted gateway's sweep settles it by itself.
     gateway = await startGateway();
     await expect
-      .poll(async () => (await sql<{ funding_state: string }>(databaseUrl, 'select funding_state from transfer where id = $1', [created.id]))[0].funding_state, { timeout: 150_000, interval: 500 })
+      .poll(async () => (await sql<{ funding_state: string }>(databaseUrl, 'select funding_state from transfer where id = $1', [localId(created.id)]))[0].funding_state, { timeout: 150_000, interval: 500 })
       .toBe('FUNDED');
     expect(wiseTransfer().funded).toBe(true);
     const balanceAfter = Number((await sql<{ balance: string }>(databaseUrl, "select balance from bank_account where customer_id = 'cust-alice' and currency = 'GBP'"))[0].balance);

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sign } from '../src/simulator/webhooks.js';
 import { sql } from './support/database.js';
+import { globalId, localId } from './support/ids.js';
 import { startReplica } from './support/replicas.js';
 import { startTestGateway, TEST_JWT_SECRET, type TestGateway } from './support/gateway.js';
 import { subscribe, type Subscriber } from './support/subscriptions.js';
@@ -61,7 +62,7 @@ describe('verification pushed live', () => {
     const alice = await subscriber(gateway, 'cust-alice', VERIFICATION_CHANGED);
     const status = await subscriber(gateway, 'cust-alice', STATUS_CHANGED);
     await simulatorOf(gateway).control(`/profiles/${profileId}/verification`, { verified: true });
-    expect(await alice.next()).toEqual({ verificationChanged: { profileId: String(profileId), canTransfer: true, routes: [{ currency: 'GBP', status: 'VERIFIED' }, { currency: 'EUR', status: 'VERIFIED' }, { currency: 'USD', status: 'VERIFIED' }] } });
+    expect(await alice.next()).toEqual({ verificationChanged: { profileId: globalId('WiseProfile', profileId), canTransfer: true, routes: [{ currency: 'GBP', status: 'VERIFIED' }, { currency: 'EUR', status: 'VERIFIED' }, { currency: 'USD', status: 'VERIFIED' }] } });
     expect(await status.next()).toEqual({ onboardingStatusChanged: { state: 'READY', nextAction: 'NONE' } });
   });
 
@@ -71,7 +72,7 @@ describe('verification pushed live', () => {
     const second = await startSecondProcess(gateway);
     const alice = await subscriber(second, 'cust-alice', VERIFICATION_CHANGED);
     await simulatorOf(gateway).control(`/profiles/${profileId}/verification`, { verified: true });
-    expect((await alice.next(10_000)).verificationChanged).toMatchObject({ profileId: String(profileId), canTransfer: true });
+    expect((await alice.next(10_000)).verificationChanged).toMatchObject({ profileId: globalId('WiseProfile', profileId), canTransfer: true });
     // The simulator delivered to the first process only.
     const deliveries = await simulatorOf(gateway).control('/webhooks/deliveries?eventType=profiles%23verification-state-change', undefined, 'GET');
     expect(deliveries.every((d: { url: string }) => d.url === `${gateway.publicUrl}/webhooks/wise`)).toBe(true);
@@ -81,16 +82,16 @@ describe('verification pushed live', () => {
     gateway = await start();
     const aliceProfile = await aliceWithProfile(gateway);
     const { result } = await linkThroughWise(gateway, 'cust-bob', BOB_AT_WISE);
-    const bobProfile = Number(result.onboardingStatus.profileId);
+    const bobProfile = Number(localId(result.onboardingStatus.profileId));
     const alice = await subscriber(gateway, 'cust-alice', VERIFICATION_CHANGED);
     const aliceStatus = await subscriber(gateway, 'cust-alice', STATUS_CHANGED);
     const bob = await subscriber(gateway, 'cust-bob', VERIFICATION_CHANGED);
 
     await simulatorOf(gateway).control(`/profiles/${bobProfile}/verification`, { verified: false });
-    expect((await bob.next()).verificationChanged.profileId).toBe(String(bobProfile));
+    expect((await bob.next()).verificationChanged.profileId).toBe(globalId('WiseProfile', bobProfile));
     await simulatorOf(gateway).control(`/profiles/${aliceProfile}/verification`, { verified: true });
-    expect((await alice.next()).verificationChanged.profileId).toBe(String(aliceProfile));
-    expect(alice.received.map((m) => m.verificationChanged.profileId)).toEqual([String(aliceProfile)]);
+    expect((await alice.next()).verificationChanged.profileId).toBe(globalId('WiseProfile', aliceProfile));
+    expect(alice.received.map((m) => m.verificationChanged.profileId)).toEqual([globalId('WiseProfile', aliceProfile)]);
     await aliceStatus.next();
     expect(aliceStatus.received).toHaveLength(1);
     expect(bob.received).toHaveLength(1);
@@ -112,7 +113,7 @@ describe('POST /webhooks/wise', () => {
     expect(altered.status).toBe(401);
 
     expect(await inbox(gateway)).toHaveLength(before);
-    expect((await gateway.graphql(`{ verification(profileId: "${profileId}") { canTransfer } }`, { customerId: 'cust-alice' })).body.data.verification.canTransfer).toBe(false);
+    expect((await gateway.graphql(`{ verification(profileId: "${globalId('WiseProfile', profileId)}") { canTransfer } }`, { customerId: 'cust-alice' })).body.data.verification.canTransfer).toBe(false);
   });
 
   it('refuses signed malformed JSON (400) and stores nothing', async () => {
@@ -151,7 +152,7 @@ describe('POST /webhooks/wise', () => {
     await expect.poll(async () => (await inbox(gateway)).find((r) => r.delivery_id === first)?.status).toBe('applied');
     await delivery(gateway, verificationEvent(profileId, 'not_verified', older), { deliveryId: late });
     await expect.poll(async () => (await inbox(gateway)).find((r) => r.delivery_id === late)?.status).toBe('stale');
-    const view = (await gateway.graphql(`{ verification(profileId: "${profileId}") { canTransfer routes { status } } }`, { customerId: 'cust-alice' })).body.data.verification;
+    const view = (await gateway.graphql(`{ verification(profileId: "${globalId('WiseProfile', profileId)}") { canTransfer routes { status } } }`, { customerId: 'cust-alice' })).body.data.verification;
     expect(view.canTransfer).toBe(true);
   });
 
@@ -252,7 +253,7 @@ describe('who applies a delivery', () => {
     await delivery(gateway, verificationEvent(profileId, 'verified', new Date().toISOString()), { deliveryId });
     await expect.poll(() => statusOf(gateway, deliveryId), { timeout: 10_000 }).toBe('applied');
     expect(calls).toEqual([deliveryId, deliveryId]);
-    const view = (await gateway.graphql(`{ verification(profileId: "${profileId}") { canTransfer } }`, { customerId: 'cust-alice' })).body.data.verification;
+    const view = (await gateway.graphql(`{ verification(profileId: "${globalId('WiseProfile', profileId)}") { canTransfer } }`, { customerId: 'cust-alice' })).body.data.verification;
     expect(view.canTransfer).toBe(true);
     await expect.poll(() => applyJobs(gateway)).toEqual([]);
   });
@@ -320,7 +321,7 @@ describe('who applies a delivery', () => {
 
     const next = await start({}, first.databaseUrl);
     await expect.poll(() => statusOf(next, deliveryId), { timeout: 10_000 }).toBe('applied');
-    const view = (await next.graphql(`{ verification(profileId: "${profileId}") { canTransfer } }`, { customerId: 'cust-alice' })).body.data.verification;
+    const view = (await next.graphql(`{ verification(profileId: "${globalId('WiseProfile', profileId)}") { canTransfer } }`, { customerId: 'cust-alice' })).body.data.verification;
     expect(view.canTransfer).toBe(true);
   }, 60_000);
 });
@@ -346,15 +347,17 @@ describe('verification(profileId)', () => {
     const query = `query V($id: ID!, $refresh: Boolean) { verification(profileId: $id, refresh: $refresh) { canTransfer routes { currency status maximumEntitledAmount } } }`;
     const wise = simulatorOf(gateway);
     await wise.clearCalls();
-    const cached = await gateway.graphql(query, { customerId: 'cust-alice', variables: { id: String(profileId) } });
+    const cached = await gateway.graphql(query, { customerId: 'cust-alice', variables: { id: globalId('WiseProfile', profileId) } });
     expect(cached.body.data.verification.routes[0]).toEqual({ currency: 'GBP', status: 'NOT_VERIFIED', maximumEntitledAmount: '0' });
     expect(await wise.calls('/v3/profiles')).toHaveLength(0);
     await wise.control(`/profiles/${profileId}/verification`, { maximumEntitledAmount: 500 });
-    const refreshed = await gateway.graphql(query, { customerId: 'cust-alice', variables: { id: String(profileId), refresh: true } });
+    const refreshed = await gateway.graphql(query, { customerId: 'cust-alice', variables: { id: globalId('WiseProfile', profileId), refresh: true } });
     expect(refreshed.body.data.verification).toMatchObject({ canTransfer: true, routes: expect.arrayContaining([{ currency: 'GBP', status: 'NOT_VERIFIED', maximumEntitledAmount: '500' }]) });
     expect(await wise.calls('/v3/profiles')).toHaveLength(1);
-    const foreign = await gateway.graphql(query, { customerId: 'cust-bob', variables: { id: String(profileId) } });
-    expect(foreign.body.errors![0].extensions!.code).toBe('NOT_FOUND');
+    const foreign = await gateway.graphql(query, { customerId: 'cust-bob', variables: { id: globalId('WiseProfile', profileId) } });
+    // Another customer's profile reads as one that does not exist.
+    expect(foreign.body.errors).toBeUndefined();
+    expect(foreign.body.data.verification).toBeNull();
   });
 });
 

@@ -65,7 +65,7 @@ export async function ownTransfer(ctx: GatewayContext, id: string): Promise<Tran
 function decodeTransferCursor(cursor: string): { createdAt: Date; id: string } {
   const [createdAt, id] = decodeCursor(cursor, 'transfers', 2);
   const at = new Date(createdAt);
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(createdAt) || Number.isNaN(at.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) decodeCursor('', 'transfers', 2);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(createdAt) || Number.isNaN(at.getTime()) || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) decodeCursor('', 'transfers', 2);
   return { createdAt: at, id };
 }
 

@@ -16,7 +16,7 @@ describe.skipIf(!hasChromium)('GraphiQL in a real browser', () => {
     await gateway?.stop();
   });
 
-  it('loads with nothing from outside the machine and runs { viewer { id } }', async () => {
+  it('loads with nothing from outside the machine and runs { viewer { bankCustomerId } }', async () => {
     const page = await browser.newPage();
     const blocked = await blockNonLoopback(page);
     await page.goto(`${gateway.url}/graphiql`);
@@ -26,7 +26,7 @@ describe.skipIf(!hasChromium)('GraphiQL in a real browser', () => {
     await page.locator('.graphiql-query-editor .monaco-editor .view-lines').first().click();
     await page.keyboard.press('ControlOrMeta+A');
     await page.keyboard.press('Delete');
-    await page.keyboard.type('{ viewer { id } }');
+    await page.keyboard.type('{ viewer { bankCustomerId } }');
     // GraphiQL re-derives the operation name from the editor after a short debounce.
     await page.waitForTimeout(1000);
     await page.locator('.graphiql-execute-button').click();
@@ -36,7 +36,7 @@ describe.skipIf(!hasChromium)('GraphiQL in a real browser', () => {
       .poll(async () => (await page.locator('.graphiql-response').innerText()).replace(/[\s\u00a0]+/g, ''), {
         timeout: 20_000,
       })
-      .toContain('{"data":{"viewer":{"id":"cust-alice"}}}');
+      .toContain('{"data":{"viewer":{"bankCustomerId":"cust-alice"}}}');
     expect(blocked).toEqual([]);
   }, 60_000);
 

@@ -11,6 +11,7 @@
  *   cancelled or refunded), otherwise nothing — no money created, lost or moved twice;
  * - no row is left DEBITED or PENDING; FUNDED here exactly when funded at Wise.
  */
+import { globalId, localId } from '../support/ids.js';
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { sql } from '../support/database.js';
@@ -162,7 +163,8 @@ export class MoneyHarness {
     const remember = (body: Json) => {
       const result = body?.data?.createTransfer;
       if (result?.__typename === 'TransferCreated') {
-        transferId = result.transfer.id;
+        // Rows are looked up by the local id; GraphQL takes the global one.
+        transferId = localId(result.transfer.id);
         wiseTransferId = Number(result.transfer.wiseTransferId);
       }
     };
@@ -180,12 +182,12 @@ export class MoneyHarness {
             case 'fund': {
               if (!transferId) return;
               const approval = action.approve ? ott : null;
-              let body = count(await this.gql(action.replica, FUND_TRANSFER, { id: transferId, ott: approval }));
+              let body = count(await this.gql(action.replica, FUND_TRANSFER, { id: globalId('Transfer', transferId), ott: approval }));
               log.push(`  step ${i} fund(${action.replica}${approval ? ', approved' : ''}) → ${body?.data?.fundTransfer?.__typename ?? body?.errors?.[0]?.extensions?.code}`);
               // As apps do: Wise did not answer, so the customer taps "pay" again at once (the app
               // starts the payment over, without the one-time token it had).
               if (body?.errors?.[0]?.extensions?.code === 'UPSTREAM_UNAVAILABLE') {
-                body = count(await this.gql(action.replica, FUND_TRANSFER, { id: transferId, ott: null }));
+                body = count(await this.gql(action.replica, FUND_TRANSFER, { id: globalId('Transfer', transferId), ott: null }));
                 log.push(`  step ${i} fund(${action.replica}) retried → ${body?.data?.fundTransfer?.__typename ?? body?.errors?.[0]?.extensions?.code}`);
               }
               const result = body?.data?.fundTransfer;
@@ -194,7 +196,7 @@ export class MoneyHarness {
             }
             case 'cancel': {
               if (!transferId) return;
-              const body = count(await this.gql(action.replica, CANCEL_TRANSFER, { id: transferId }));
+              const body = count(await this.gql(action.replica, CANCEL_TRANSFER, { id: globalId('Transfer', transferId) }));
               log.push(`  step ${i} cancel(${action.replica}) → ${body?.data?.cancelTransfer?.__typename ?? body?.errors?.[0]?.extensions?.code}`);
               return;
             }

@@ -172,7 +172,7 @@ describe("creating a recipient when Wise's answer goes missing", () => {
     // The customer also has, at Wise, a recipient with the same holder and other details that
     // this gateway has not seen (made in Wise's app): it must not be taken for the lost one.
     const other = (await gql(CREATE_RECIPIENT, eva('Lena Lost', 'FR1420041010050500013M02606'))).data.createRecipient.recipient.id;
-    await sql(gateway.databaseUrl, 'delete from recipient where id = $1', [other]);
+    await sql(gateway.databaseUrl, 'delete from recipient where id = $1', [localId(other)]);
     await arm({ method: 'POST', path: '/v1/accounts', kind: 'lose_response' });
     const { data, errors } = await gql(CREATE_RECIPIENT, eva('Lena Lost', 'DE89370400440532013000'));
     expect(errors).toBeUndefined();
@@ -187,7 +187,7 @@ describe("creating a recipient when Wise's answer goes missing", () => {
   it('Wise failed before creating it: a typed error, and nothing created or stored', async () => {
     // Only an unseen recipient with the same holder and other details exists at Wise.
     const other = (await gql(CREATE_RECIPIENT, eva('Nora None', 'FR1420041010050500013M02606'))).data.createRecipient.recipient.id;
-    await sql(gateway.databaseUrl, 'delete from recipient where id = $1', [other]);
+    await sql(gateway.databaseUrl, 'delete from recipient where id = $1', [localId(other)]);
     const [{ count: before }] = await sql<{ count: string }>(gateway.databaseUrl, 'select count(*) from recipient');
     await arm({ method: 'POST', path: '/v1/accounts', kind: 'status', status: 503 });
     const { data, errors } = await gql(CREATE_RECIPIENT, eva('Nora None', 'DE89370400440532013000'));

@@ -9,9 +9,11 @@ const DEFAULT_QUERY = `# Welcome to the Wise Platform gateway.
 query Viewer {
   viewer {
     id
+    bankCustomerId
     email
     givenName
     familyName
+    bankAccounts { currency availableBalance { amount currency } }
   }
 }
 `;

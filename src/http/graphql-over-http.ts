@@ -22,12 +22,11 @@ const SPEC_200_FOR_JSON = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_F
 
 export function graphqlOverHttpStatus<T extends object>(): ApolloServerPlugin<T> {
   return {
-    async requestDidStart() {
+    async requestDidStart({ request }) {
       return {
         async willSendResponse({ response }) {
           if (response.body.kind !== 'single' || response.http.status !== 400) return;
-          const contentType = response.http.headers.get('content-type') ?? '';
-          if (!contentType.startsWith('application/json')) return;
+          if (answeredAs(request.http?.headers.get('accept')) !== 'application/json') return;
           const { data, errors } = response.body.singleResult;
           if (data !== undefined || !errors?.length) return;
           if (errors.every((e) => SPEC_200_FOR_JSON.has(String(e.extensions?.code)))) response.http.status = 200;
@@ -35,4 +34,25 @@ export function graphqlOverHttpStatus<T extends object>(): ApolloServerPlugin<T>
       };
     },
   };
+}
+
+/**
+ * The media type Apollo answers with for this Accept header: the one with the higher quality of
+ * application/json and application/graphql-response+json, application/json on a tie or when
+ * neither is named (a missing header, or a wildcard).
+ */
+export function answeredAs(accept: string | null | undefined): 'application/json' | 'application/graphql-response+json' {
+  if (!accept) return 'application/json';
+  const quality = (type: string) =>
+    Math.max(
+      -1,
+      ...accept.split(',').map((part) => {
+        const [range, ...params] = part.trim().split(';').map((p) => p.trim().toLowerCase());
+        const q = Number(params.find((p) => p.startsWith('q='))?.slice(2) ?? '1');
+        const matches = range === type || range === '*/*' || range === `${type.split('/')[0]}/*`;
+        // An exact match outranks a wildcard of the same quality.
+        return matches ? q + (range === type ? 0.0001 : 0) : -1;
+      }),
+    );
+  return quality('application/graphql-response+json') > quality('application/json') ? 'application/graphql-response+json' : 'application/json';
 }

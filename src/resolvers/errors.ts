@@ -9,9 +9,23 @@ import { RecipientNotFoundError } from '../services/recipients.js';
 import { NotOfferedError } from '../services/rollout.js';
 import { TransferInputError, TransferNotFoundError } from '../services/transfers.js';
 import { NotLinkedError, RelinkRequiredError } from '../services/wise-tokens.js';
-import { ErrorCode, type FieldError } from '../schema/errors.js';
+import { ErrorCode, notFound, type FieldError } from '../schema/errors.js';
 import { WiseBudgetExceededError } from '../wise/budget.js';
 import { WiseError, type WiseErrorCode, type WiseFieldError } from '../wise/errors.js';
+
+/**
+ * Runs a service call whose "not found" (or "not this customer's") must come out as NOT_FOUND
+ * naming the argument, exactly like a malformed id (resolvers/ids.ts) does.
+ */
+export async function notFoundAs<T>(field: (serviceField: string | null) => string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof TransferNotFoundError || error instanceof RecipientNotFoundError) throw notFound(field(null));
+    if (error instanceof TransferInputError && (error.field === 'quoteId' || error.field === 'recipientId') && error.message.startsWith('No such')) throw notFound(field(error.field));
+    throw error;
+  }
+}
 
 export function toFieldErrors(errors: WiseFieldError[]): FieldError[] {
   return errors.map((e) => ({ path: e.path, code: e.code, message: e.message }));

@@ -15,7 +15,7 @@ import {
 import { CurrencyCodeScalar } from '../schema/scalars.js';
 import type { FormTarget } from '../services/recipients.js';
 import type { GatewayContext } from './context.js';
-import { toFieldErrors } from './errors.js';
+import { notFoundAs, toFieldErrors } from './errors.js';
 import { localId, wiseId } from './ids.js';
 import { checkFirst, decodeCursor, encodeCursor, pageInfo } from './pagination.js';
 import { toRecipient, toRecipientForm } from './recipients.mappers.js';
@@ -47,20 +47,20 @@ export class RecipientsResolver {
   ): Promise<RecipientForm> {
     const target = formTarget(quoteId, currency, '');
     await ensureRecipientRouteOffered(ctx, target);
-    return toRecipientForm(await ctx.services.recipients.form(ctx.em, ctx.viewer.customerId, target, type ?? null, values ?? []));
+    return toRecipientForm(await notFoundAs(() => ('quoteId' in target ? 'quoteId' : 'currency'), () => ctx.services.recipients.form(ctx.em, ctx.viewer.customerId, target, type ?? null, values ?? [])));
   }
 
   @Mutation(() => CreateRecipientResult, { description: "Creates a recipient from a filled form; field errors come back keyed by the form's keys and nothing is stored." })
   async createRecipient(@Ctx() ctx: GatewayContext, @Arg('input', () => CreateRecipientInput) input: CreateRecipientInput): Promise<typeof CreateRecipientResult> {
     const target = formTarget(input.quoteId, input.currency, 'input.');
     await ensureRecipientRouteOffered(ctx, target);
-    const result = await ctx.services.recipients.create(ctx.em, ctx.viewer.customerId, {
+    const result = await notFoundAs(() => ('quoteId' in target ? 'input.quoteId' : 'input.currency'), () => ctx.services.recipients.create(ctx.em, ctx.viewer.customerId, {
       ...target,
       type: input.type,
       accountHolderName: input.accountHolderName,
       values: input.values,
       ownedByCustomer: input.ownedByCustomer ?? undefined,
-    });
+    }));
     if (result.kind === 'created') return Object.assign(new RecipientCreated(), { recipient: toRecipient(result.recipient) });
     const fieldErrors = toFieldErrors(result.fieldErrors);
     return userError(RecipientInvalid, { message: 'Some fields need correcting.', field: fieldErrors[0]?.path ?? null, fieldErrors }, UserErrorCode.INVALID_INPUT);
@@ -84,6 +84,6 @@ export class RecipientsResolver {
   @Mutation(() => DeleteRecipientResult, { description: 'Deactivates a recipient at Wise (it stays readable for past transfers).' })
   async deleteRecipient(@Ctx() ctx: GatewayContext, @Arg('input', () => DeleteRecipientInput) input: DeleteRecipientInput): Promise<DeleteRecipientResult> {
     const id = wiseId('Recipient', input.recipientId, 'input.recipientId');
-    return { recipient: toRecipient(await ctx.services.recipients.delete(ctx.em, ctx.viewer.customerId, id)) };
+    return { recipient: toRecipient(await notFoundAs(() => 'input.recipientId', () => ctx.services.recipients.delete(ctx.em, ctx.viewer.customerId, id))) };
   }
 }

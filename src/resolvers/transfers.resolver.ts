@@ -33,7 +33,7 @@ import type { DomainEvent } from '../services/events.js';
 import { quotesById, recipientsById, transferPage, transferWithRelations } from '../services/read-models.js';
 import { TransferNotFoundError } from '../services/transfers.js';
 import type { GatewayContext } from './context.js';
-import { toFieldErrors } from './errors.js';
+import { notFoundAs, toFieldErrors } from './errors.js';
 import { localId, localIdOrNull, wiseId } from './ids.js';
 import { checkFirst, decodeCursor, pageInfo } from './pagination.js';
 import { quoteFromRow } from './quotes.mappers.js';
@@ -78,7 +78,11 @@ export class TransfersResolver {
     @Arg('recipientId', () => ID) recipientId: string,
     @Arg('values', () => [FieldValueInput], { nullable: true }) values?: FieldValueInput[] | null,
   ): Promise<TransferForm> {
-    const option = await ctx.services.transfers.requirements(ctx.em, ctx.viewer.customerId, localId('Quote', quoteId, 'quoteId'), wiseId('Recipient', recipientId, 'recipientId'), values ?? []);
+    const local = { quoteId: localId('Quote', quoteId, 'quoteId'), recipientId: wiseId('Recipient', recipientId, 'recipientId') };
+    const option = await notFoundAs(
+      (field) => field ?? 'quoteId',
+      () => ctx.services.transfers.requirements(ctx.em, ctx.viewer.customerId, local.quoteId, local.recipientId, values ?? []),
+    );
     const { title, usageInfo, fields, groups } = toFormOption(option);
     return { quoteId, recipientId, title, usageInfo, fields, groups };
   }
@@ -90,7 +94,10 @@ export class TransfersResolver {
     const quoteId = localId('Quote', input.quoteId, 'input.quoteId');
     const recipientId = wiseId('Recipient', input.recipientId, 'input.recipientId');
     await ctx.services.rollout.ensureQuoteOffered(ctx.viewer.customerId, quoteId);
-    const result = await ctx.services.transfers.create(ctx.em, ctx.viewer.customerId, { quoteId, recipientId, values: input.values ?? [], idempotencyKey: input.idempotencyKey });
+    const result = await notFoundAs(
+      (field) => `input.${field ?? 'quoteId'}`,
+      () => ctx.services.transfers.create(ctx.em, ctx.viewer.customerId, { quoteId, recipientId, values: input.values ?? [], idempotencyKey: input.idempotencyKey }),
+    );
     switch (result.kind) {
       case 'created':
         return Object.assign(new TransferCreated(), { transfer: await withRelations(ctx, result.transfer) });
@@ -119,7 +126,8 @@ export class TransfersResolver {
 
   @Mutation(() => FundTransferResult, { description: "Debits the customer's bank account and funds the transfer at Wise from the balance. Safe to repeat." })
   async fundTransfer(@Ctx() ctx: GatewayContext, @Arg('input', () => FundTransferInput) input: FundTransferInput): Promise<typeof FundTransferResult> {
-    const result = await ctx.services.transfers.fund(ctx.em, ctx.viewer.customerId, localId('Transfer', input.transferId, 'input.transferId'), input.oneTimeToken ?? null);
+    const transferId = localId('Transfer', input.transferId, 'input.transferId');
+    const result = await notFoundAs(() => 'input.transferId', () => ctx.services.transfers.fund(ctx.em, ctx.viewer.customerId, transferId, input.oneTimeToken ?? null));
     const transfer = await withRelations(ctx, result.transfer);
     switch (result.kind) {
       case 'funded':
@@ -135,7 +143,8 @@ export class TransfersResolver {
 
   @Mutation(() => CancelTransferResult, { description: 'Cancels at Wise while it still can; money already debited goes back to the customer.' })
   async cancelTransfer(@Ctx() ctx: GatewayContext, @Arg('input', () => CancelTransferInput) input: CancelTransferInput): Promise<typeof CancelTransferResult> {
-    const result = await ctx.services.transfers.cancel(ctx.em, ctx.viewer.customerId, localId('Transfer', input.transferId, 'input.transferId'));
+    const transferId = localId('Transfer', input.transferId, 'input.transferId');
+    const result = await notFoundAs(() => 'input.transferId', () => ctx.services.transfers.cancel(ctx.em, ctx.viewer.customerId, transferId));
     const transfer = await withRelations(ctx, result.transfer);
     if (result.kind === 'cancelled') return Object.assign(new TransferCancelled(), { transfer });
     return userError(TransferNotCancellable, { transfer, message: result.message }, UserErrorCode.TRANSFER_NOT_CANCELLABLE);

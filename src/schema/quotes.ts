@@ -107,7 +107,7 @@ export class Quote extends Node {
   @Field(() => Date)
   expiresAt!: Date;
 
-  // Resolved from the quote's JSON only when asked for (see quote.resolver.ts).
+  // Resolved from the quote's JSON only when asked for (see resolvers/quotes.resolver.ts).
   @Field(() => [PaymentOption])
   paymentOptions?: PaymentOption[];
 

@@ -1,0 +1,46 @@
+/**
+ * The GraphQL layer's dependencies run one way (ARCHITECTURE.md, "The GraphQL layer"): resolvers
+ * use schema types and services; the schema imports no resolver and no service; nothing below
+ * the GraphQL layer imports either.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const src = fileURLToPath(new URL('../src/', import.meta.url));
+
+async function importsOf(folder: string): Promise<{ file: string; target: string }[]> {
+  const found: { file: string; target: string }[] = [];
+  for (const entry of await fs.readdir(path.join(src, folder), { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    const text = await fs.readFile(file, 'utf8');
+    for (const match of text.matchAll(/^(?:import|export)[^'"]*from\s+['"](\.[^'"]+)['"]/gm)) {
+      found.push({ file: path.relative(src, file), target: path.relative(src, path.resolve(path.dirname(file), match[1])) });
+    }
+  }
+  return found;
+}
+
+const into = (imports: { file: string; target: string }[], ...folders: string[]) => imports.filter((i) => folders.some((f) => i.target.startsWith(`${f}/`))).map((i) => `${i.file} → ${i.target}`);
+
+describe('the GraphQL layer', () => {
+  it('has a schema that imports no resolver and no service', async () => {
+    expect(into(await importsOf('schema'), 'resolvers', 'services', 'http', 'entities', 'db')).toEqual([]);
+  });
+
+  it('is imported by nothing below it', async () => {
+    for (const below of ['services', 'wise', 'entities', 'jobs', 'simulator', 'db']) {
+      expect(into(await importsOf(below), 'schema', 'resolvers'), below).toEqual([]);
+    }
+  });
+
+  it('keeps one resolver and one mapper file per area, beside each other', async () => {
+    const files = await fs.readdir(path.join(src, 'resolvers'));
+    for (const area of ['viewer', 'onboarding', 'verification', 'quotes', 'recipients', 'transfers']) {
+      expect(files).toEqual(expect.arrayContaining([`${area}.resolver.ts`, `${area}.mappers.ts`]));
+      expect(await fs.readdir(path.join(src, 'schema'))).toContain(`${area}.ts`);
+    }
+  });
+});

@@ -121,12 +121,26 @@ describe('in production', () => {
   });
 
   it('refuses introspection and suggests no field names', async () => {
-    const introspection = await gateway.graphql('{ __schema { types { name } } }');
-    expect(introspection.status).toBe(400);
-    expect(introspection.body.errors?.[0].message).toMatch(/introspection/i);
-    const typo = await gateway.graphql('{ viewr { id } }');
-    expect(typo.status).toBe(400);
-    expect(typo.body.errors?.[0].message).not.toMatch(/Did you mean/);
+    // A document that does not validate: 400 for application/graphql-response+json, 200 with the
+    // errors for application/json (the GraphQL-over-HTTP spec); refused and unhelpful either way.
+    const post = async (query: string, accept: string) => {
+      const response = await fetch(`${gateway.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept, authorization: `Bearer ${await gateway.token('cust-alice')}` },
+        body: JSON.stringify({ query }),
+      });
+      return { status: response.status, body: await response.json() };
+    };
+    for (const [accept, status] of [['application/graphql-response+json', 400], ['application/json', 200]] as const) {
+      const introspection = await post('{ __schema { types { name } } }', accept);
+      expect(introspection.status).toBe(status);
+      expect(introspection.body.data).toBeUndefined();
+      expect(introspection.body.errors?.[0].message).toMatch(/introspection/i);
+      const typo = await post('{ viewr { id } }', accept);
+      expect(typo.status).toBe(status);
+      expect(typo.body.data).toBeUndefined();
+      expect(typo.body.errors?.[0].message).not.toMatch(/Did you mean/);
+    }
   });
 
   it('still answers GraphQL', async () => {

@@ -146,7 +146,7 @@ describe('rate limits shared by replicas', () => {
       await second.stop();
       await first.stop();
     }
-  }, 120_000);
+  }, 600_000); // a second process starts here: minutes on a loaded machine
 
   it('counts requests per client address before authentication', async () => {
     const gateway = await startTestGateway({ RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '3' });

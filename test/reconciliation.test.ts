@@ -56,8 +56,6 @@ describe('npm run reconcile', () => {
     // A: Wise moved it on and the webhook never came.
     const a = await funded();
     gateway.simulator!.core.state.transfers[Number(a.transfer.wiseTransferId)].status = 'funds_converted';
-    // …a while ago: a transfer that moved within the last minute is left to its webhooks.
-    await sql(gateway.databaseUrl, "update transfer set updated_at = now() - interval '2 minutes' where id = $1", [localId(a.transfer.id)]);
     // B: the gateway's row says unfunded though the customer paid and Wise has the money.
     const b = await funded(a.recipientId);
     await sql(gateway.databaseUrl, "update transfer set funding_state = 'NOT_FUNDED' where id = $1", [localId(b.transfer.id)]);
@@ -75,6 +73,11 @@ describe('npm run reconcile', () => {
     const outside = await call('/v1/transfers', { targetAccount: Number(localId(a.recipientId)), quoteUuid: wiseQuote.id, customerTransactionId: randomUUID(), details: { reference: 'elsewhere' } });
     expect(outside.id).toBeGreaterThan(0);
 
+    // A moved a while ago (a transfer that moved within the last minute is left to its
+    // webhooks) — set last, once A's own webhooks have all been applied, or a late one would
+    // make it recent again.
+    await expect.poll(async () => (await sql(gateway.databaseUrl, "select 1 from webhook_inbox where status = 'pending'")).length, { timeout: 120_000 }).toBe(0);
+    await sql(gateway.databaseUrl, "update transfer set updated_at = now() - interval '2 minutes' where id = $1", [localId(a.transfer.id)]);
     const first = await reconcile();
     expect(first.stderr).toBe('');
     expect(first.code).toBe(2);

@@ -45,7 +45,7 @@ describe('rollout controls', () => {
       WISE_WEBHOOK_PUBLIC_KEY: gateway.wise.webhookPublicKeyPem!.replace(/\n/g, '\\n'),
       WEBHOOK_SUBSCRIPTIONS_ENSURE: 'false',
     });
-  }, 120_000);
+  }, 600_000); // a second process starts here: minutes on a loaded machine
   afterAll(async () => {
     await replica?.stop();
     await gateway?.stop();

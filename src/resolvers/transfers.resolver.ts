@@ -32,6 +32,7 @@ import { oncePerEvent } from '../services/event-memo.js';
 import type { DomainEvent } from '../services/events.js';
 import { quotesById, recipientsById, transferPage, transferWithRelations } from '../services/read-models.js';
 import { TransferNotFoundError } from '../services/transfers.js';
+import { labelOf } from '../domain/transfer-states.js';
 import type { GatewayContext } from './context.js';
 import { notFoundAs, toFieldErrors } from './errors.js';
 import { localId, localIdOrNull, wiseId } from './ids.js';
@@ -39,7 +40,7 @@ import { checkFirst, decodeCursor, pageInfo } from './pagination.js';
 import { quoteFromRow } from './quotes.mappers.js';
 import { toRecipient, toFormOption } from './recipients.mappers.js';
 import { viewerEvents } from './subscriptions.js';
-import { LABELS, statusOf, toTransfer, transferCursor, transfersFromWise } from './transfers.mappers.js';
+import { statusOf, toTransfer, transferCursor, transfersFromWise } from './transfers.mappers.js';
 
 type TransferEvent = Extract<DomainEvent, { type: 'transfer.changed' }>;
 
@@ -219,7 +220,7 @@ export class TransfersResolver {
       transferId: toGlobalId('Transfer', event.transferId),
       status: statusOf(event.state),
       wiseStatus: event.state,
-      statusLabel: LABELS[event.state] ?? 'Unknown',
+      statusLabel: labelOf(event.state),
       occurredAt: new Date(event.occurredAt),
       transfer,
     };

@@ -12,6 +12,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ormSql, type Orm } from '../db/orm.js';
+import { FINAL_STATES } from '../domain/transfer-states.js';
 import { Quote } from '../entities/Quote.js';
 import { Recipient } from '../entities/Recipient.js';
 import { Transfer } from '../entities/Transfer.js';
@@ -29,11 +30,10 @@ import { normalizeForm, toDetails, validateAgainstForm, type FieldValue, type Fo
 import { INTERRUPTED_FUNDING_AFTER_MS, TransferFunding, TransferInputError, type CancelTransferResult, type FundTransferResult } from './transfer-funding.js';
 import type { TransferLocks } from './transfer-locks.js';
 import { TransferMoney } from './transfer-money.js';
-import { FINAL_STATES, parseWiseTime, TransferStates } from './transfer-states.js';
+import { parseWiseTime, TransferStates } from './transfer-states.js';
 import type { VerificationService } from './verification.js';
 import { NotLinkedError, type WiseTokens } from './wise-tokens.js';
 
-export { TRANSFER_STATES } from '../wise/transfer-states.js';
 export { parseWiseTime } from './transfer-states.js';
 export { TransferInputError, type CancelTransferResult, type FundTransferResult } from './transfer-funding.js';
 

@@ -14,19 +14,10 @@ import { transferRequirements, validateTransferDetails } from '../requirements/t
 import { validateRecipient } from '../requirements/validate.js';
 import { nextId, personalProfileOf, type SimProfile, type SimQuote, type SimRecipient, type SimTransfer, type SimUser } from '../state.js';
 import { requireUser } from '../tokens.js';
+import { isCancellable, simulatedFrom } from '../transfer-states.js';
 import type { WebhookDispatcher } from '../webhooks.js';
 
 const QUOTE_LIFETIME_MS = 30 * 60_000;
-const CANCELLABLE = new Set(['incoming_payment_waiting', 'incoming_payment_initiated', 'waiting_recipient_input_to_proceed', 'processing']);
-
-/** Sandbox simulation: the state each step requires, in Wise's order (simulation.md §1). */
-const SIMULATION_STEPS: Record<string, string[]> = {
-  processing: ['incoming_payment_waiting', 'processing'],
-  funds_converted: ['processing'],
-  outgoing_payment_sent: ['funds_converted'],
-  bounced_back: ['outgoing_payment_sent', 'funds_converted'],
-  funds_refunded: ['bounced_back', 'cancelled'],
-};
 
 export function quoteStatus(sim: SimulatorCore, quote: SimQuote): SimQuote['status'] {
   if (quote.status === 'PENDING' && Date.parse(quote.expirationTime) <= sim.clock.nowMs()) return 'EXPIRED';
@@ -596,7 +587,7 @@ export function moneyRoutes(sim: SimulatorCore, dispatcher: WebhookDispatcher, r
     const transfer = ownTransfer(res, user, req.params.transferId);
     if (!transfer) return;
     if (transfer.status === 'cancelled') return res.json(transferJson(transfer));
-    if (!CANCELLABLE.has(transfer.status)) {
+    if (!isCancellable(transfer.status)) {
       return validationError(res, 409, [{ code: 'transfer.cancellation.not.allowed', message: 'This transfer can no longer be cancelled.', path: 'status', arguments: [transfer.status] }]);
     }
     moveTransfer(transfer, 'cancelled');
@@ -716,7 +707,7 @@ export function moneyRoutes(sim: SimulatorCore, dispatcher: WebhookDispatcher, r
     const transfer = ownTransfer(res, user, req.params.transferId);
     if (!transfer) return;
     const target = String(req.params.status);
-    const from = SIMULATION_STEPS[target];
+    const from = simulatedFrom(target);
     if (!from) return notFound(res, 'Simulation');
     const profile = sim.state.profiles[transfer.profileId];
     // Wise answers these with 200 and an error body, leaving the state as it was.

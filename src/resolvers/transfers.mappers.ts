@@ -4,7 +4,7 @@ import { toGlobalId } from '../schema/ids.js';
 import type { Quote } from '../schema/quotes.js';
 import type { Recipient } from '../schema/recipients.js';
 import { Transfer, TransferStatusEnum } from '../schema/transfers.js';
-import { amountString } from '../services/money.js';
+import { amountString } from '../domain/money.js';
 import type { TransferRow } from '../services/read-models.js';
 import { recipientSummary } from '../services/recipients.js';
 import { parseWiseTime } from '../services/transfers.js';

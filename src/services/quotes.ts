@@ -6,7 +6,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Quote, type QuoteStatus } from '../entities/Quote.js';
 import type { WiseApi, WisePaymentOption, WiseQuote } from '../wise/api.js';
-import { amountString, checkAmount, rateString } from './money.js';
+import { amountString, checkAmount, rateString, toWiseNumber } from '../domain/money.js';
 import { requireLinkedProfile } from './links.js';
 import type { WiseTokens } from './wise-tokens.js';
 
@@ -57,7 +57,7 @@ export class QuoteService {
       this.deps.api.createQuote({ token, customerId }, link.profileId, {
         sourceCurrency: source,
         targetCurrency: target,
-        [field]: Number(amount),
+        [field]: toWiseNumber(amount),
         // Paid from the customer's Wise balance, so the fees match how it is funded.
         preferredPayIn: 'BALANCE',
       }),

@@ -30,7 +30,7 @@ import type { FundingResult, WiseApi, WiseTransfer } from '../wise/api.js';
 import { WiseError } from '../wise/errors.js';
 import type { DomainEvent } from './events.js';
 import type { Ledger } from './ledger.js';
-import { amountString } from './money.js';
+import { amountString } from '../domain/money.js';
 import type { TransferLocks } from './transfer-locks.js';
 import type { TransferMoney } from './transfer-money.js';
 import type { TransferStates } from './transfer-states.js';

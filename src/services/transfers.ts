@@ -23,7 +23,7 @@ import { WiseError, type WiseFieldError } from '../wise/errors.js';
 import type { DomainEvent, EventBus } from './events.js';
 import type { Ledger } from './ledger.js';
 import { requireLinkedProfile } from './links.js';
-import { amountString, rateString } from './money.js';
+import { amountString, isLess, rateString } from '../domain/money.js';
 import { stableUuid } from './profiles.js';
 import { effectiveStatus } from './quotes.js';
 import { normalizeForm, toDetails, validateAgainstForm, type FieldValue, type FormOption } from './recipients.js';
@@ -145,7 +145,7 @@ export class TransferService {
     // The verification gate: verified, or the amount Wise still allows covers this transfer.
     const gate = await this.deps.verification.forCustomer(em, customerId, quote.profileId, false);
     const route = gate?.routes.find((r) => r.currency === quote.sourceCurrency);
-    if (!route || (route.status !== 'verified' && route.maximumEntitledAmount < Number(sourceAmount))) {
+    if (!route || (route.status !== 'verified' && isLess(route.maximumEntitledAmount, sourceAmount))) {
       return {
         kind: 'not_verified',
         currency: quote.sourceCurrency,
@@ -156,7 +156,7 @@ export class TransferService {
 
     // The bank's side first: the customer must have the money.
     const available = await this.deps.ledger.available(em, customerId, quote.sourceCurrency);
-    if (available === null || Number(available) < Number(sourceAmount)) {
+    if (available === null || isLess(available, sourceAmount)) {
       return { kind: 'insufficient_funds', available: available === null ? null : amountString(available, quote.sourceCurrency), required: sourceAmount, currency: quote.sourceCurrency };
     }
 

@@ -8,7 +8,8 @@ import express, { type Request, type Response, type Router } from 'express';
 import { isoSeconds, transferTimestamp } from '../clock.js';
 import type { SimulatorCore } from '../core.js';
 import { forbidden, notFound, owned, problem, validationError, type FieldError } from '../errors.js';
-import { feeFor, formatAmount, rateOf, round, SUPPORTED_CURRENCIES, toUsd } from '../money.js';
+import { isSupportedCurrency, simCurrency } from '../currencies.js';
+import { feeFor, formatAmount, rateOf, round, toUsd } from '../money.js';
 import { accountRequirements, type RequirementType } from '../requirements/account-requirements.js';
 import { transferRequirements, validateTransferDetails } from '../requirements/transfer-requirements.js';
 import { validateRecipient } from '../requirements/validate.js';
@@ -111,7 +112,7 @@ function recipientCountry(r: SimRecipient): string | undefined {
   const d = r.details as Record<string, any>;
   if (typeof d.IBAN === 'string') return d.IBAN.slice(0, 2).toUpperCase();
   if (d.address?.country) return String(d.address.country);
-  return ({ GBP: 'GB', USD: 'US', CAD: 'CA', AUD: 'AU', JPY: 'JP', KRW: 'KR', INR: 'IN' } as Record<string, string>)[r.currency];
+  return simCurrency(r.currency)?.country;
 }
 
 const ACCOUNT_FIELDS: Record<string, [string, string]> = {
@@ -239,7 +240,7 @@ export function moneyRoutes(sim: SimulatorCore, dispatcher: WebhookDispatcher, r
     const body = (req.body ?? {}) as Record<string, any>;
     const errors: FieldError[] = [];
     for (const field of ['sourceCurrency', 'targetCurrency']) {
-      if (!SUPPORTED_CURRENCIES.has(body[field])) {
+      if (!isSupportedCurrency(body[field])) {
         errors.push({ code: 'CurrencyCode', message: "That wasn't a valid ISO-4217 currency code (like GBP, USD or EUR).", path: field, arguments: [] });
       }
     }
@@ -357,8 +358,8 @@ export function moneyRoutes(sim: SimulatorCore, dispatcher: WebhookDispatcher, r
     if (!requireUser(res)) return;
     const { source, target, sourceAmount } = req.query as Record<string, string | undefined>;
     const errors: FieldError[] = [];
-    if (!source || !SUPPORTED_CURRENCIES.has(source)) errors.push({ code: 'CurrencyCode', message: "That wasn't a valid ISO-4217 currency code (like GBP, USD or EUR).", path: 'source', arguments: [] });
-    if (!target || !SUPPORTED_CURRENCIES.has(target)) errors.push({ code: 'CurrencyCode', message: "That wasn't a valid ISO-4217 currency code (like GBP, USD or EUR).", path: 'target', arguments: [] });
+    if (!source || !isSupportedCurrency(source)) errors.push({ code: 'CurrencyCode', message: "That wasn't a valid ISO-4217 currency code (like GBP, USD or EUR).", path: 'source', arguments: [] });
+    if (!target || !isSupportedCurrency(target)) errors.push({ code: 'CurrencyCode', message: "That wasn't a valid ISO-4217 currency code (like GBP, USD or EUR).", path: 'target', arguments: [] });
     if (sourceAmount !== undefined && !(Number(sourceAmount) > 0)) errors.push({ code: 'NOT_VALID', message: 'sourceAmount must be positive', path: 'sourceAmount', arguments: [] });
     if (errors.length) return validationError(res, 400, errors);
     const minorVersion1 = req.header('Accept-Minor-Version') === '1';
@@ -376,7 +377,7 @@ export function moneyRoutes(sim: SimulatorCore, dispatcher: WebhookDispatcher, r
     if (!user || !requireJson(req, res)) return;
     const body = (req.body ?? {}) as Record<string, any>;
     const errors: FieldError[] = [];
-    if (!SUPPORTED_CURRENCIES.has(body.currency)) errors.push({ code: 'CurrencyCode', message: "That wasn't a valid ISO-4217 currency code (like GBP, USD or EUR).", path: 'currency', arguments: [String(body.currency)] });
+    if (!isSupportedCurrency(body.currency)) errors.push({ code: 'CurrencyCode', message: "That wasn't a valid ISO-4217 currency code (like GBP, USD or EUR).", path: 'currency', arguments: [String(body.currency)] });
     if (typeof body.type !== 'string' || !body.type) errors.push({ code: 'NotNull', message: 'type must not be null', path: 'type', arguments: ['type'] });
     if (body.details === undefined || typeof body.details !== 'object' || body.details === null) errors.push({ code: 'NotNull', message: 'details must not be null', path: 'details', arguments: ['details'] });
     if (errors.length) return validationError(res, 400, errors, true);

@@ -14,6 +14,7 @@ import { appendEvents, type DomainEvent } from './events.js';
 import type { TransferLocks } from './transfer-locks.js';
 import type { TransferMoney } from './transfer-money.js';
 import type { HotPathTransferHandler, TransferEventHandler } from './webhooks.js';
+import { GatewayError } from '../domain/errors.js';
 
 export type StateSource = 'create' | 'webhook' | 'poll' | 'cancel';
 
@@ -244,7 +245,7 @@ export class TransferStates {
     if (!transfer) {
       // Wise may announce a transfer before our creation committed: try again shortly.
       const pending = await em.count(Transfer, { profileId: event.profileId, creationState: 'PENDING' });
-      if (pending > 0) throw new Error('transfer not stored yet; retrying');
+      if (pending > 0) throw new GatewayError('RETRY_LATER', 'Wise announced a transfer whose creation has not committed yet');
       return { applied: false, note: 'transfer not created through this gateway', events: [] };
     }
     const result = await this.applyState(em, transfer, event.currentState, event.occurredAt, 'webhook', event.previousState);

@@ -27,28 +27,22 @@ import { amountString, isLess, rateString } from '../domain/money.js';
 import { stableUuid } from './profiles.js';
 import { effectiveStatus } from './quotes.js';
 import { normalizeForm, toDetails, validateAgainstForm, type FieldValue, type FormOption } from './recipients.js';
-import { INTERRUPTED_FUNDING_AFTER_MS, TransferFunding, TransferInputError, type CancelTransferResult, type FundTransferResult } from './transfer-funding.js';
+import { INTERRUPTED_FUNDING_AFTER_MS, TransferFunding, type CancelTransferResult, type FundTransferResult } from './transfer-funding.js';
 import type { TransferLocks } from './transfer-locks.js';
 import { TransferMoney } from './transfer-money.js';
 import { parseWiseTime, TransferStates } from './transfer-states.js';
 import type { VerificationService } from './verification.js';
-import { NotLinkedError, type WiseTokens } from './wise-tokens.js';
+import type { WiseTokens } from './wise-tokens.js';
+import { GatewayError } from '../domain/errors.js';
 
 export { parseWiseTime } from './transfer-states.js';
-export { TransferInputError, type CancelTransferResult, type FundTransferResult } from './transfer-funding.js';
+export type { CancelTransferResult, FundTransferResult } from './transfer-funding.js';
 
 /** A non-final transfer unchanged for this long is re-read from Wise (a webhook may be lost). */
 export const SWEEP_STALE_AFTER_MS = 5 * 60_000;
 
 /** A transfer id as the gateway issues it; anything else names no transfer (and never reaches SQL). */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export class TransferNotFoundError extends Error {
-  constructor() {
-    super('No such transfer for this customer');
-    this.name = 'TransferNotFoundError';
-  }
-}
 
 export type CreateTransferInput = { quoteId: string; recipientId: number; values: FieldValue[]; idempotencyKey: string };
 
@@ -109,9 +103,9 @@ export class TransferService {
 
   private async quoteAndRecipient(em: EntityManager, customerId: string, quoteId: string, recipientId: number) {
     const quote = await em.findOne(Quote, { id: quoteId, customerId });
-    if (!quote) throw new TransferInputError('No such quote for this customer', 'quoteId');
+    if (!quote) throw new GatewayError('NOT_FOUND', 'No such quote for this customer', { field: 'quoteId' });
     const recipient = await em.findOne(Recipient, { id: recipientId, customerId });
-    if (!recipient || !recipient.active) throw new TransferInputError('No such active recipient for this customer', 'recipientId');
+    if (!recipient || !recipient.active) throw new GatewayError('NOT_FOUND', 'No such active recipient for this customer', { field: 'recipientId' });
     return { quote, recipient };
   }
 
@@ -119,7 +113,7 @@ export class TransferService {
 
   async create(em: EntityManager, customerId: string, input: CreateTransferInput): Promise<CreateTransferResult> {
     const key = input.idempotencyKey.trim();
-    if (!/^[\w.:-]{8,100}$/.test(key)) throw new TransferInputError('idempotencyKey must be 8–100 letters, digits or ._:-', 'idempotencyKey');
+    if (!/^[\w.:-]{8,100}$/.test(key)) throw new GatewayError('INVALID_INPUT', 'idempotencyKey must be 8–100 letters, digits or ._:-', { field: 'idempotencyKey' });
     const requestHash = createHash('sha256')
       .update(JSON.stringify([input.quoteId, input.recipientId, [...input.values].sort((a, b) => a.key.localeCompare(b.key))]))
       .digest('hex');
@@ -277,7 +271,11 @@ export class TransferService {
     if (!codes.has('QUOTE_EXPIRED')) {
       const wiseQuote = await this.deps.tokens
         .withUserToken(link, (token) => this.deps.api.getQuote({ token, customerId: transfer.customerId }, transfer.profileId, transfer.quoteId))
-        .catch(() => null);
+        .catch((error: unknown) => {
+          // Only sharpens the reason (EXPIRED or ALREADY_USED); the quote is unusable either way.
+          this.deps.logger.warn({ err: error, transferId: transfer.id }, 'could not read the quote at Wise to say why it is unusable');
+          return null;
+        });
       if (wiseQuote && wiseQuote.status !== 'EXPIRED' && wiseQuote.status !== 'PENDING') reason = 'ALREADY_USED';
     }
     const quote = await em.findOne(Quote, transfer.quoteId);
@@ -290,7 +288,7 @@ export class TransferService {
 
   private async linkFor(em: EntityManager, transfer: Transfer): Promise<WiseLink> {
     const link = await em.findOne(WiseLink, { customerId: transfer.customerId, status: { $ne: 'UNLINKED' }, profileId: transfer.profileId });
-    if (!link) throw new NotLinkedError();
+    if (!link) throw new GatewayError('NOT_LINKED');
     return link;
   }
 
@@ -309,9 +307,9 @@ export class TransferService {
   // ---- reads ---------------------------------------------------------------------------------
 
   async own(em: EntityManager, customerId: string, transferId: string): Promise<Transfer> {
-    if (!UUID.test(transferId)) throw new TransferNotFoundError();
+    if (!UUID.test(transferId)) throw new GatewayError('NOT_FOUND', 'No such transfer for this customer');
     const transfer = await em.findOne(Transfer, { id: transferId, customerId });
-    if (!transfer) throw new TransferNotFoundError();
+    if (!transfer) throw new GatewayError('NOT_FOUND', 'No such transfer for this customer');
     return transfer;
   }
 

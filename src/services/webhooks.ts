@@ -211,7 +211,9 @@ export class WebhookService {
         applied += 1;
       } catch (error) {
         this.deps.logger.warn({ err: error, deliveryId: row.delivery_id }, 'pending webhook not applied yet; handing it to a job');
-        await this.enqueueJobs([row.delivery_id]).catch(() => undefined);
+        await this.enqueueJobs([row.delivery_id]).catch((enqueueError: unknown) =>
+          this.deps.logger.warn({ err: enqueueError, deliveryId: row.delivery_id }, 'could not hand a pending webhook to a job; the next sweep tries it again'),
+        );
       }
     }
     return applied;

@@ -18,22 +18,13 @@ import type { TokenSet, WiseOAuth } from '../wise/oauth.js';
 import { commitWithEvents, type EventBus } from './events.js';
 import { onboardingChanged } from './onboarding-status.js';
 import type { SecretBox } from './secrets.js';
+import { GatewayError } from '../domain/errors.js';
 
 /** Refresh this long before Wise's expiry, so a token never dies in the middle of a call. */
 const REFRESH_MARGIN_MS = 5 * 60_000;
 
-export class RelinkRequiredError extends Error {
-  constructor(readonly reason: RelinkReason) {
-    super(`The Wise account must be linked again (${reason})`);
-    this.name = 'RelinkRequiredError';
-  }
-}
-
-export class NotLinkedError extends Error {
-  constructor() {
-    super('No Wise account is linked to this customer');
-    this.name = 'NotLinkedError';
-  }
+export function relinkRequired(reason: RelinkReason): GatewayError {
+  return new GatewayError('RELINK_REQUIRED', `The Wise account must be linked again (${reason})`, { relinkReason: reason });
 }
 
 type SecretField = 'accessToken' | 'refreshToken' | 'registrationCode';
@@ -110,8 +101,8 @@ export class WiseTokens {
    * refreshed even though its expiry says otherwise.
    */
   async accessToken(link: WiseLink, rejected?: string): Promise<string> {
-    if (link.status === 'RELINK_REQUIRED') throw new RelinkRequiredError(link.relinkReason ?? 'ACCESS_REVOKED');
-    if (!link.accessToken) throw new NotLinkedError();
+    if (link.status === 'RELINK_REQUIRED') throw relinkRequired(link.relinkReason ?? 'ACCESS_REVOKED');
+    if (!link.accessToken) throw new GatewayError('NOT_LINKED');
     const current = this.open(link, 'accessToken')!;
     if (!rejected && link.accessTokenExpiresAt && link.accessTokenExpiresAt.getTime() - Date.now() > REFRESH_MARGIN_MS) return current;
     let flight = this.inflight.get(link.id);
@@ -176,7 +167,7 @@ export class WiseTokens {
     });
     if ('token' in outcome) return outcome.token as string;
     if (outcome.customerId) this.deps.logger.warn({ linkId, reason: outcome.relink }, 'Wise link needs re-authorization');
-    throw new RelinkRequiredError(outcome.relink);
+    throw relinkRequired(outcome.relink);
   }
 
   /**

@@ -9,7 +9,8 @@
  */
 import { fromGlobalId } from '../src/schema/ids.js';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createPrivateKey, createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { signRsaSha256 } from '../src/lib/rsa-signature.js';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -499,7 +500,7 @@ async function ingestion(gateway: Awaited<ReturnType<typeof startGateway>>, work
       schema_version: '2.0.0',
       sent_at: new Date().toISOString(),
     });
-    return { body, headers: { 'content-type': 'application/json', 'x-delivery-id': randomUUID(), 'x-signature-sha256': createSign('RSA-SHA256').update(body).sign(key, 'base64') } };
+    return { body, headers: { 'content-type': 'application/json', 'x-delivery-id': randomUUID(), 'x-signature-sha256': signRsaSha256(body, key) } };
   });
   let i = 0;
   let accepted = 0;

@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { parseKeyRing, type KeyRing } from './services/secrets.js';
+import { parseKeyRing, type KeyRing } from './lib/secret-box.js';
 
 export type WiseEnvironment = 'simulator' | 'sandbox' | 'production';
 export type RuntimeMode = 'development' | 'test' | 'production';

@@ -9,7 +9,7 @@ import { isReady, migrate, openOrm, type Orm } from './db/orm.js';
 import { PlainDb } from './db/plain.js';
 import { seedDemoCustomers, DEMO_CUSTOMERS, DEMO_WISE_USERS } from './dev/demo-customers.js';
 import { createAuthenticator, mintCustomerToken } from './http/auth.js';
-import { createPrivateKey, createSign, generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { PostgresLedger, type Ledger } from './services/ledger.js';
 import { Reconciliation } from './services/reconciliation.js';
@@ -29,7 +29,7 @@ import { VerificationService } from './services/verification.js';
 import { QuoteService } from './services/quotes.js';
 import { RecipientService } from './services/recipients.js';
 import { RolloutService } from './services/rollout.js';
-import { SecretBox } from './services/secrets.js';
+import { SecretBox } from './lib/secret-box.js';
 import { WiseTokens } from './services/wise-tokens.js';
 import { WiseApi } from './wise/api.js';
 import { PostgresAuditSink } from './wise/audit.js';
@@ -43,6 +43,7 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { buildSchema } from 'type-graphql';
 import { resolvers } from './resolvers/index.js';
 import { defaultSimulatorOptions, startSimulator, type Simulator } from './simulator/server.js';
+import { signRsaSha256 } from './lib/rsa-signature.js';
 
 export type Gateway = {
   url: string;
@@ -85,7 +86,7 @@ function scaSigner(privateKeyPem: string | undefined, simulator: Simulator | und
   }
   if (!key) return undefined;
   const signingKey = key;
-  return (token) => createSign('RSA-SHA256').update(token).sign(signingKey, 'base64');
+  return (token) => signRsaSha256(token, signingKey);
 }
 
 export async function startGateway(config: Config, logger: Logger, options: GatewayOptions = {}): Promise<Gateway> {

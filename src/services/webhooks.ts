@@ -13,7 +13,6 @@
  *
  * Also keeps the application's webhook subscriptions at Wise in place (idempotently).
  */
-import { createVerify } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { OnboardingModel } from '../config.js';
 import { ormSql, type Orm } from '../db/orm.js';
@@ -24,6 +23,7 @@ import type { WiseHttp } from '../wise/http.js';
 import { appendEvents, type DomainEvent, type EventBus } from './events.js';
 import { onboardingChanged } from './onboarding-status.js';
 import { verificationChanged } from './profiles.js';
+import { verifyRsaSha256 } from '../lib/rsa-signature.js';
 
 /** The events the gateway subscribes to and applies. */
 export const SUBSCRIBED_EVENTS = ['profiles#verification-state-change', 'transfers#state-change'] as const;
@@ -99,13 +99,7 @@ export class WebhookService {
     if (!signature) return { status: 400, error: 'X-Signature-SHA256 is missing' };
     const key = this.deps.publicKeyPem();
     if (!key) return { status: 401, error: 'No Wise webhook key is configured' };
-    let valid = false;
-    try {
-      valid = createVerify('RSA-SHA256').update(rawBody).verify(key, signature, 'base64');
-    } catch {
-      valid = false;
-    }
-    if (!valid) return { status: 401, error: 'The signature does not match the body' };
+    if (!verifyRsaSha256(rawBody, signature, key)) return { status: 401, error: 'The signature does not match the body' };
     if (!deliveryId || deliveryId.length > 100) return { status: 400, error: 'X-Delivery-Id is missing' };
 
     let event: { event_type?: unknown; subscription_id?: unknown; schema_version?: unknown; data?: { occurred_at?: unknown } };

@@ -17,7 +17,7 @@ import { WiseError } from '../wise/errors.js';
 import type { TokenSet, WiseOAuth } from '../wise/oauth.js';
 import { commitWithEvents, type EventBus } from './events.js';
 import { onboardingChanged } from './onboarding-status.js';
-import type { SecretBox } from './secrets.js';
+import type { SecretBox } from '../lib/secret-box.js';
 import { GatewayError } from '../domain/errors.js';
 
 /** Refresh this long before Wise's expiry, so a token never dies in the middle of a call. */

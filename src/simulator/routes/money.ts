@@ -3,7 +3,7 @@
  * delete), transfer requirements, transfers (v1), funding (v3), balances (v4) and the sandbox
  * simulation that moves transfers through their states.
  */
-import { createVerify, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import { isoSeconds, transferTimestamp } from '../clock.js';
 import type { SimulatorCore } from '../core.js';
@@ -16,6 +16,7 @@ import { validateRecipient } from '../requirements/validate.js';
 import { nextId, personalProfileOf, type SimProfile, type SimQuote, type SimRecipient, type SimTransfer, type SimUser } from '../state.js';
 import { requireUser } from '../tokens.js';
 import { isCancellable, simulatedFrom } from '../transfer-states.js';
+import { verifyRsaSha256 } from '../../lib/rsa-signature.js';
 import type { WebhookDispatcher } from '../webhooks.js';
 
 const QUOTE_LIFETIME_MS = 30 * 60_000;
@@ -639,7 +640,7 @@ export function moneyRoutes(sim: SimulatorCore, dispatcher: WebhookDispatcher, r
     const known = ott ? sim.state.oneTimeTokens[ott] : undefined;
     const key = sim.scaPublicKeyPem;
     if (known && !known.used && known.userId === user.id && known.expiresAt > sim.clock.nowMs() && signature && key) {
-      const valid = createVerify('RSA-SHA256').update(ott!).verify(key, signature, 'base64');
+      const valid = verifyRsaSha256(ott!, signature, key);
       if (valid) {
         known.used = true;
         res.setHeader('x-2fa-approval-result', 'APPROVED');

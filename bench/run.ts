@@ -131,7 +131,7 @@ async function startGateway(workDir: string) {
 
 async function startBound() {
   const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'bench/bound-server.ts', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve) => child.stdout!.on('data', (c) => /ready (\d+)/.test(String(c)) && resolve(Number(/ready (\d+)/.exec(String(c))![1]))));
+  const port = await new Promise<number>((resolve) => child.stdout.on('data', (c) => /ready (\d+)/.test(String(c)) && resolve(Number(/ready (\d+)/.exec(String(c))![1]))));
   return { child, url: `http://127.0.0.1:${port}` };
 }
 
@@ -363,7 +363,7 @@ async function webhookLatency(gateway: Awaited<ReturnType<typeof startGateway>>,
   await Promise.all(sends);
   for (let i = 0; i < 100 && pending.size > 0; i++) await sleep(100);
   const lost = pending.size;
-  await Promise.all(subs.map((s) => s.close()));
+  await Promise.all(subs.map(async (s) => s.close()));
   const bgAfter = await bgwriter();
   // Where the slowest events spent their time: the inbox row says when the gateway received the
   // delivery (after the simulator signed and POSTed it) and when applying it began.
@@ -472,7 +472,7 @@ async function fanOut(gateway: Awaited<ReturnType<typeof startGateway>> & { pid:
     await Promise.race([allIn, sleep(10_000)]);
     rounds.push(got === subs.length ? last - sent : Infinity);
   }
-  await Promise.all(subs.map((s) => s.close()));
+  await Promise.all(subs.map(async (s) => s.close()));
   return {
     subscribers: subs.length,
     allNotifiedMs: rounds.map((r) => round(r)),
@@ -614,7 +614,7 @@ ${r.bound.map((l: Json) => row('bare graphql-js, in memory', l)).join('\n')}
 | createQuote | ${r.mutations.createQuote.wiseCallsPerRequest} | ${r.mutations.createQuote.addedOverWiseLatencyMs.p50} | ${r.mutations.createQuote.addedOverWiseLatencyMs.p95} | ${r.mutations.createQuote.addedOverWiseLatencyMs.p99} |
 | createTransfer | ${r.mutations.createTransfer.wiseCallsPerRequest} | ${r.mutations.createTransfer.addedOverWiseLatencyMs.p50} | ${r.mutations.createTransfer.addedOverWiseLatencyMs.p95} | ${r.mutations.createTransfer.addedOverWiseLatencyMs.p99} |
 
-Versions: ${Object.entries(r.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.
+Versions: ${Object.entries(r.versions as Record<string, string>).map(([k, v]) => `${k} ${v}`).join(', ')}.
 `;
 }
 

@@ -60,7 +60,7 @@ const waitForStatus = async (id: string, status: string) => {
     // What the gateway saw, to tell a lost event from a refused one.
     const inbox = await sql(gateway.databaseUrl, "select status, note, occurred_at, body->'data'->>'current_state' as state from webhook_inbox order by received_at");
     const history = await sql(gateway.databaseUrl, 'select state, occurred_at, source from transfer_event order by id');
-    throw new Error(`${(error as Error).message}\ninbox: ${JSON.stringify(inbox)}\nhistory: ${JSON.stringify(history)}`);
+    throw new Error(`${(error as Error).message}\ninbox: ${JSON.stringify(inbox)}\nhistory: ${JSON.stringify(history)}`, { cause: error });
   }
 };
 const wiseTransfers = () => Object.values(gateway.simulator!.core.state.transfers);

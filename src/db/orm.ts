@@ -33,7 +33,7 @@ export function ormOptions(url: string, logger?: Logger): Options {
     pool: { min: 4, max: 20 },
     debug: false,
     loggerFactory: logger
-      ? (options) => {
+      ? () => {
           const log = logger.child({ component: 'orm' });
           return new (class {
             log(namespace: string, message: string) {
@@ -53,7 +53,7 @@ export function ormOptions(url: string, logger?: Logger): Options {
             isEnabled() {
               return false;
             }
-          })() as unknown as ReturnType<NonNullable<Options['loggerFactory']>>;
+          })();
         }
       : undefined,
   };

@@ -3,7 +3,7 @@ import type { Transfer as TransferEntity } from '../entities/Transfer.js';
 import { toGlobalId } from '../schema/ids.js';
 import type { Quote } from '../schema/quotes.js';
 import type { Recipient } from '../schema/recipients.js';
-import { Transfer, TransferStatusEnum } from '../schema/transfers.js';
+import { Transfer, type TransferStatusEnum } from '../schema/transfers.js';
 import { amountString } from '../domain/money.js';
 import type { TransferRow } from '../services/read-models.js';
 import { recipientSummary } from '../services/recipients.js';

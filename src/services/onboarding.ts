@@ -19,9 +19,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../config.js';
 import { OAuthState } from '../entities/OAuthState.js';
 import { WiseLink, type LinkModel, type RelinkReason } from '../entities/WiseLink.js';
-import { WiseProfile, type VerificationRoute } from '../entities/WiseProfile.js';
+import { WiseProfile } from '../entities/WiseProfile.js';
 import type { Logger } from '../logger.js';
-import type { BusinessProfileInput, PersonalProfileInput, WiseApi, WiseV2Profile } from '../wise/api.js';
+import type { BusinessProfileInput, PersonalProfileInput, WiseApi } from '../wise/api.js';
 import { WiseError, type WiseFieldError } from '../wise/errors.js';
 import type { TokenSet, WiseOAuth } from '../wise/oauth.js';
 import type { Customer } from './customers.js';
@@ -345,7 +345,7 @@ export class OnboardingService {
       if (previousUser) await em.nativeDelete(WiseProfile, { linkId: previousUser });
       // Linked: every other authorization URL handed to this customer is void from now on.
       await ormSql(em)('update oauth_state set used_at = now() where customer_id = ? and used_at is null', [customerId]);
-      await this.deps.profiles.place(em, linked, granted as WiseV2Profile);
+      await this.deps.profiles.place(em, linked, granted);
     });
     return { kind: 'completed', customerId, status: await this.status(em, customerId, true) };
   }

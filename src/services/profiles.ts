@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { WiseLink } from '../entities/WiseLink.js';
+import { type WiseLink } from '../entities/WiseLink.js';
 import { WiseProfile, type VerificationRoute } from '../entities/WiseProfile.js';
 import type { BusinessProfileInput, PersonalProfileInput, WiseApi, WiseV2Profile } from '../wise/api.js';
 import { ISO3 } from '../wise/countries.js';

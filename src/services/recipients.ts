@@ -92,7 +92,7 @@ export function normalizeForm(requirements: WiseRequirement[]): FormOption[] {
 function leaves(details: Record<string, unknown>, prefix = '', into = new Map<string, string>()): Map<string, string> {
   for (const [key, value] of Object.entries(details)) {
     if (value && typeof value === 'object') leaves(value as Record<string, unknown>, `${prefix}${key}.`, into);
-    else if (value !== null && value !== undefined) into.set(`${prefix}${key}`, String(value));
+    else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') into.set(`${prefix}${key}`, String(value));
   }
   return into;
 }

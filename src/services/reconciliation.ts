@@ -56,7 +56,7 @@ export class Reconciliation {
   async run(options: { requestId?: string | null; now?: number } = {}): Promise<ReconciliationReport> {
     const startedAt = new Date();
     const now = options.now ?? Date.now();
-    const em = this.deps.orm.em.fork() as EntityManager;
+    const em = this.deps.orm.em.fork();
     const sql = ormSql(em);
     // A job that failed and is retried reuses its run's row.
     const [run] = await sql<{ id: string }>(

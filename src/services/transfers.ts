@@ -350,7 +350,7 @@ export class TransferService {
    * stale non-final transfers. A transfer another operation is working on is left for next time.
    */
   async sweep(now = Date.now()): Promise<{ refreshed: number; resumed: number; settled: number }> {
-    const em = this.deps.orm.em.fork() as EntityManager;
+    const em = this.deps.orm.em.fork();
     const result = { refreshed: 0, resumed: 0, settled: 0 };
     const interrupted = await em.find(Transfer, { creationState: 'PENDING', createdAt: { $lt: new Date(now - INTERRUPTED_FUNDING_AFTER_MS) } }, { limit: 50 });
     for (const transfer of interrupted) {

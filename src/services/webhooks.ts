@@ -134,8 +134,8 @@ export class WebhookService {
       [
         deliveryId,
         event.event_type,
-        String(event.subscription_id ?? ''),
-        String(event.schema_version ?? ''),
+        scalarText(event.subscription_id),
+        scalarText(event.schema_version),
         occurredAt,
         rawBody.toString('utf8'),
         test,
@@ -246,7 +246,7 @@ export class WebhookService {
   }
 
   private async applyInTransaction(deliveryId: string): Promise<void> {
-    const em = this.deps.orm.em.fork() as EntityManager;
+    const em = this.deps.orm.em.fork();
     const published: DomainEvent[] = [];
     await em.transactional(async (tx) => {
       const sql = ormSql(tx);
@@ -383,10 +383,15 @@ export async function ensureWebhookSubscriptions(deps: {
 /** Runs work while holding a Postgres advisory lock (one holder across all replicas). */
 export function advisoryLock(orm: Orm, name: string) {
   return async <T>(work: () => Promise<T>): Promise<T> => {
-    const em = orm.em.fork() as EntityManager;
+    const em = orm.em.fork();
     return em.transactional(async (tx) => {
       await tx.getConnection().execute('select pg_advisory_xact_lock(hashtext(?))', [name], 'all', tx.getTransactionContext());
       return work();
     });
   };
+}
+
+/** A JSON scalar as text for a text column; anything else (absent, an object) as ''. */
+function scalarText(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
 }

@@ -9,7 +9,6 @@
  * frontend is told — instead of every later call failing obscurely.
  */
 import { LockMode } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Orm } from '../db/orm.js';
 import { WiseLink, type RelinkReason } from '../entities/WiseLink.js';
 import type { Logger } from '../logger.js';
@@ -118,11 +117,11 @@ export class WiseTokens {
   }
 
   private async refresh(linkId: string, rejected?: string): Promise<string> {
-    const em = this.deps.orm.em.fork() as EntityManager;
+    const em = this.deps.orm.em.fork();
     const outcome = await em.transactional(async (tx) => {
       // Row lock: a refresh on another replica waits here and then finds a fresh token.
       const link = await tx.findOneOrFail(WiseLink, linkId, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      if (link.status === 'RELINK_REQUIRED') return { relink: link.relinkReason ?? ('ACCESS_REVOKED' as RelinkReason) };
+      if (link.status === 'RELINK_REQUIRED') return { relink: link.relinkReason ?? ('ACCESS_REVOKED') };
       const current = this.open(link, 'accessToken');
       const stillFresh = link.accessTokenExpiresAt && link.accessTokenExpiresAt.getTime() - Date.now() > REFRESH_MARGIN_MS;
       if (current && stillFresh && current !== rejected) return { token: current };

@@ -17,7 +17,7 @@ import { TransferLocks } from './services/transfer-locks.js';
 import { TransferService } from './services/transfers.js';
 import { createContextFactory, type Services } from './resolvers/context.js';
 import { mountOAuthCallback } from './http/oauth-callback.js';
-import { PostgresCustomerDirectory } from './services/customers.js';
+import { PostgresCustomerDirectory, type CustomerDirectory } from './services/customers.js';
 import { pruneEvents, type EventBus } from './services/events.js';
 import { PostgresEventBus } from './services/pg-events.js';
 import { advisoryLock, ensureWebhookSubscriptions, WebhookService } from './services/webhooks.js';
@@ -71,6 +71,8 @@ export type GatewayOptions = {
   events?: EventBus;
   /** The bank's ledger; defaults to the gateway's Postgres one (demo accounts). */
   ledger?: Ledger;
+  /** The bank's view of its customers; defaults to the gateway's `bank_customer` table (demo customers). */
+  customerDirectory?: CustomerDirectory;
 };
 
 /**
@@ -255,7 +257,8 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
       // …and finishes the creations and fundings a crash interrupted (ARCHITECTURE.md).
       await orm.em.getConnection().execute(`select graphile_worker.add_job('sweep_transfers', job_key := 'sweep_transfers')`);
     }
-    const directoryFor = (em: EntityManager) => new PostgresCustomerDirectory(em);
+    const bankDirectory = options.customerDirectory;
+    const directoryFor = bankDirectory ? () => bankDirectory : (em: EntityManager) => new PostgresCustomerDirectory(em);
 
     const schema = await buildGatewaySchema();
     const rateLimits = new RateLimits(databaseUrl, config.limits, logger);

@@ -43,6 +43,7 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { buildSchema } from 'type-graphql';
 import { resolvers } from './resolvers/index.js';
 import { defaultSimulatorOptions, startSimulator, type Simulator } from './simulator/server.js';
+import { TransferSweep } from './jobs/transfer-sweep.js';
 import { signRsaSha256 } from './lib/rsa-signature.js';
 
 export type Gateway = {
@@ -57,6 +58,8 @@ export type Gateway = {
   tokens: WiseTokens;
   events: EventBus;
   webhooks: WebhookService;
+  /** The sweep job's work, callable directly (tests move its clock). */
+  transferSweep: TransferSweep;
   wiseHttp: WiseHttp;
   config: Config;
   orm: Orm;
@@ -223,6 +226,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
 
     const reconciliation = new Reconciliation({ orm, api, tokens, ledger: transfers.ledger, transfers, logger });
 
+    const transferSweep = new TransferSweep({ orm, transfers, logger });
     const jobs = await startJobs({
       databaseUrl,
       logger,
@@ -238,7 +242,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
           await reconciliation.run({ requestId: (payload as { requestId?: string } | null)?.requestId ?? null });
         },
         sweep_transfers: async () => {
-          const result = await transfers.sweep();
+          const result = await transferSweep.run();
           if (result.refreshed || result.resumed || result.settled) logger.info(result, 'transfer sweep');
         },
         prune_event_log: async () => {
@@ -302,7 +306,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
       );
     }
 
-    return { url: http.url, publicUrl, wise, simulator, config, orm, http, database, services, tokens, events, webhooks, wiseHttp, stop: stopAll };
+    return { url: http.url, publicUrl, wise, simulator, config, orm, http, database, services, tokens, events, webhooks, transferSweep, wiseHttp, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

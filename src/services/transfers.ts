@@ -1,6 +1,6 @@
 /**
- * Transfers: requirements, idempotent creation, reads, and the sweep; funding and cancelling
- * are in transfer-funding.ts, states and returned money in transfer-states.ts.
+ * Transfers: requirements, idempotent creation and reads; funding and cancelling are in
+ * transfer-funding.ts, states and returned money in transfer-states.ts, the sweep in jobs/transfer-sweep.ts.
  *
  * Creation moves money nowhere, but must create one transfer at Wise: the row (with a
  * customerTransactionId derived from the caller's idempotency key) is committed before Wise is
@@ -11,8 +11,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ormSql, type Orm } from '../db/orm.js';
-import { FINAL_STATES } from '../domain/transfer-states.js';
+import type { Orm } from '../db/orm.js';
 import { Quote } from '../entities/Quote.js';
 import { Recipient } from '../entities/Recipient.js';
 import { Transfer } from '../entities/Transfer.js';
@@ -27,7 +26,7 @@ import { amountString, isLess, rateString } from '../domain/money.js';
 import { stableUuid } from './profiles.js';
 import { effectiveStatus } from './quotes.js';
 import { normalizeForm, toDetails, validateAgainstForm, type FieldValue, type FormOption } from './recipients.js';
-import { INTERRUPTED_FUNDING_AFTER_MS, TransferFunding, type CancelTransferResult, type FundTransferResult } from './transfer-funding.js';
+import { TransferFunding, type CancelTransferResult, type FundTransferResult } from './transfer-funding.js';
 import type { TransferLocks } from './transfer-locks.js';
 import { TransferMoney } from './transfer-money.js';
 import { parseWiseTime, TransferStates } from './transfer-states.js';
@@ -37,9 +36,6 @@ import { GatewayError } from '../domain/errors.js';
 
 export { parseWiseTime } from './transfer-states.js';
 export type { CancelTransferResult, FundTransferResult } from './transfer-funding.js';
-
-/** A non-final transfer unchanged for this long is re-read from Wise (a webhook may be lost). */
-export const SWEEP_STALE_AFTER_MS = 5 * 60_000;
 
 /** A transfer id as the gateway issues it; anything else names no transfer (and never reaches SQL). */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -343,59 +339,7 @@ export class TransferService {
     await this.publish(events);
   }
 
-  /**
-   * The safety net for lost webhooks and interrupted work, every minute on one replica and at
-   * start-up: finishes creations a crash interrupted (asks Wise again with the same
-   * customerTransactionId), settles fundings left DEBITED (transfer-funding.ts), and re-reads
-   * stale non-final transfers. A transfer another operation is working on is left for next time.
-   */
-  async sweep(now = Date.now()): Promise<{ refreshed: number; resumed: number; settled: number }> {
-    const em = this.deps.orm.em.fork();
-    const result = { refreshed: 0, resumed: 0, settled: 0 };
-    const interrupted = await em.find(Transfer, { creationState: 'PENDING', createdAt: { $lt: new Date(now - INTERRUPTED_FUNDING_AFTER_MS) } }, { limit: 50 });
-    for (const transfer of interrupted) {
-      try {
-        if ((await this.createAtWise(em, transfer, { onlyIfFree: true }))?.kind === 'created') result.resumed += 1;
-      } catch (error) {
-        this.deps.logger.warn({ err: error, transferId: transfer.id }, 'sweep could not finish creating a transfer');
-      }
-    }
-    // Only those Wise can be asked about: a customer whose link died waits for the relink (and
-    // reconciliation reports the held money meanwhile) without keeping others from the sweep.
-    const debited = await ormSql(em)<{ id: string }>(
-      `select t.id from transfer t
-       where t.creation_state = 'CREATED' and t.funding_state = 'DEBITED' and not t.wise_access_lost and t.funding_started_at < ?
-         and exists (select 1 from wise_link l where l.customer_id = t.customer_id and l.status = 'LINKED')
-       order by t.funding_started_at limit 50`,
-      [new Date(now - INTERRUPTED_FUNDING_AFTER_MS)],
-    );
-    for (const transfer of debited) {
-      try {
-        if ((await this.funding.settleInterrupted(em, transfer.id)) === 'settled') result.settled += 1;
-      } catch (error) {
-        this.deps.logger.warn({ err: error, transferId: transfer.id }, 'sweep could not settle an interrupted funding');
-      }
-    }
-    const stale = await em.find(
-      Transfer,
-      { creationState: 'CREATED', status: { $nin: [...FINAL_STATES] }, wiseAccessLost: false, syncedAt: { $lt: new Date(now - SWEEP_STALE_AFTER_MS) } },
-      { limit: 100, orderBy: { syncedAt: 'asc' } },
-    );
-    for (const transfer of stale) {
-      try {
-        const done = await this.deps.locks.tryRun(transfer.id, async () => {
-          await this.refreshFromWise(em, transfer);
-          return true;
-        });
-        if (done) result.refreshed += 1;
-      } catch (error) {
-        this.deps.logger.warn({ err: error, transferId: transfer.id }, 'sweep could not refresh a transfer');
-      }
-    }
-    return result;
-  }
-
-  // ---- reconciliation (services/reconciliation.ts) -------------------------------------------
+  // ---- the sweep (jobs/transfer-sweep.ts) and reconciliation (services/reconciliation.ts) -----
 
   /** Finishes an interrupted creation if nobody is working on it; true when Wise now has it. */
   async resumeCreation(em: EntityManager, transferId: string): Promise<boolean> {

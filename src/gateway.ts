@@ -32,7 +32,7 @@ import { RolloutService } from './services/rollout.js';
 import { SecretBox } from './lib/secret-box.js';
 import { WiseTokens } from './services/wise-tokens.js';
 import { WiseApi } from './wise/api.js';
-import { PostgresAuditSink } from './wise/audit.js';
+import { PostgresAuditSink } from './adapters/postgres/wise-call-audit.js';
 import { WiseHttp } from './wise/http.js';
 import { WiseOAuth } from './wise/oauth.js';
 import { RateLimits } from './http/rate-limits.js';

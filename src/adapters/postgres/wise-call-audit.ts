@@ -1,10 +1,11 @@
 /**
- * The audit trail of calls to Wise, written to `wise_call` in batches off the request path:
+ * The audit trail of calls to Wise (wise/http.ts's AuditSink port), written to `wise_call` in
+ * batches off the request path, on the gateway's Postgres:
  * a call to Wise must not wait for its own audit row, and a burst of calls costs one insert.
  */
-import type { Logger } from '../logger.js';
-import type { Orm } from '../db/orm.js';
-import type { AuditRecord, AuditSink } from './http.js';
+import type { Logger } from '../../logger.js';
+import type { Orm } from '../../db/orm.js';
+import type { AuditRecord, AuditSink } from '../../wise/http.js';
 
 export class PostgresAuditSink implements AuditSink {
   private buffer: AuditRecord[] = [];

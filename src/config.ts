@@ -122,6 +122,20 @@ export type Config = {
     /** Create the application webhook subscriptions at Wise on start-up when missing. */
     ensureSubscriptions: boolean;
   };
+  /** Operating it: metrics, traces, shutdown, migrations, retention (README "Operating it"). */
+  ops: {
+    /** Prometheus /metrics listener; undefined when METRICS_PORT=off. Port 0 picks a free one. */
+    metrics?: { host: string; port: number };
+    /** OTLP/HTTP traces endpoint (OTEL_EXPORTER_OTLP_ENDPOINT); tracing is off without it. */
+    tracing?: { endpoint: string; serviceName: string };
+    /** Seconds /readyz answers 503 after SIGTERM before the listener closes. */
+    shutdownDrainSeconds: number;
+    /** Apply pending migrations at start-up (false: `npm run migrate` is a separate step). */
+    migrationsOnStart: boolean;
+    /** Days `wise_call` rows and applied `webhook_inbox` rows are kept (daily prune). */
+    wiseCallRetentionDays: number;
+    webhookInboxRetentionDays: number;
+  };
   /** Timeouts and retries for calls to Wise. */
   wiseHttp: { timeoutMs: number; maxRetries: number; backoffBaseMs: number };
   /** Seed demo customers (development only, unless asked for explicitly). */
@@ -317,6 +331,16 @@ export const variables = {
 
   ENCRYPTION_KEYS: keyRing(),
 
+  METRICS_PORT: z.string().transform((v, ctx) => (v === 'off' ? ('off' as const) : /^\d+$/.test(v) && Number(v) <= 65535 ? Number(v) : refuse(ctx, `must be a TCP port number between 0 and 65535, or off (got "${v}")`))),
+  METRICS_HOST: text(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: url('http:', 'https:'),
+  OTEL_SERVICE_NAME: text(),
+  SHUTDOWN_DRAIN_SECONDS: wholeNumber(0, 300, ' of seconds'),
+  MIGRATIONS_ON_START: flag(),
+  WISE_CALL_RETENTION_DAYS: wholeNumber(1, 3650, ' of days'),
+  // Longer than the 15 days an event is accepted for: the inbox is what recognises a replay.
+  WEBHOOK_INBOX_RETENTION_DAYS: wholeNumber(16, 3650, ' of days'),
+
   SIMULATOR_HOST: text(),
   SIMULATOR_PORT: port(),
   SIMULATOR_STATE_FILE: text(),
@@ -424,6 +448,10 @@ export function loadConfig(env: Env = process.env): Config {
   const seedDemoData = v.SEED_DEMO_DATA ?? mode === 'development';
   if (production && v.SEED_DEMO_DATA) problem('SEED_DEMO_DATA=true is refused when NODE_ENV=production: demo customers have development tokens');
 
+  // --- Operating it
+  const metricsPort = v.METRICS_PORT === 'off' ? undefined : (v.METRICS_PORT ?? (production ? 9464 : 0));
+  if (metricsPort && metricsPort === (v.PORT ?? 4000)) problem(`METRICS_PORT must differ from PORT (${metricsPort}): metrics have a listener of their own`);
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   const publicUrl = v.PUBLIC_URL?.replace(/\/+$/, '');
@@ -494,6 +522,14 @@ export function loadConfig(env: Env = process.env): Config {
     onboarding: { model: v.ONBOARDING_MODEL ?? 'partner_kyc', frontendUrl: v.FRONTEND_URL, sourceCurrencies: v.BANK_SOURCE_CURRENCIES ?? ['GBP', 'EUR', 'USD'] },
     jobs: { enabled: v.JOBS_ENABLED ?? true, concurrency: v.JOBS_CONCURRENCY ?? 8, eventRetentionDays: v.EVENT_LOG_RETENTION_DAYS ?? 30 },
     webhooks: { ensureSubscriptions: v.WEBHOOK_SUBSCRIPTIONS_ENSURE ?? (simulated || Boolean(publicUrl?.startsWith('https:'))) },
+    ops: {
+      metrics: metricsPort === undefined ? undefined : { host: v.METRICS_HOST ?? (production ? '0.0.0.0' : '127.0.0.1'), port: metricsPort },
+      tracing: v.OTEL_EXPORTER_OTLP_ENDPOINT ? { endpoint: v.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, ''), serviceName: v.OTEL_SERVICE_NAME ?? 'wise-platform-gateway' } : undefined,
+      shutdownDrainSeconds: v.SHUTDOWN_DRAIN_SECONDS ?? (production ? 5 : 0),
+      migrationsOnStart: v.MIGRATIONS_ON_START ?? true,
+      wiseCallRetentionDays: v.WISE_CALL_RETENTION_DAYS ?? 90,
+      webhookInboxRetentionDays: v.WEBHOOK_INBOX_RETENTION_DAYS ?? 30,
+    },
     wiseHttp: { timeoutMs: v.WISE_TIMEOUT_MS ?? 10_000, maxRetries: v.WISE_MAX_RETRIES ?? 3, backoffBaseMs: v.WISE_BACKOFF_BASE_MS ?? 200 },
     seedDemoData,
   };

@@ -43,6 +43,7 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { buildSchema } from 'type-graphql';
 import { resolvers } from './resolvers/index.js';
 import { defaultSimulatorOptions, startSimulator, type Simulator } from './simulator/server.js';
+import { Metrics, startMetricsServer, type MetricsServer } from './ops/metrics.js';
 
 export type Gateway = {
   url: string;
@@ -60,6 +61,9 @@ export type Gateway = {
   config: Config;
   orm: Orm;
   http: RunningHttpServer;
+  /** Prometheus metrics of this gateway; `metricsServer` serves them (unless METRICS_PORT=off). */
+  metrics: Metrics;
+  metricsServer?: MetricsServer;
   /** Where the data lives, for the start-up log (never the URL: it may hold a password). */
   database: string;
   stop(): Promise<void>;
@@ -98,6 +102,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     stack.length = 0;
   };
 
+  const metrics = new Metrics();
   try {
     let databaseUrl = config.database.url;
     let database = 'the PostgreSQL server at DATABASE_URL';
@@ -157,11 +162,27 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     // The Wise client and the domain services: built once, shared by every request.
     let publicUrl = config.publicUrl;
     const redirectUri = () => `${publicUrl}/oauth/callback`;
-    const audit = new PostgresAuditSink(orm, logger);
+    const audit = new PostgresAuditSink(orm, logger, 250, metrics);
     stack.push({ name: 'audit', stop: () => audit.flush() });
     // The hot paths' plain pool (transfer pages, subscription payloads, applying webhooks).
     const plain = new PlainDb(databaseUrl, config.database.pool);
     stack.push({ name: 'plain pool', stop: () => plain.close() });
+    metrics.pool('plain', () => plain.stats());
+    metrics.pool('orm', () => ormPoolStats(orm));
+    metrics.gauge('gateway_webhook_inbox_pending', 'Webhook deliveries stored and not yet applied', [], async (set) => {
+      const [row] = await plain.query<{ n: number }>("select count(*)::int as n from webhook_inbox where status = 'pending'", []);
+      set({}, row.n);
+    });
+    metrics.gauge('gateway_job_queue_depth', 'Jobs in the graphile-worker queue by state (waiting, running, failed)', ['state'], async (set) => {
+      const [row] = await plain.query<{ waiting: number; running: number; failed: number }>(
+        `select count(*) filter (where locked_at is null and attempts < max_attempts)::int as waiting,
+                count(*) filter (where locked_at is not null)::int as running,
+                count(*) filter (where locked_at is null and attempts >= max_attempts)::int as failed
+           from graphile_worker.jobs`,
+        [],
+      );
+      for (const state of ['waiting', 'running', 'failed'] as const) set({ state }, row[state]);
+    });
     const wiseHttp = new WiseHttp({ baseUrl: wise.apiUrl!, ...config.wiseHttp, backoffCapMs: 10_000, audit, logger });
     const api = new WiseApi(wiseHttp);
     const oauth = new WiseOAuth({ apiUrl: wise.apiUrl!, clientId: wise.clientId, clientSecret: wise.clientSecret, redirectUri, timeoutMs: config.wiseHttp.timeoutMs, maxRetries: config.wiseHttp.maxRetries, audit });
@@ -173,7 +194,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
       stack.push({ name: 'events', stop: () => bus.stop() });
       events = bus;
     }
-    const tokens = new WiseTokens({ orm, oauth, secrets: new SecretBox(config.encryption.keyRing), events, logger });
+    const tokens = new WiseTokens({ orm, oauth, secrets: new SecretBox(config.encryption.keyRing), events, logger, metrics });
     const profiles = new ProfileService({ api, tokens, events, sourceCurrencies: config.onboarding.sourceCurrencies, model: config.onboarding.model });
     const onboarding = new OnboardingService({
       api,
@@ -194,6 +215,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
       onboardingModel: config.onboarding.model,
       publicKeyPem: () => wise.webhookPublicKeyPem,
       fastPath: config.jobs.enabled ? { concurrency: config.jobs.concurrency, maxQueued: 1000 } : undefined,
+      metrics,
     });
     stack.push({ name: 'webhook fast path', stop: () => webhooks.drain() });
     const verification = new VerificationService(profiles);
@@ -218,7 +240,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
       sourceCurrencies: config.onboarding.sourceCurrencies,
     };
 
-    const reconciliation = new Reconciliation({ orm, api, tokens, ledger: transfers.ledger, transfers, logger });
+    const reconciliation = new Reconciliation({ orm, api, tokens, ledger: transfers.ledger, transfers, logger, metrics });
 
     const jobs = await startJobs({
       databaseUrl,
@@ -273,6 +295,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
         },
         readiness: () => isReady(orm),
         edge: { http: config.http, limits: config.limits, rateLimits },
+        metrics,
         graphiqlToken:
           config.auth.usingDevelopmentSecret && config.seedDemoData
             ? () => mintCustomerToken(config.auth.jwtSecret!, DEMO_CUSTOMERS[0].id, { expiresIn: '12h' })
@@ -282,6 +305,12 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     );
     stack.push({ name: 'http', stop: () => http.close() });
     publicUrl ??= http.url;
+    let metricsServer: MetricsServer | undefined;
+    if (config.ops.metrics) {
+      const served = await startMetricsServer(metrics, config.ops.metrics);
+      stack.push({ name: 'metrics', stop: () => served.close() });
+      metricsServer = served;
+    }
     // The simulator only redirects browsers to a registered URI, as Wise does.
     simulator?.core.options.redirectUris.push(`${publicUrl}/oauth/callback`);
     if (config.webhooks.ensureSubscriptions) {
@@ -298,11 +327,18 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
       );
     }
 
-    return { url: http.url, publicUrl, wise, simulator, config, orm, http, database, services, tokens, events, webhooks, wiseHttp, stop: stopAll };
+    return { url: http.url, publicUrl, wise, simulator, config, orm, http, metrics, metricsServer, database, services, tokens, events, webhooks, wiseHttp, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
   }
+}
+
+/** The ORM's (knex/tarn) pool in pg.Pool's terms, for the pool metrics. */
+function ormPoolStats(orm: Orm): { totalCount: number; idleCount: number; waitingCount: number } {
+  const pool = (orm.em.getConnection() as unknown as { getKnex(): { client: { pool?: { numUsed(): number; numFree(): number; numPendingAcquires(): number } } } }).getKnex().client.pool;
+  if (!pool) return { totalCount: 0, idleCount: 0, waitingCount: 0 };
+  return { totalCount: pool.numUsed() + pool.numFree(), idleCount: pool.numFree(), waitingCount: pool.numPendingAcquires() };
 }
 
 /** The GraphQL schema: the types of src/schema/, served by the resolvers of src/resolvers/. */

@@ -65,6 +65,7 @@ async function main(): Promise<void> {
       graphiql: `${gateway.url}/graphiql`,
       health: `${gateway.url}/healthz`,
       readiness: `${gateway.url}/readyz`,
+      metrics: gateway.metricsServer?.url ?? 'off',
       wiseEnvironment: config.wise.environment,
       wiseApi: gateway.wise.apiUrl,
       wiseAuthorizePage: gateway.wise.authorizeUrl,

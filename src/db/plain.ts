@@ -64,6 +64,11 @@ export class PlainDb {
     return this.pool.end();
   }
 
+  /** Connections now: open, idle, and callers waiting for one (for metrics). */
+  stats(): { totalCount: number; idleCount: number; waitingCount: number } {
+    return { totalCount: this.pool.totalCount, idleCount: this.pool.idleCount, waitingCount: this.pool.waitingCount };
+  }
+
   private nameOf(text: string): string {
     let name = this.names.get(text);
     if (!name) {

@@ -32,6 +32,9 @@ export function ormOptions(url: string, logger?: Logger): Options {
     // (db/plain.ts, DATABASE_POOL_MIN/MAX); this one serves everything else.
     pool: { min: 4, max: 20 },
     debug: false,
+    // knex's own warnings ("Connection Error: …") would go to stdout as plain text through
+    // console.log: they are log lines like any other.
+    driverOptions: logger ? { log: knexLog(logger) } : {},
     loggerFactory: logger
       ? (options) => {
           const log = logger.child({ component: 'orm' });
@@ -56,6 +59,17 @@ export function ormOptions(url: string, logger?: Logger): Options {
           })() as unknown as ReturnType<NonNullable<Options['loggerFactory']>>;
         }
       : undefined,
+  };
+}
+
+function knexLog(logger: Logger) {
+  const log = logger.child({ component: 'knex' });
+  const text = (message: unknown) => (typeof message === 'string' ? message : String((message as Error)?.message ?? message));
+  return {
+    warn: (message: unknown) => log.warn(text(message)),
+    error: (message: unknown) => log.error(text(message)),
+    deprecate: (message: unknown) => log.debug(text(message)),
+    debug: () => {},
   };
 }
 

@@ -62,6 +62,13 @@ export type Config = {
   database: {
     /** Set when DATABASE_URL is given; otherwise an embedded PostgreSQL is started. */
     url?: string;
+    /**
+     * A direct connection to PostgreSQL (DATABASE_DIRECT_URL) when DATABASE_URL goes through
+     * PgBouncer in transaction mode: LISTEN/NOTIFY, graphile-worker, migrations and session
+     * advisory locks use it; everything else goes through DATABASE_URL without named prepared
+     * statements.
+     */
+    directUrl?: string;
     /** dataDirExplicit: EMBEDDED_POSTGRES_DIR was given, so never relocate it. */
     embedded: { dataDir: string; dataDirExplicit: boolean; port: number };
     /** The hot paths' connection pool (db/plain.ts): connections kept open while idle, and at most. */
@@ -300,6 +307,7 @@ export const variables = {
   DATABASE_URL: url('postgres:', 'postgresql:'),
   EMBEDDED_POSTGRES_DIR: text(),
   EMBEDDED_POSTGRES_PORT: port(),
+  DATABASE_DIRECT_URL: url('postgres:', 'postgresql:'),
   DATABASE_POOL_MIN: wholeNumber(0, 200),
   DATABASE_POOL_MAX: wholeNumber(2, 200),
 
@@ -385,6 +393,7 @@ export function loadConfig(env: Env = process.env): Config {
   const poolMax = v.DATABASE_POOL_MAX ?? 16;
   const poolMin = v.DATABASE_POOL_MIN ?? Math.min(12, poolMax);
   if (poolMin > poolMax) problem(`DATABASE_POOL_MIN must be a whole number from 0 to DATABASE_POOL_MAX (${poolMax})`);
+  if (v.DATABASE_DIRECT_URL && !v.DATABASE_URL) problem('DATABASE_DIRECT_URL needs DATABASE_URL: it is the direct connection beside a pooled DATABASE_URL (PgBouncer)');
   if (production && !env.DATABASE_URL?.trim()) {
     problem('DATABASE_URL is required when NODE_ENV=production (a postgres:// URL); the embedded PostgreSQL is for development and tests');
   }
@@ -485,6 +494,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     database: {
       url: v.DATABASE_URL,
+      directUrl: v.DATABASE_DIRECT_URL,
       embedded: {
         dataDir: path.resolve(v.EMBEDDED_POSTGRES_DIR ?? '.data/postgres'),
         dataDirExplicit: v.EMBEDDED_POSTGRES_DIR !== undefined,

@@ -64,6 +64,8 @@ export type Gateway = {
   /** Prometheus metrics of this gateway; `metricsServer` serves them (unless METRICS_PORT=off). */
   metrics: Metrics;
   metricsServer?: MetricsServer;
+  /** Readiness answers 503 from now on (SIGTERM); requests are still served until stop(). */
+  startDraining(): void;
   /** Where the data lives, for the start-up log (never the URL: it may hold a password). */
   database: string;
   stop(): Promise<void>;
@@ -103,6 +105,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
   };
 
   const metrics = new Metrics();
+  let draining = false;
   try {
     let databaseUrl = config.database.url;
     let database = 'the PostgreSQL server at DATABASE_URL';
@@ -151,8 +154,14 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
 
     const orm = await openOrm(databaseUrl, logger);
     stack.push({ name: 'orm', stop: () => orm.close(true) });
-    const applied = await migrate(orm, databaseUrl);
-    if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
+    if (config.ops.migrationsOnStart) {
+      const applied = await migrate(orm, databaseUrl);
+      if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
+    } else {
+      // `npm run migrate` is the deployment's own step; until it ran, /readyz says what is pending.
+      const pending = await orm.getMigrator().getPendingMigrations();
+      if (pending.length > 0) logger.warn({ pending: pending.map((m) => m.name) }, 'MIGRATIONS_ON_START=false and migrations are pending: not ready until `npm run migrate` applies them');
+    }
 
     if (config.seedDemoData) {
       const inserted = await seedDemoCustomers(orm.em.fork());
@@ -260,13 +269,21 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
           const result = await transfers.sweep();
           if (result.refreshed || result.resumed || result.settled) logger.info(result, 'transfer sweep');
         },
+        prune_wise_calls: async () => {
+          const pruned = await pruneOlderThan(plain, 'wise_call', 'at', config.ops.wiseCallRetentionDays);
+          if (pruned) logger.info({ pruned, retentionDays: config.ops.wiseCallRetentionDays }, 'pruned the Wise call audit');
+        },
+        prune_webhook_inbox: async () => {
+          const pruned = await pruneOlderThan(plain, 'webhook_inbox', 'received_at', config.ops.webhookInboxRetentionDays, "status <> 'pending'");
+          if (pruned) logger.info({ pruned, retentionDays: config.ops.webhookInboxRetentionDays }, 'pruned the webhook inbox');
+        },
         prune_event_log: async () => {
           const pruned = await pruneEvents(plain, config.jobs.eventRetentionDays);
           if (pruned) logger.info({ pruned, retentionDays: config.jobs.eventRetentionDays }, 'pruned the customer event log');
         },
       },
       // Once a minute on one replica (graphile-worker's cron is cluster-wide).
-      crontab: '* * * * * sweep_transfers\n* * * * * apply_pending_webhooks\n*/5 * * * * reconcile_transfers\n17 3 * * * prune_event_log',
+      crontab: '* * * * * sweep_transfers\n* * * * * apply_pending_webhooks\n*/5 * * * * reconcile_transfers\n17 3 * * * prune_event_log\n27 3 * * * prune_wise_calls\n37 3 * * * prune_webhook_inbox',
     });
     stack.push({ name: 'jobs', stop: () => jobs.stop() });
     // A replica starting after a crash picks up the deliveries it left pending now, not at the
@@ -293,7 +310,8 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
           mountOAuthCallback(app, { orm, onboarding, directoryFor, frontendUrl: () => config.onboarding.frontendUrl ?? `${publicUrl}/onboarding/result`, logger });
           mountWebhookReceiver(app, { webhooks, logger });
         },
-        readiness: () => isReady(orm),
+        // From SIGTERM on, not ready: the orchestrator stops routing here while requests finish.
+        readiness: async () => (draining ? { ready: false, reason: 'shutting down' } : isReady(orm)),
         edge: { http: config.http, limits: config.limits, rateLimits },
         metrics,
         graphiqlToken:
@@ -327,10 +345,30 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
       );
     }
 
-    return { url: http.url, publicUrl, wise, simulator, config, orm, http, metrics, metricsServer, database, services, tokens, events, webhooks, wiseHttp, stop: stopAll };
+    return {
+      url: http.url, publicUrl, wise, simulator, config, orm, http, metrics, metricsServer, database, services, tokens, events, webhooks, wiseHttp,
+      startDraining: () => {
+        draining = true;
+      },
+      stop: stopAll,
+    };
   } catch (error) {
     await stopAll();
     throw error;
+  }
+}
+
+/** Deletes rows older than `days` (by `column`), in batches so a first prune of a big table does not hold one long transaction. */
+async function pruneOlderThan(db: PlainDb, table: 'wise_call' | 'webhook_inbox', column: 'at' | 'received_at', days: number, also = 'true'): Promise<number> {
+  const key = table === 'wise_call' ? 'id' : 'delivery_id';
+  let total = 0;
+  for (;;) {
+    const [row] = await db.query<{ n: number }>(
+      `with gone as (delete from ${table} where ${key} in (select ${key} from ${table} where ${column} < now() - make_interval(days => $1) and ${also} limit 5000) returning 1) select count(*)::int as n from gone`,
+      [days],
+    );
+    total += row.n;
+    if (row.n < 5000) return total;
   }
 }
 

@@ -25,14 +25,19 @@ async function main(): Promise<void> {
   // the process and leave the embedded PostgreSQL running. The stop then follows the start.
   let gateway: Gateway | undefined;
   let stopping = false;
+  const drainMs = config.ops.shutdownDrainSeconds * 1000;
   const stop = (running: Gateway) => {
     const force = setTimeout(() => {
-      logger.error('shutdown took longer than 15 s; exiting');
+      logger.error(`shutdown took longer than ${drainMs / 1000 + 15} s; exiting`);
       process.exit(1);
-    }, 15_000);
+    }, drainMs + 15_000);
     force.unref();
-    running
-      .stop()
+    // Readiness turns 503 first and stays so for SHUTDOWN_DRAIN_SECONDS while requests are still
+    // served: the orchestrator takes the pod out of its endpoints before the listener closes.
+    running.startDraining();
+    if (drainMs > 0) logger.info({ drainSeconds: drainMs / 1000 }, 'not ready any more; draining before the listener closes');
+    new Promise((resolve) => setTimeout(resolve, drainMs))
+      .then(() => running.stop())
       .then(() => {
         logger.info('stopped');
         process.exit(0);

@@ -314,6 +314,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
         readiness: async () => (draining ? { ready: false, reason: 'shutting down' } : isReady(orm)),
         edge: { http: config.http, limits: config.limits, rateLimits },
         metrics,
+        tracing: Boolean(config.ops.tracing),
         graphiqlToken:
           config.auth.usingDevelopmentSecret && config.seedDemoData
             ? () => mintCustomerToken(config.auth.jwtSecret!, DEMO_CUSTOMERS[0].id, { expiresIn: '12h' })

@@ -4,7 +4,7 @@
  */
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config.js';
-import { startGateway, type Gateway } from './gateway.js';
+import type { Gateway } from './gateway.js';
 import { createLogger } from './logger.js';
 
 async function main(): Promise<void> {
@@ -60,7 +60,20 @@ async function main(): Promise<void> {
   // PostgreSQL would run on with nobody to stop them.
   if (process.channel) process.once('disconnect', () => shutdown('parent process gone'));
 
+  // Tracing hooks modules as they load: it starts before the gateway's modules are imported.
+  const tracing = config.ops.tracing ? await (await import('./ops/tracing.js')).startTracing(config.ops.tracing) : undefined;
+  if (tracing) logger.info({ endpoint: config.ops.tracing!.endpoint }, 'OpenTelemetry tracing on');
+  const { startGateway } = await import('./gateway.js');
   gateway = await startGateway(config, logger);
+  if (tracing) {
+    const running = gateway;
+    const stopGateway = running.stop;
+    // Spans of the last requests are flushed after the HTTP server has closed.
+    running.stop = async () => {
+      await stopGateway();
+      await tracing.shutdown().catch((error: unknown) => logger.warn({ err: error }, 'could not flush the last spans'));
+    };
+  }
   if (stopping) return stop(gateway);
 
   logger.info(

@@ -36,6 +36,7 @@ import { withWebSocketLimits, type LiveSockets } from './websocket-limits.js';
 import type { EventBus } from '../services/events.js';
 import { logContext, type LogContext } from '../ops/log-context.js';
 import type { Metrics } from '../ops/metrics.js';
+import { graphqlOperationSpans } from '../ops/graphql-spans.js';
 
 export type HttpServerOptions = {
   schema: GraphQLSchema;
@@ -55,6 +56,8 @@ export type HttpServerOptions = {
   edge: { http: Config['http']; limits: Limits; rateLimits: RateLimits };
   /** Prometheus metrics: GraphQL operations, live sockets and subscriptions. */
   metrics?: Metrics;
+  /** Record a span per GraphQL operation (OpenTelemetry is on). */
+  tracing?: boolean;
 };
 
 export type RunningHttpServer = {
@@ -140,6 +143,7 @@ export async function startHttpServer(
     csrfPrevention: false,
     plugins: [
       ...(options.metrics ? [options.metrics.apolloPlugin()] : []),
+      ...(options.tracing ? [graphqlOperationSpans()] : []),
       {
         // The operation's name joins the request's log context as soon as it is known.
         async requestDidStart() {

@@ -71,8 +71,11 @@ export type Config = {
     directUrl?: string;
     /** dataDirExplicit: EMBEDDED_POSTGRES_DIR was given, so never relocate it. */
     embedded: { dataDir: string; dataDirExplicit: boolean; port: number };
-    /** The hot paths' connection pool (db/plain.ts): connections kept open while idle, and at most. */
+    /** The shared connection pool (db/plain.ts): connections kept open while idle, and at most. */
     pool: { min: number; max: number };
+    /** The ORM's own pool (knex), and the transfer money locks' pool: at most. */
+    ormPoolMax: number;
+    lockPoolMax: number;
   };
   auth: {
     /** HS256 shared secret, or a JWKS URL — exactly one. */
@@ -310,6 +313,8 @@ export const variables = {
   DATABASE_DIRECT_URL: url('postgres:', 'postgresql:'),
   DATABASE_POOL_MIN: wholeNumber(0, 200),
   DATABASE_POOL_MAX: wholeNumber(2, 200),
+  DATABASE_ORM_POOL_MAX: wholeNumber(2, 200),
+  DATABASE_LOCK_POOL_MAX: wholeNumber(1, 200),
 
   AUTH_JWT_SECRET: z.string().transform((v, ctx) => (v.length >= 32 ? v : refuse(ctx, 'must be at least 32 characters (an HS256 shared secret)'))),
   AUTH_JWKS_URL: url('http:', 'https:'),
@@ -390,7 +395,11 @@ export function loadConfig(env: Env = process.env): Config {
   const problem = (message: string) => problems.push(message);
 
   // --- Database
-  const poolMax = v.DATABASE_POOL_MAX ?? 16;
+  const poolMax = v.DATABASE_POOL_MAX ?? 24;
+  const jobsShareThePool = (v.JOBS_ENABLED ?? true) && !v.DATABASE_DIRECT_URL;
+  if (jobsShareThePool && poolMax < (v.JOBS_CONCURRENCY ?? 8) + 4) {
+    problem(`DATABASE_POOL_MAX (${poolMax}) must be at least JOBS_CONCURRENCY + 4 (${(v.JOBS_CONCURRENCY ?? 8) + 4}): the job queue draws from the shared pool (one connection for LISTEN, one per job)`);
+  }
   const poolMin = v.DATABASE_POOL_MIN ?? Math.min(12, poolMax);
   if (poolMin > poolMax) problem(`DATABASE_POOL_MIN must be a whole number from 0 to DATABASE_POOL_MAX (${poolMax})`);
   if (v.DATABASE_DIRECT_URL && !v.DATABASE_URL) problem('DATABASE_DIRECT_URL needs DATABASE_URL: it is the direct connection beside a pooled DATABASE_URL (PgBouncer)');
@@ -501,6 +510,8 @@ export function loadConfig(env: Env = process.env): Config {
         port: v.EMBEDDED_POSTGRES_PORT ?? 54329,
       },
       pool: { min: poolMin, max: poolMax },
+      ormPoolMax: v.DATABASE_ORM_POOL_MAX ?? 10,
+      lockPoolMax: v.DATABASE_LOCK_POOL_MAX ?? 8,
     },
     auth: { jwtSecret, jwksUrl, issuer: v.AUTH_JWT_ISSUER, audience: v.AUTH_JWT_AUDIENCE, usingDevelopmentSecret },
     wise: {

@@ -6,7 +6,7 @@
 import type { Config } from './config.js';
 import { EMBEDDED_DATABASE, resolveDataDir, startEmbeddedPostgres, type EmbeddedPostgresHandle } from './db/embedded.js';
 import { isReady, migrate, openOrm, type Orm } from './db/orm.js';
-import { PlainDb } from './db/plain.js';
+import { PlainDb, sharedPool } from './db/plain.js';
 import { seedDemoCustomers, DEMO_CUSTOMERS, DEMO_WISE_USERS } from './dev/demo-customers.js';
 import { createAuthenticator, mintCustomerToken } from './http/auth.js';
 import { createPrivateKey, createSign, generateKeyPairSync } from 'node:crypto';
@@ -152,10 +152,14 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
       };
     }
 
-    const orm = await openOrm(databaseUrl, logger);
+    // Behind PgBouncer (transaction mode) DATABASE_URL is the pooled way in; LISTEN, the job
+    // queue, migrations and session locks need a session of their own: DATABASE_DIRECT_URL.
+    const directUrl = config.database.directUrl ?? databaseUrl;
+    const pooled = config.database.directUrl !== undefined;
+    const orm = await openOrm(databaseUrl, logger, { min: Math.min(2, config.database.ormPoolMax), max: config.database.ormPoolMax });
     stack.push({ name: 'orm', stop: () => orm.close(true) });
     if (config.ops.migrationsOnStart) {
-      const applied = await migrate(orm, databaseUrl);
+      const applied = await migrate(orm, directUrl);
       if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
     } else {
       // `npm run migrate` is the deployment's own step; until it ran, /readyz says what is pending.
@@ -173,10 +177,13 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     const redirectUri = () => `${publicUrl}/oauth/callback`;
     const audit = new PostgresAuditSink(orm, logger, 250, metrics);
     stack.push({ name: 'audit', stop: () => audit.flush() });
-    // The hot paths' plain pool (transfer pages, subscription payloads, applying webhooks).
-    const plain = new PlainDb(databaseUrl, config.database.pool);
-    stack.push({ name: 'plain pool', stop: () => plain.close() });
-    metrics.pool('plain', () => plain.stats());
+    // One shared pool per replica: the hot paths (transfer pages, subscription payloads,
+    // applying webhooks), event publishing, rate-limit counters and, on a direct connection, the
+    // job queue. No named prepared statements through PgBouncer.
+    const shared = sharedPool(databaseUrl, config.database.pool);
+    stack.push({ name: 'shared pool', stop: () => shared.end() });
+    const plain = new PlainDb(shared, undefined, { prepared: !pooled });
+    metrics.pool('shared', () => plain.stats());
     metrics.pool('orm', () => ormPoolStats(orm));
     metrics.gauge('gateway_webhook_inbox_pending', 'Webhook deliveries stored and not yet applied', [], async (set) => {
       const [row] = await plain.query<{ n: number }>("select count(*)::int as n from webhook_inbox where status = 'pending'", []);
@@ -198,7 +205,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     // Events cross replicas through Postgres LISTEN/NOTIFY.
     let events = options.events;
     if (!events) {
-      const bus = new PostgresEventBus(databaseUrl, logger);
+      const bus = new PostgresEventBus(directUrl, logger, shared);
       await bus.start();
       stack.push({ name: 'events', stop: () => bus.stop() });
       events = bus;
@@ -230,8 +237,9 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     const verification = new VerificationService(profiles);
     const sca = scaSigner(config.wise.scaPrivateKeyPem, simulator);
     // Money operations on one transfer, one at a time across replicas (a small pool of its own).
-    const locks = new TransferLocks(databaseUrl);
+    const locks = new TransferLocks(databaseUrl, { max: config.database.lockPoolMax });
     stack.push({ name: 'transfer locks', stop: () => locks.close() });
+    metrics.pool('locks', () => locks.stats());
     const transfers = new TransferService({ orm, api, tokens, verification, ledger: options.ledger ?? new PostgresLedger(), locks, events, logger, signOneTimeToken: sca });
     webhooks.transferHandler = transfers.states.webhookHandler;
     webhooks.transferHotPath = transfers.states.webhookHotPath;
@@ -252,7 +260,8 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     const reconciliation = new Reconciliation({ orm, api, tokens, ledger: transfers.ledger, transfers, logger, metrics });
 
     const jobs = await startJobs({
-      databaseUrl,
+      databaseUrl: directUrl,
+      pgPool: pooled ? undefined : shared,
       logger,
       enabled: config.jobs.enabled,
       concurrency: config.jobs.concurrency,
@@ -296,7 +305,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     const directoryFor = (em: EntityManager) => new PostgresCustomerDirectory(em);
 
     const schema = await buildGatewaySchema();
-    const rateLimits = new RateLimits(databaseUrl, config.limits, logger);
+    const rateLimits = new RateLimits(shared, config.limits, logger);
     stack.push({ name: 'rate limits', stop: () => rateLimits.close() });
     const http = await startHttpServer(
       {

@@ -112,7 +112,7 @@ describe('GET /metrics', () => {
     expect(value(samples, 'gateway_wise_token_refreshes_total', { outcome: 'refreshed' })).toBeGreaterThanOrEqual(1);
     expect(value(samples, 'gateway_wise_relinks_total', { reason: 'ACCOUNT_RECLAIMED' })).toBe(1);
     // Database pools.
-    expect(value(samples, 'gateway_db_pool_connections', { pool: 'plain', state: 'total' })).toBeGreaterThan(0);
+    expect(value(samples, 'gateway_db_pool_connections', { pool: 'shared', state: 'total' })).toBeGreaterThan(0);
     expect(value(samples, 'gateway_db_pool_connections', { state: 'waiting' })).toBeGreaterThanOrEqual(0);
     // Reconciliation (issue #13): what the run found, by kind and whether it was repaired.
     expect(value(samples, 'gateway_reconciliation_discrepancies_total', { kind: 'WISE_FUNDED_NOT_DEBITED', repaired: 'false' })).toBe(1);

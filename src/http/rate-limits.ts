@@ -22,14 +22,17 @@ export class RateLimits {
   private readonly perCustomer?: RateLimiterPostgres;
   private readonly wiseCalls?: RateLimiterPostgres;
 
+  private readonly ownsPool: boolean;
+
+  /** Counters through the replica's shared pool (one upsert per request), or a small pool of its own. */
   constructor(
-    databaseUrl: string,
+    databaseUrl: string | pg.Pool,
     private readonly limits: Limits,
     private readonly logger: Logger,
   ) {
-    // A pool of its own, small: one upsert per request; the hot paths' pool is not slowed by it.
-    this.pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
-    this.pool.on('error', () => {});
+    this.ownsPool = typeof databaseUrl === 'string';
+    this.pool = typeof databaseUrl === 'string' ? new pg.Pool({ connectionString: databaseUrl, max: 4 }) : databaseUrl;
+    if (this.ownsPool) this.pool.on('error', () => {});
     const limiter = (keyPrefix: string, points: number) =>
       points > 0
         ? new RateLimiterPostgres({ storeClient: this.pool, storeType: 'pool', tableName: TABLE, tableCreated: true, keyPrefix, points, duration: 60 })
@@ -67,7 +70,7 @@ export class RateLimits {
   }
 
   close(): Promise<void> {
-    return this.pool.end();
+    return this.ownsPool ? this.pool.end() : Promise.resolve();
   }
 
   private async admit(limiter: RateLimiterPostgres | undefined, key: string, scope: 'address' | 'customer', limit: number, res: Response, next: NextFunction) {

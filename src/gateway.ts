@@ -305,7 +305,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     const directoryFor = (em: EntityManager) => new PostgresCustomerDirectory(em);
 
     const schema = await buildGatewaySchema();
-    const rateLimits = new RateLimits(shared, config.limits, logger);
+    const rateLimits = new RateLimits(shared, config.limits, logger, { prepared: !pooled });
     stack.push({ name: 'rate limits', stop: () => rateLimits.close() });
     const http = await startHttpServer(
       {

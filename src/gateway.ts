@@ -322,7 +322,8 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
         // From SIGTERM on, not ready: the orchestrator stops routing here while requests finish.
         readiness: async () => (draining ? { ready: false, reason: 'shutting down' } : isReady(orm)),
         edge: { http: config.http, limits: config.limits, rateLimits },
-        metrics,
+        // METRICS_PORT=off: not even the per-operation bookkeeping.
+        metrics: config.ops.metrics ? metrics : undefined,
         tracing: Boolean(config.ops.tracing),
         graphiqlToken:
           config.auth.usingDevelopmentSecret && config.seedDemoData

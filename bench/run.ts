@@ -646,7 +646,8 @@ async function observabilityComparison(gateway: Awaited<ReturnType<typeof startG
   });
   await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
   const sinkUrl = `http://127.0.0.1:${(sink.address() as { port: number }).port}`;
-  const ON = { METRICS_PORT: '0', OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl };
+  const sampleRatio = process.env.BENCH_TRACE_RATIO ?? '1';
+  const ON = { METRICS_PORT: '0', OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl, OTEL_TRACES_SAMPLER_ARG: sampleRatio };
   const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
   const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
   const off: Json[] = [];
@@ -681,6 +682,7 @@ async function observabilityComparison(gateway: Awaited<ReturnType<typeof startG
     durationSeconds: DURATION,
     connections,
     rounds,
+    traceSampleRatio: Number(sampleRatio),
     off,
     on,
     otlpExportsReceived: spansReceived,
@@ -693,7 +695,7 @@ async function observabilityComparison(gateway: Awaited<ReturnType<typeof startG
   const md = `# Metrics and tracing on vs off — ${startedAt}${report.label ? ` — ${report.label}` : ''}
 
 Cached reads (\`transfers(first: 20)\`), ${connections} connections, ${DURATION} s per measurement, ${rounds} round(s), alternating restarts on the same data (${seeded.customers} customers × ${seeded.transfersPerCustomer} transfers). Machine: ${report.machine.cpus} × ${report.machine.cpuModel}; load average at the end ${report.machine.loadAverage.join(' / ')} (the machine is shared).
-"On": METRICS_PORT set and OTEL_EXPORTER_OTLP_ENDPOINT pointing at a local sink (${spansReceived} OTLP exports received).
+"On": METRICS_PORT set and OTEL_EXPORTER_OTLP_ENDPOINT pointing at a local sink (${spansReceived} OTLP exports received), OTEL_TRACES_SAMPLER_ARG=${sampleRatio}.
 
 | run | req/s | p50 ms | p99 ms | errors |
 |---|---|---|---|---|

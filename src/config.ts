@@ -137,7 +137,7 @@ export type Config = {
     /** Prometheus /metrics listener; undefined when METRICS_PORT=off. Port 0 picks a free one. */
     metrics?: { host: string; port: number };
     /** OTLP/HTTP traces endpoint (OTEL_EXPORTER_OTLP_ENDPOINT); tracing is off without it. */
-    tracing?: { endpoint: string; serviceName: string };
+    tracing?: { endpoint: string; serviceName: string; sampleRatio: number };
     /** Seconds /readyz answers 503 after SIGTERM before the listener closes. */
     shutdownDrainSeconds: number;
     /** Apply pending migrations at start-up (false: `npm run migrate` is a separate step). */
@@ -348,6 +348,7 @@ export const variables = {
   METRICS_HOST: text(),
   OTEL_EXPORTER_OTLP_ENDPOINT: url('http:', 'https:'),
   OTEL_SERVICE_NAME: text(),
+  OTEL_TRACES_SAMPLER_ARG: z.string().transform((v, ctx) => (/^(0(\.\d+)?|1(\.0+)?)$/.test(v) ? Number(v) : refuse(ctx, `must be a ratio from 0 to 1, e.g. 0.1 (got "${v}")`))),
   SHUTDOWN_DRAIN_SECONDS: wholeNumber(0, 300, ' of seconds'),
   MIGRATIONS_ON_START: flag(),
   WISE_CALL_RETENTION_DAYS: wholeNumber(1, 3650, ' of days'),
@@ -545,7 +546,7 @@ export function loadConfig(env: Env = process.env): Config {
     webhooks: { ensureSubscriptions: v.WEBHOOK_SUBSCRIPTIONS_ENSURE ?? (simulated || Boolean(publicUrl?.startsWith('https:'))) },
     ops: {
       metrics: metricsPort === undefined ? undefined : { host: v.METRICS_HOST ?? (production ? '0.0.0.0' : '127.0.0.1'), port: metricsPort },
-      tracing: v.OTEL_EXPORTER_OTLP_ENDPOINT ? { endpoint: v.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, ''), serviceName: v.OTEL_SERVICE_NAME ?? 'wise-platform-gateway' } : undefined,
+      tracing: v.OTEL_EXPORTER_OTLP_ENDPOINT ? { endpoint: v.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, ''), serviceName: v.OTEL_SERVICE_NAME ?? 'wise-platform-gateway', sampleRatio: v.OTEL_TRACES_SAMPLER_ARG ?? 1 } : undefined,
       shutdownDrainSeconds: v.SHUTDOWN_DRAIN_SECONDS ?? (production ? 5 : 0),
       migrationsOnStart: v.MIGRATIONS_ON_START ?? true,
       wiseCallRetentionDays: v.WISE_CALL_RETENTION_DAYS ?? 90,

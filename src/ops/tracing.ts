@@ -17,7 +17,7 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, NodeTracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace-node';
+import { BatchSpanProcessor, NodeTracerProvider, ParentBasedSampler, TraceIdRatioBasedSampler, type SpanExporter } from '@opentelemetry/sdk-trace-node';
 import { createAddHookMessageChannel } from 'import-in-the-middle';
 
 export type Tracing = { shutdown(): Promise<void> };
@@ -25,12 +25,14 @@ export type Tracing = { shutdown(): Promise<void> };
 /** Probes and scrapes are not traced: they would be most of the spans and tell nothing. */
 const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
-export async function startTracing(options: { endpoint: string; serviceName: string; exporter?: SpanExporter }): Promise<Tracing> {
+export async function startTracing(options: { endpoint: string; serviceName: string; sampleRatio?: number; exporter?: SpanExporter }): Promise<Tracing> {
   const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
   register('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
 
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': options.serviceName }),
+    // A caller's sampling decision (traceparent flags) wins; new traces are kept at the ratio.
+    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.sampleRatio ?? 1) }),
     spanProcessors: [new BatchSpanProcessor(options.exporter ?? new OTLPTraceExporter({ url: `${options.endpoint}/v1/traces` }))],
   });
   // Global tracer provider, AsyncLocalStorage context and the W3C trace-context propagator.

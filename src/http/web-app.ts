@@ -48,7 +48,12 @@ function webAppSecurityHeaders() {
 export function mountWebApp(app: Express, options: { distDir?: string; demoSignIn?: DemoSignIn }): void {
   const { distDir, demoSignIn } = options;
   const router = express.Router();
-  router.use(webAppSecurityHeaders());
+  router.use(webAppSecurityHeaders(), (_req, res, next) => {
+    // The Wise popup comes back to /app/onboarding/result and reports to the page that opened
+    // it through window.opener; helmet's COOP same-origin would cut that link on the way back.
+    res.set('Cross-Origin-Opener-Policy', 'unsafe-none');
+    next();
+  });
 
   router.get('/demo/customers', (_req, res) => {
     if (!demoSignIn) return void res.status(404).json({ error: 'demo_sign_in_disabled' });

@@ -77,4 +77,55 @@ describe.skipIf(!hasChromium)('the reference bank web app in a real browser', ()
     await waitForState(page, 'READY');
     await shoot(page, 'onboarding-ready');
   }, 180_000);
+
+  /** Wise's authorization page (the simulator's): log in and allow. */
+  async function allowAtWise(page: Page, email: string, password: string) {
+    await page.locator('#email').fill(email, { timeout: WAIT });
+    await page.locator('#password').fill(password);
+    await page.locator('#login').click();
+    await page.locator('#allow').click({ timeout: WAIT });
+  }
+
+  it('Wise KYC by redirect: an email Wise knows is linked at Wise, and the app shows where it came back', async () => {
+    const { page } = await signIn('cust-bob');
+    await page.getByRole('button', { name: 'Open my Wise account' }).click();
+    // Wise already has this email: the customer is told why, and goes to Wise.
+    await waitForState(page, 'NOT_LINKED');
+    await expect.poll(() => page.getByText('Your email address already has a Wise account').count(), { timeout: WAIT }).toBe(1);
+    await shoot(page, 'onboarding-link-at-wise');
+    await page.getByRole('button', { name: 'Connect at Wise' }).click();
+    await page.waitForURL(`${gateway.simulator!.url}/oauth/authorize/**`, { timeout: WAIT });
+    await allowAtWise(page, 'bob.existing@bank.example', 'wise-demo-password');
+    // Wise → GET /oauth/callback → back in the app.
+    await page.waitForURL(`${appUrl}**`, { timeout: WAIT });
+    await waitForState(page, 'READY');
+    await expect.poll(() => page.locator('#link-outcome').getAttribute('data-outcome'), { timeout: WAIT }).toBe('linked');
+  }, 180_000);
+
+  it('re-link: after the person changes their email at Wise, a banner says why and a popup reconnects', async () => {
+    const { page, context } = await signIn('cust-bob');
+    await waitForState(page, 'READY');
+    const wise = simulatorOf(gateway);
+    const bob = await wise.userByEmail('bob.existing@bank.example');
+    await wise.control(`/users/${bob.id}/change-email`, { email: 'bob.moved@wise.example' });
+
+    // The app asks for a fresh status on arrival; on every other screen a banner says it.
+    await page.reload();
+    await waitForState(page, 'RELINK_REQUIRED');
+    await page.getByRole('link', { name: 'History' }).click();
+    const banner = page.locator('#relink-banner');
+    await banner.waitFor({ timeout: WAIT });
+    expect(await banner.getAttribute('data-reason')).toBe('EMAIL_CHANGED');
+    expect(await banner.textContent()).toContain('You changed the email address of your Wise account');
+    await shoot(page, 'relink-banner');
+
+    const [popup] = await Promise.all([context.waitForEvent('page', { timeout: WAIT }), banner.getByRole('button', { name: 'Reconnect in a new window' }).click()]);
+    await popup.waitForURL(`${gateway.simulator!.url}/oauth/authorize/**`, { timeout: WAIT });
+    await allowAtWise(popup, 'bob.moved@wise.example', 'wise-demo-password');
+    // The popup comes back to the app, reports to the page that opened it, and closes.
+    await popup.waitForEvent('close', { timeout: WAIT });
+    await banner.waitFor({ state: 'detached', timeout: WAIT });
+    await page.getByRole('link', { name: 'Home' }).click();
+    await waitForState(page, 'READY');
+  }, 180_000);
 });

@@ -15,21 +15,27 @@ import { SignIn } from './screens/SignIn';
 import { TransferPage } from './screens/TransferPage';
 import { loadSession, saveSession, type Session } from './session';
 import { money } from './words';
+import { isWiseLinkPopup, onWiseLinkOutcome, reportOutcome } from './wise-link';
 
 export function App() {
   const { path, query } = useLocation();
   // Wise sent the popup back here: tell the window that opened it, and close.
-  if (path === '/onboarding/result' && window.opener && window.opener !== window) {
+  if (path === '/onboarding/result' && isWiseLinkPopup()) {
     return <PopupDone outcome={query.get('outcome')} reason={query.get('reason')} />;
   }
   return <Signed />;
 }
 
 function PopupDone({ outcome, reason }: { outcome: string | null; reason: string | null }) {
+  const [stillOpen, setStillOpen] = useState(false);
   useEffect(() => {
-    (window.opener as Window).postMessage({ type: 'wise-link', outcome, reason }, location.origin);
+    reportOutcome({ outcome, reason });
     window.close();
+    // Not a window a script may close (the note was stale): carry on here instead.
+    const timer = setTimeout(() => setStillOpen(true), 500);
+    return () => clearTimeout(timer);
   }, [outcome, reason]);
+  if (stillOpen) return <Signed />;
   return <p role="status">Back from Wise. You can close this window.</p>;
 }
 
@@ -79,6 +85,8 @@ function Shell() {
     },
     onReconnect: () => void status.refetch({ refresh: false }),
   });
+
+  useEffect(() => onWiseLinkOutcome(() => void status.refetch({ refresh: false })), [status]);
 
   const current = status.data?.onboardingStatus;
   const ready = current?.state === 'READY';

@@ -12,10 +12,11 @@ import {
   OnboardingStatusDocument,
   type OnboardingFragment,
 } from '../graphql/generated';
+import { notePopupOpened, onWiseLinkOutcome, type LinkOutcome } from '../wise-link';
 import { Link, navigate, useLocation } from '../router';
 import { LINK_REJECTION, LINK_REQUIRED_REASON, RELINK_REASON, type LinkRejectionReason } from '../words';
 
-type Outcome = { outcome: string | null; reason: string | null };
+type Outcome = LinkOutcome;
 
 export function Onboarding() {
   const status = useQuery(OnboardingStatusDocument, { variables: { refresh: true } });
@@ -29,16 +30,10 @@ export function Onboarding() {
   }, [path]);
 
   // Back from the popup (see App's PopupDone).
-  useEffect(() => {
-    const onMessage = (event: MessageEvent) => {
-      if (event.origin !== location.origin || (event.data as { type?: string })?.type !== 'wise-link') return;
-      const data = event.data as Outcome;
-      setOutcome({ outcome: data.outcome, reason: data.reason });
-      void status.refetch({ refresh: false });
-    };
-    window.addEventListener('message', onMessage);
-    return () => window.removeEventListener('message', onMessage);
-  }, [status]);
+  useEffect(() => onWiseLinkOutcome((data) => {
+    setOutcome(data);
+    void status.refetch({ refresh: false });
+  }), [status]);
 
   const current = status.data?.onboardingStatus;
   if (!current) return <p role="status">Loading…</p>;
@@ -135,7 +130,12 @@ function Verification({ status }: { status: OnboardingFragment }) {
     <ul className="verification" aria-label="Verification by currency">
       {status.verification.map((route) => (
         <li key={route.currency}>
-          {route.currency}: {route.status === 'VERIFIED' ? 'verified' : `not verified yet — you can send up to ${route.maximumEntitledAmount} ${route.currency}`}
+          {route.currency}:{' '}
+          {route.status === 'VERIFIED'
+            ? 'verified'
+            : Number(route.maximumEntitledAmount) > 0
+              ? `not verified yet — you can send up to ${route.maximumEntitledAmount} ${route.currency} meanwhile`
+              : 'not verified yet'}
         </li>
       ))}
     </ul>
@@ -212,6 +212,7 @@ export function ConnectAtWise({ label }: { label: string }) {
         disabled={loading}
         onClick={async () => {
           // Opened now, in the click, or the browser blocks it; pointed at Wise once we know where.
+          notePopupOpened();
           const popup = window.open('', 'wise-link', 'popup,width=520,height=720');
           const url = await authorizationUrl();
           if (!url) return void popup?.close();

@@ -78,6 +78,120 @@ describe.skipIf(!hasChromium)('the reference bank web app in a real browser', ()
     await shoot(page, 'onboarding-ready');
   }, 180_000);
 
+  describe('recipients through the one generic form', () => {
+    let page: Page;
+    const control = (key: string) => page.locator(`#recipient-${key.replace(/[^\w-]/g, '_')}`);
+    const errorOf = (key: string) => page.locator(`#recipient-${key.replace(/[^\w-]/g, '_')}-error`);
+    const focusedId = () => page.evaluate(() => document.activeElement?.id ?? '');
+    const submit = () => page.getByRole('button', { name: 'Add recipient' }).click();
+
+    async function startRecipient(currency: string) {
+      await page.getByRole('link', { name: 'Recipients' }).click();
+      await page.getByRole('button', { name: 'Add a recipient' }).click({ timeout: WAIT });
+      await page.locator('#recipient-currency').selectOption(currency);
+      await control('accountHolderName').waitFor({ timeout: WAIT });
+    }
+    async function created(name: string) {
+      await expect.poll(() => page.locator('#recipient-created').textContent({ timeout: WAIT }), { timeout: WAIT }).toContain(name);
+    }
+
+    beforeAll(async () => {
+      ({ page } = await signIn('cust-alice'));
+      await waitForState(page, 'READY');
+    }, 120_000);
+
+    it('USD: choosing a country refreshes the form with a state, keeps what was typed, and places client and server errors on their fields', async () => {
+      await startRecipient('USD');
+      await control('legalType').selectOption('PRIVATE');
+      await control('accountHolderName').fill('Jane Doe');
+      await control('abartn').fill('12345678');
+      await control('accountNumber').fill('12345678');
+      await page.getByRole('radio', { name: 'Checking' }).check();
+      await control('address.country').selectOption('US');
+      // The refresh brings the state; what was typed stays.
+      await control('address.state').waitFor({ timeout: WAIT });
+      expect(await control('abartn').inputValue()).toBe('12345678');
+      await control('address.state').selectOption('NY');
+      await control('address.city').fill('New York');
+      await control('address.firstLine').fill('1 Liberty Street');
+      await control('address.postCode').fill('10005');
+      await submit();
+      // The form's own rule, checked in the browser: focus goes to the field in error.
+      await expect.poll(() => errorOf('abartn').textContent(), { timeout: WAIT }).toContain('at least 9 characters');
+      expect(await focusedId()).toBe('recipient-abartn');
+      expect(await control('abartn').getAttribute('aria-invalid')).toBe('true');
+      await shoot(page, 'recipient-usd-error');
+      // Nine digits but no bank: only Wise knows, and its error lands on the same field.
+      await control('abartn').fill('123456789');
+      await submit();
+      await expect.poll(() => errorOf('abartn').textContent(), { timeout: WAIT }).toContain('Unknown routing number');
+      expect(await focusedId()).toBe('recipient-abartn');
+      await control('abartn').fill('011000015');
+      await submit();
+      await created('Jane Doe');
+    }, 180_000);
+
+    it('CAD: institution, transit and account number are one group; a wrong transit number is corrected', async () => {
+      await startRecipient('CAD');
+      const group = page.locator('fieldset.field-group', { has: page.locator('legend', { hasText: 'Bank account' }) });
+      await expect.poll(() => group.locator('input').count(), { timeout: WAIT }).toBe(3);
+      await control('legalType').selectOption('PRIVATE');
+      await control('accountHolderName').fill('Marie Tremblay');
+      await control('institutionNumber').fill('006');
+      await control('transitNumber').fill('0484');
+      await control('accountNumber').fill('1234567');
+      await page.getByRole('radio', { name: 'Savings' }).check();
+      await submit();
+      await expect.poll(() => errorOf('transitNumber').textContent(), { timeout: WAIT }).toContain('at least 5 characters');
+      expect(await focusedId()).toBe('recipient-transitNumber');
+      await shoot(page, 'recipient-cad-group');
+      await control('transitNumber').fill('04841');
+      await submit();
+      await created('Marie Tremblay');
+    }, 180_000);
+
+    it('JPY: choosing the bank refreshes the branch list; a too-long account number is corrected', async () => {
+      await startRecipient('JPY');
+      await control('legalType').selectOption('PRIVATE');
+      await control('accountHolderName').fill('Taro Yamada');
+      await control('bankCode').selectOption('0001');
+      // The branches of that bank arrive with the refresh.
+      await expect.poll(() => control('branchCode').locator('option', { hasText: 'Shinjuku' }).count(), { timeout: WAIT }).toBe(1);
+      expect(await control('accountHolderName').inputValue()).toBe('Taro Yamada');
+      await control('branchCode').selectOption('110');
+      await control('accountType').selectOption('SAVINGS');
+      await control('accountNumber').fill('12345678');
+      await submit();
+      await expect.poll(() => errorOf('accountNumber').textContent(), { timeout: WAIT }).toContain('at most 7 characters');
+      await shoot(page, 'recipient-jpy-branches');
+      await control('accountNumber').fill('1234567');
+      await submit();
+      await created('Taro Yamada');
+    }, 180_000);
+
+    it('KRW: a date of birth is a date control; a missing one and one in the future are corrected', async () => {
+      await startRecipient('KRW');
+      expect(await control('dateOfBirth').getAttribute('type')).toBe('date');
+      await control('email').fill('minji@example.kr');
+      await control('legalType').selectOption('PRIVATE');
+      await control('accountHolderName').fill('Minji Kim');
+      await control('bankCode').selectOption({ index: 1 });
+      await control('accountNumber').fill('1254693521232');
+      await submit();
+      await expect.poll(() => errorOf('dateOfBirth').textContent(), { timeout: WAIT }).toContain('required');
+      expect(await focusedId()).toBe('recipient-dateOfBirth');
+      await control('dateOfBirth').fill('2999-01-01');
+      await submit();
+      await expect.poll(() => errorOf('dateOfBirth').textContent(), { timeout: WAIT }).toContain('cannot be in the future');
+      await shoot(page, 'recipient-krw-date');
+      await control('dateOfBirth').fill('1992-03-14');
+      await submit();
+      await created('Minji Kim');
+      const list = page.getByRole('list', { name: 'Your recipients' });
+      for (const name of ['Jane Doe', 'Marie Tremblay', 'Taro Yamada', 'Minji Kim']) await expect.poll(() => list.getByText(name).count(), { timeout: WAIT }).toBe(1);
+    }, 180_000);
+  });
+
   /** Wise's authorization page (the simulator's): log in and allow. */
   async function allowAtWise(page: Page, email: string, password: string) {
     await page.locator('#email').fill(email, { timeout: WAIT });

@@ -220,7 +220,7 @@ function Field({ formId, field, value, error, onChange, onBlur, register }: Fiel
   const label = (
     <>
       {field.label}
-      {!field.required && <span className="optional"> (optional)</span>}
+      {!field.required && !/optional/i.test(field.label) && <span className="optional"> (optional)</span>}
     </>
   );
   const common = {

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { webAppDistDir } from '../../src/http/web-app.js';
 import { blockNonLoopback, hasChromium, launchBrowser } from '../support/browser.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
@@ -43,10 +43,15 @@ describe.skipIf(!hasChromium)('the reference bank web app in a real browser', ()
     await gateway?.stop();
   });
 
-  /** A phone-sized browser signed in as a demo customer with the development sign-in. */
-  async function signIn(customerId: string): Promise<{ page: Page; context: BrowserContext }> {
+  /**
+   * A phone-sized browser signed in as a demo customer with the development sign-in. Closed when
+   * the test ends (a customer may hold only a few live connections at once).
+   */
+  async function signIn(customerId: string, prepare?: (context: BrowserContext) => Promise<void>, options: { keepOpen?: boolean } = {}): Promise<{ page: Page; context: BrowserContext }> {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
     opened.push({ context, blocked: await blockNonLoopback(context) });
+    await prepare?.(context);
+    if (!options.keepOpen) onTestFinished(() => context.close());
     const page = await context.newPage();
     await page.goto(appUrl);
     await page.locator(`button[data-customer="${customerId}"]`).click({ timeout: WAIT });
@@ -58,6 +63,7 @@ describe.skipIf(!hasChromium)('the reference bank web app in a real browser', ()
   const waitForState = async (page: Page, expected: string) => {
     await page.locator(`section.onboarding[data-state="${expected}"]`).waitFor({ timeout: WAIT });
   };
+  const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
   const shoot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
   it('partner KYC: opens the Wise account from the bank, then shows READY live when Wise verifies', async () => {
@@ -86,7 +92,7 @@ describe.skipIf(!hasChromium)('the reference bank web app in a real browser', ()
     const submit = () => page.getByRole('button', { name: 'Add recipient' }).click();
 
     async function startRecipient(currency: string) {
-      await page.getByRole('link', { name: 'Recipients' }).click();
+      await nav(page, 'Recipients');
       await page.getByRole('button', { name: 'Add a recipient' }).click({ timeout: WAIT });
       await page.locator('#recipient-currency').selectOption(currency);
       await control('accountHolderName').waitFor({ timeout: WAIT });
@@ -95,10 +101,12 @@ describe.skipIf(!hasChromium)('the reference bank web app in a real browser', ()
       await expect.poll(() => page.locator('#recipient-created').textContent({ timeout: WAIT }), { timeout: WAIT }).toContain(name);
     }
 
+    let context: BrowserContext;
     beforeAll(async () => {
-      ({ page } = await signIn('cust-alice'));
+      ({ page, context } = await signIn('cust-alice', undefined, { keepOpen: true }));
       await waitForState(page, 'READY');
     }, 120_000);
+    afterAll(() => context?.close());
 
     it('USD: choosing a country refreshes the form with a state, keeps what was typed, and places client and server errors on their fields', async () => {
       await startRecipient('USD');
@@ -192,6 +200,122 @@ describe.skipIf(!hasChromium)('the reference bank web app in a real browser', ()
     }, 180_000);
   });
 
+  const gbpBalance = (page: Page) => page.locator('.balance[data-currency="GBP"] .amount').textContent();
+
+  it('quote calculator: send or receive amount, fee, rate, delivery, a ticking expiry, and a requote once it expires', async () => {
+    const { page, context } = await signIn('cust-alice', (c) => c.clock.install());
+    await waitForState(page, 'READY');
+    await nav(page, 'Send money');
+    await page.locator('#target-currency').selectOption('EUR');
+    await page.locator('#source-amount').fill('250');
+    await expect.poll(() => page.locator('#quote-fee').textContent(), { timeout: WAIT }).toContain('GBP');
+    expect(await page.locator('#quote-rate').textContent()).toMatch(/^1 GBP = [\d.]+ EUR$/);
+    expect(await page.locator('#quote-delivery').textContent()).toBe('by tomorrow');
+    expect(await page.locator('#quote-expiry').textContent()).toMatch(/^(29|30):\d\d$/);
+    await expect.poll(() => page.locator('#target-amount').inputValue(), { timeout: WAIT }).not.toBe('');
+    // The other way round: what the recipient gets is fixed, what it costs follows.
+    const firstQuote = await page.locator('.quote').getAttribute('data-quote-id');
+    await page.locator('#target-amount').fill('500');
+    await expect.poll(() => page.locator('.quote').getAttribute('data-quote-id'), { timeout: WAIT }).not.toBe(firstQuote);
+    await expect.poll(() => page.locator('#source-amount').inputValue(), { timeout: WAIT }).not.toBe('250');
+    await shoot(page, 'quote');
+
+    await context.clock.fastForward('30:05');
+    await page.getByText('This rate has expired.').waitFor({ timeout: WAIT });
+    const expiredQuote = await page.locator('.quote').getAttribute('data-quote-id');
+    await page.getByRole('button', { name: 'Get a new rate' }).click();
+    await expect.poll(() => page.locator('.quote').getAttribute('data-quote-id'), { timeout: WAIT }).not.toBe(expiredQuote);
+    await expect.poll(() => page.locator('#quote-expiry').textContent(), { timeout: WAIT }).toMatch(/^(29|30):\d\d$/);
+  }, 180_000);
+
+  it('a transfer: review, one confirmation however often clicked, SCA approval, and a live timeline that survives a dropped connection', async () => {
+    // Every WebSocket of the page goes through here, so the test can drop it and read what the app sends.
+    const frames: { direction: 'sent' | 'received'; message: any }[] = [];
+    let offline = false;
+    const sockets: { page: import('playwright-core').WebSocketRoute; server: import('playwright-core').WebSocketRoute }[] = [];
+    const { page } = await signIn('cust-alice', (context) =>
+      context.routeWebSocket(/\/graphql$/, (ws) => {
+        if (offline) return void ws.close({ code: 1012, reason: 'the test keeps the network down' });
+        const server = ws.connectToServer();
+        ws.onMessage((m) => {
+          frames.push({ direction: 'sent', message: JSON.parse(String(m)) });
+          server.send(m);
+        });
+        server.onMessage((m) => {
+          frames.push({ direction: 'received', message: JSON.parse(String(m)) });
+          ws.send(m);
+        });
+        sockets.push({ page: ws, server });
+      }),
+    );
+    await waitForState(page, 'READY');
+    expect(await gbpBalance(page)).toBe('5,000.00 GBP');
+
+    await nav(page, 'Send money');
+    await page.locator('#target-currency').selectOption('USD');
+    await page.locator('#source-amount').fill('100');
+    await expect.poll(() => page.locator('#quote-fee').textContent(), { timeout: WAIT }).toContain('GBP');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('button', { name: /Jane Doe/ }).click({ timeout: WAIT });
+
+    // What Wise needs about the transfer: the same form component.
+    await page.locator('#transfer-reference').fill('Rent for May 2026', { timeout: WAIT });
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await expect.poll(() => page.locator('#transfer-reference-error').textContent(), { timeout: WAIT }).toContain('at most 10 characters');
+    await page.locator('#transfer-reference').fill('Rent May');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.locator('#review-source').waitFor({ timeout: WAIT });
+    await shoot(page, 'review');
+
+    const wise = simulatorOf(gateway);
+    const alice = await wise.userByEmail('alice.new@bank.example');
+    await wise.control(`/profiles/${alice.profiles[0].id}/sca`, { required: true });
+    // A double click is one confirmation: one idempotency key, one transfer.
+    await page.locator('#confirm').dblclick();
+    await page.locator('#pay').click({ timeout: WAIT });
+    await page.locator('#sca').waitFor({ timeout: WAIT });
+    await shoot(page, 'sca-approval');
+    expect(await gbpBalance(page)).toBe('5,000.00 GBP');
+    await page.getByRole('button', { name: 'Approve' }).click();
+
+    await page.waitForURL(`${appUrl}transfers/**`, { timeout: WAIT });
+    await page.locator('#timeline li[data-status="PROCESSING"]').waitFor({ timeout: WAIT });
+    await expect.poll(() => gbpBalance(page), { timeout: WAIT }).toBe('4,900.00 GBP');
+    const transfers = (await gateway.graphql('{ transfers(first: 10) { edges { node { id wiseTransferId status } } } }', { customerId: 'cust-alice' })).body.data.transfers.edges;
+    expect(transfers).toHaveLength(1);
+    const wiseTransferId = transfers[0].node.wiseTransferId;
+
+    const subscribes = () => frames.filter((f) => f.direction === 'sent' && f.message.type === 'subscribe' && f.message.payload.query.includes('transferStatusChanged'));
+    await expect.poll(() => subscribes().length, { timeout: WAIT }).toBeGreaterThan(0);
+    // A push while connected…
+    await wise.control(`/transfers/${wiseTransferId}/state`, { state: 'funds_converted' });
+    await page.locator('#timeline li[data-status="FUNDS_CONVERTED"]').waitFor({ timeout: WAIT });
+    const subscriptionId = subscribes().at(-1)!.message.id;
+    const lastSeen = frames.filter((f) => f.direction === 'received' && f.message.id === subscriptionId && f.message.type === 'next').at(-1)!.message.payload.data.transferStatusChanged.sequence;
+
+    // …then the connection drops, and the transfer moves on while the app is away.
+    offline = true;
+    const before = subscribes().length;
+    for (const socket of sockets.splice(0)) {
+      socket.page.close({ code: 1012, reason: 'dropped by the test' });
+      socket.server.close();
+    }
+    await page.getByText('Reconnecting…').waitFor({ timeout: WAIT });
+    await wise.control(`/transfers/${wiseTransferId}/state`, { state: 'outgoing_payment_sent' });
+    await expect
+      .poll(async () => (await gateway.graphql('{ transfers(first: 1) { edges { node { status } } } }', { customerId: 'cust-alice' })).body.data.transfers.edges[0].node.status, { timeout: WAIT })
+      .toBe('OUTGOING_PAYMENT_SENT');
+    offline = false;
+
+    // Back online: the app subscribes again after the last event it saw, and gets what it missed.
+    await page.locator('#timeline li[data-status="OUTGOING_PAYMENT_SENT"]').waitFor({ timeout: WAIT });
+    const resubscribe = subscribes().slice(before).find((f) => f.message.payload.variables.transferId === transfers[0].node.id);
+    expect(resubscribe?.message.payload.variables.after).toBe(lastSeen);
+    const shown = await page.locator('#timeline li').evaluateAll((items) => items.map((li) => li.getAttribute('data-status')));
+    expect(shown).toEqual(['INCOMING_PAYMENT_WAITING', 'PROCESSING', 'FUNDS_CONVERTED', 'OUTGOING_PAYMENT_SENT']);
+    await shoot(page, 'transfer-timeline');
+  }, 240_000);
+
   /** Wise's authorization page (the simulator's): log in and allow. */
   async function allowAtWise(page: Page, email: string, password: string) {
     await page.locator('#email').fill(email, { timeout: WAIT });
@@ -226,7 +350,7 @@ describe.skipIf(!hasChromium)('the reference bank web app in a real browser', ()
     // The app asks for a fresh status on arrival; on every other screen a banner says it.
     await page.reload();
     await waitForState(page, 'RELINK_REQUIRED');
-    await page.getByRole('link', { name: 'History' }).click();
+    await nav(page, 'History');
     const banner = page.locator('#relink-banner');
     await banner.waitFor({ timeout: WAIT });
     expect(await banner.getAttribute('data-reason')).toBe('EMAIL_CHANGED');
@@ -239,7 +363,7 @@ describe.skipIf(!hasChromium)('the reference bank web app in a real browser', ()
     // The popup comes back to the app, reports to the page that opened it, and closes.
     await popup.waitForEvent('close', { timeout: WAIT });
     await banner.waitFor({ state: 'detached', timeout: WAIT });
-    await page.getByRole('link', { name: 'Home' }).click();
+    await nav(page, 'Home');
     await waitForState(page, 'READY');
   }, 180_000);
 });

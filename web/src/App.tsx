@@ -4,7 +4,7 @@
  */
 import { ApolloProvider, useQuery } from '@apollo/client/react';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { BankContext, connectBank, useBank, useLive, useLiveState, type Bank } from './bank';
+import { BankContext, connectBank, reloadOnboardingStatus, useBank, useLive, useLiveState, type Bank } from './bank';
 import { OnboardingChangedDocument, OnboardingFragmentDoc, OnboardingStatusDocument, ViewerDocument } from './graphql/generated';
 import { Link, useLocation } from './router';
 import { History } from './screens/History';
@@ -83,12 +83,12 @@ function Shell() {
       const pushed = data.onboardingStatusChanged;
       bank.apollo.cache.writeFragment({ id: bank.apollo.cache.identify(pushed as never), fragment: OnboardingFragmentDoc, fragmentName: 'Onboarding', data: pushed });
     },
-    onReconnect: () => void status.refetch({ refresh: false }),
+    onReconnect: () => reloadOnboardingStatus(bank.apollo),
   });
 
-  useEffect(() => onWiseLinkOutcome(() => void status.refetch({ refresh: false })), [status]);
+  useEffect(() => onWiseLinkOutcome(() => reloadOnboardingStatus(bank.apollo)), [bank.apollo]);
 
-  const current = status.data?.onboardingStatus;
+  const current = (status.data ?? status.previousData)?.onboardingStatus;
   const ready = current?.state === 'READY';
   const nav: [string, string][] = [
     ['/', 'Home'],

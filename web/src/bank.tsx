@@ -8,6 +8,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { createClient, type Client as WsClient } from 'graphql-ws';
 import { createContext, useContext, useEffect, useRef, useState } from 'react';
+import { OnboardingStatusDocument } from './graphql/generated';
 import type { Session } from './session';
 
 export type Bank = { apollo: ApolloClient; ws: WsClient; session: Session; signOut(): void };
@@ -55,6 +56,15 @@ export function connectBank(session: Session, onUnauthorized: () => void): Omit<
 
 export const BankContext = createContext<Bank | null>(null);
 
+/**
+ * Reads the onboarding status again (from the gateway's copy). The answer lands on the one
+ * OnboardingStatus object in the cache, so every query showing it updates in place — no
+ * screen goes back to "loading" and nothing mounted is thrown away.
+ */
+export function reloadOnboardingStatus(apollo: ApolloClient): void {
+  void apollo.query({ query: OnboardingStatusDocument, variables: { refresh: false }, fetchPolicy: 'network-only' }).catch(() => undefined);
+}
+
 export function useBank(): Bank {
   const bank = useContext(BankContext);
   if (!bank) throw new Error('useBank outside <BankContext>');
@@ -93,28 +103,33 @@ export function useLive<TData, TVars extends WithAfter>(
   const latest = useRef(handlers);
   latest.current = handlers;
   const key = JSON.stringify(variables);
+  // Where to resume: kept across resubscriptions of the same stream, forgotten for another one.
+  const resume = useRef({ key, after: null as string | null });
+  if (resume.current.key !== key) resume.current = { key, after: null };
   const [generation, setGeneration] = useState(0);
   useEffect(() => {
     if (handlers.skip) return;
-    const resume = { after: null as string | null };
+    const point = resume.current;
     const payload = {
       query: print(addTypenameToDocument(document)),
       // A getter: read each time graphql-ws (re)sends the subscribe message.
       get variables() {
-        return { ...(JSON.parse(key) as object), after: resume.after };
+        return { ...(JSON.parse(key) as object), after: point.after };
       },
     };
     const dispose = ws.subscribe<TData>(payload as never, {
       next: (result) => {
         if (!result.data) return;
         const sequence = latest.current.sequenceOf(result.data as TData);
-        if (sequence) resume.after = sequence;
+        if (sequence) point.after = sequence;
         latest.current.onData(result.data as TData);
       },
       error: (error) => {
-        // RESUME_POINT_EXPIRED (the log no longer holds our point) or another refusal: read the
-        // current state and subscribe again from now.
-        console.warn('live subscription ended', error);
+        // The gateway refused the resume point (RESUME_POINT_EXPIRED: the log no longer holds
+        // it): read the current state and go on from now. Anything else (a closed socket
+        // graphql-ws will not retry, a refusal): try again shortly from the same point.
+        const codes = Array.isArray(error) ? error.map((e: { extensions?: { code?: string } }) => e.extensions?.code) : [];
+        if (codes.includes('RESUME_POINT_EXPIRED')) point.after = null;
         latest.current.onReconnect?.();
         setTimeout(() => setGeneration((g) => g + 1), 2000);
       },

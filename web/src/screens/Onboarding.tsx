@@ -30,12 +30,9 @@ export function Onboarding() {
   }, [path]);
 
   // Back from the popup (see App's PopupDone).
-  useEffect(() => onWiseLinkOutcome((data) => {
-    setOutcome(data);
-    void status.refetch({ refresh: false });
-  }), [status]);
+  useEffect(() => onWiseLinkOutcome(setOutcome), []);
 
-  const current = status.data?.onboardingStatus;
+  const current = (status.data ?? status.previousData)?.onboardingStatus;
   if (!current) return <p role="status">Loading…</p>;
   return (
     <section aria-labelledby="onboarding-heading" className="onboarding" data-state={current.state}>

@@ -3,7 +3,7 @@
  * about the transfer (the same generic form), then review, confirm and pay.
  */
 import { useMutation, useQuery } from '@apollo/client/react';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { DynamicForm, toFieldValues, type FieldErrorSpec, type FormValues } from '../forms';
 import {
   CreateQuoteDocument,
@@ -94,14 +94,20 @@ export function Send() {
   );
 }
 
-/** Seconds until `iso`, ticking. */
-function useCountdown(iso: string | undefined): number | null {
+/**
+ * Seconds the quote has left, ticking. Counted from when it arrived, for as long as Wise gives
+ * it (expiresAt − createdAt): a phone whose clock is wrong still counts right.
+ */
+function useQuoteCountdown(quote: QuoteDetailsFragment | null): number | null {
   const [now, setNow] = useState(() => Date.now());
+  const arrived = useMemo(() => (quote ? { id: quote.id, at: Date.now() } : null), [quote?.id]);
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);
   }, []);
-  return iso ? Math.max(0, Math.floor((Date.parse(iso) - now) / 1000)) : null;
+  if (!quote || !arrived) return null;
+  const lifetime = Date.parse(quote.expiresAt) - Date.parse(quote.createdAt);
+  return Math.max(0, Math.floor((lifetime - (now - arrived.at)) / 1000));
 }
 
 function QuoteCalculator({ quote, onQuote, onContinue }: { quote: QuoteDetailsFragment | null; onQuote(q: QuoteDetailsFragment | null): void; onContinue(): void }) {
@@ -115,7 +121,7 @@ function QuoteCalculator({ quote, onQuote, onContinue }: { quote: QuoteDetailsFr
   const [createQuote, creating] = useMutation(CreateQuoteDocument);
   const [requote, requoting] = useMutation(RequoteDocument);
   const [problem, setProblem] = useState<{ field: string | null; message: string } | null>(null);
-  const secondsLeft = useCountdown(quote?.expiresAt);
+  const secondsLeft = useQuoteCountdown(quote);
   const asked = useRef(0);
 
   // Quote again 600 ms after the customer stops typing; only the latest answer counts.

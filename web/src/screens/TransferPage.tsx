@@ -15,7 +15,8 @@ type Step = { status: TransferStatus; occurredAt: string; sequence?: string };
 
 export function TransferPage({ id }: { id: string }) {
   const { apollo } = useBank();
-  const query = useQuery(TransferDocument, { variables: { id } });
+  // From the network on every visit: the cache may hold an older history than the log's now.
+  const query = useQuery(TransferDocument, { variables: { id }, fetchPolicy: 'cache-and-network' });
   const [pushed, setPushed] = useState<Step[]>([]);
 
   useLive(TransferChangedDocument, { transferId: id }, {

@@ -10,7 +10,9 @@ import { createLogger, type Logger } from '../src/logger.js';
 import { migrate, openOrm } from '../src/db/orm.js';
 import { PlainDb } from '../src/db/plain.js';
 import { customerEventStream } from '../src/services/event-stream.js';
-import { appendEvents } from '../src/services/events.js';
+import { appendEvents, commitWithEvents } from '../src/services/events.js';
+import { ormSql } from '../src/db/orm.js';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Sql } from '../src/db/plain.js';
 import type { DomainEvent } from '../src/services/events.js';
 import { PostgresEventBus } from '../src/services/pg-events.js';
@@ -165,5 +167,38 @@ describe('a subscriber stream over the event log', () => {
     expect(await take(stream, 2)).toEqual([3, 4]);
     await record(replica.bus, 1);
     expect(await take(stream, 1)).toEqual([5]);
+  });
+});
+
+describe('changes committed with their events on one request\'s unit of work', () => {
+  // A request's entity manager is shared by its root fields' resolvers, which run at once (eight
+  // aliased `onboardingStatus(refresh: true)`, say). Each change must still be one transaction of
+  // its own that commits: one begun and never finished holds a connection, and with it the
+  // gateway's shutdown, for ever.
+  it('each commit, with its event, and no transaction is left open', async () => {
+    const url = await createTestDatabase('events');
+    const orm = await openOrm(url);
+    cleanups.push(() => orm.close(true));
+    await migrate(orm, url);
+    const bus = new PostgresEventBus(url, createLogger('silent'));
+    await bus.start();
+    cleanups.push(() => bus.stop());
+    const em = orm.em.fork() as EntityManager;
+    const customers = Array.from({ length: 8 }, (_, i) => `cust-${i}`);
+    await Promise.all(
+      customers.map((customerId) =>
+        commitWithEvents(
+          em,
+          bus,
+          async () => [{ type: 'onboarding.changed', customerId }],
+          // A change that takes a moment, so the eight overlap.
+          async (tx) => void (await ormSql(tx)('select pg_sleep(0.05)', [])),
+        ),
+      ),
+    );
+    const logged = await sql<{ customer_id: string }>(url, 'select customer_id from customer_event order by customer_id');
+    expect(logged.map((row) => row.customer_id)).toEqual(customers);
+    const open = await sql(url, "select pid from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'");
+    expect(open).toEqual([]);
   });
 });

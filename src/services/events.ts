@@ -117,31 +117,33 @@ export async function lastSequence(db: PlainDb, customerId: string): Promise<num
 }
 
 /**
- * Makes `change` (entity changes, deletes, SQL through `em`), flushes, and appends the events
- * `describe` builds — reading the changed state in the same transaction — in one commit: a
- * change is never committed without its event, nor an event logged for a change rolled back.
- * Subscribers hear of them at the commit. Inside a transaction `em` already has, all of it joins
- * that one (its owner commits). Keep calls to Wise out of `change`: a transaction should not
- * wait on the network.
+ * Makes `change` (entity changes, deletes, SQL through the `tx` it is given), flushes what `em`
+ * holds, and appends the events `describe` builds — reading the changed state through `tx` — in
+ * one commit: a change is never committed without its event, nor an event logged for a change
+ * rolled back. Subscribers hear of them at the commit. Inside a transaction `em` already has,
+ * all of it joins that one (its owner commits). Keep calls to Wise out of `change`: a
+ * transaction should not wait on the network.
+ *
+ * Outside one, the transaction runs in a fork of `em` (MikroORM's `transactional`): the fork
+ * starts with what `em` holds — entities changed or created and not yet flushed included — and
+ * hands what it stored back to `em` at the commit. Never `em.begin()` on `em` itself: a
+ * request's `em` is shared by the resolvers of its root fields, which run at once, and two
+ * transactions begun on one entity manager overwrite each other's context — one of them is then
+ * never committed and holds its connection (and the pool's shutdown) for ever.
  */
-export async function commitWithEvents(em: EntityManager, bus: EventBus, describe: () => Promise<EventBody[]>, change?: () => Promise<void>): Promise<DomainEvent[]> {
-  const record = async () => {
-    await change?.();
-    await em.flush();
-    const events = await appendEvents(ormSql(em), await describe());
-    await bus.publishOnCommit(ormSql(em), events);
+export async function commitWithEvents(
+  em: EntityManager,
+  bus: EventBus,
+  describe: (tx: EntityManager) => Promise<EventBody[]>,
+  change?: (tx: EntityManager) => Promise<void>,
+): Promise<DomainEvent[]> {
+  const record = async (tx: EntityManager) => {
+    await change?.(tx);
+    await tx.flush();
+    const events = await appendEvents(ormSql(tx), await describe(tx));
+    await bus.publishOnCommit(ormSql(tx), events);
     return events;
   };
-  if (em.isInTransaction()) return record();
-  // On `em` itself, not a fork: a fork would not carry the entities `em` created and has not
-  // flushed yet.
-  await em.begin();
-  try {
-    const events = await record();
-    await em.commit();
-    return events;
-  } catch (error) {
-    await em.rollback();
-    throw error;
-  }
+  if (em.isInTransaction()) return record(em);
+  return em.transactional((tx) => record(tx as EntityManager));
 }

@@ -103,8 +103,8 @@ export class OnboardingService {
   }
 
   /** Commits what changed in `em` (and `change`) with the customer's onboarding event. */
-  private async commitChange(em: EntityManager, customerId: string, change?: () => Promise<void>): Promise<void> {
-    await commitWithEvents(em, this.deps.events, () => this.changed(em, customerId), change);
+  private async commitChange(em: EntityManager, customerId: string, change?: (tx: EntityManager) => Promise<void>): Promise<void> {
+    await commitWithEvents(em, this.deps.events, (tx) => this.changed(tx, customerId), change);
   }
 
   // ---- partner KYC -----------------------------------------------------------------------------
@@ -199,8 +199,8 @@ export class OnboardingService {
     this.deps.tokens.storeTokens(link, tokens);
     link.status = 'LINKED';
     link.wiseUserId = userId ?? (await this.deps.api.me({ token: tokens.accessToken, customerId: customer.id })).id;
-    await this.commitChange(em, customer.id, async () => {
-      await ormSql(em)('update oauth_state set used_at = now() where customer_id = ? and used_at is null', [customer.id]);
+    await this.commitChange(em, customer.id, async (tx) => {
+      await ormSql(tx)('update oauth_state set used_at = now() where customer_id = ? and used_at is null', [customer.id]);
     });
     return { kind: 'created', link };
   }
@@ -339,12 +339,12 @@ export class OnboardingService {
     link.wiseUserId = me.id;
     link.profileId = granted.id;
     const linked = link;
-    await this.commitChange(em, customerId, async () => {
+    await this.commitChange(em, customerId, async (tx) => {
       // Linked to a different Wise user now: the old user's profiles are no longer ours to show.
-      if (previousUser) await em.nativeDelete(WiseProfile, { linkId: previousUser });
+      if (previousUser) await tx.nativeDelete(WiseProfile, { linkId: previousUser });
       // Linked: every other authorization URL handed to this customer is void from now on.
-      await ormSql(em)('update oauth_state set used_at = now() where customer_id = ? and used_at is null', [customerId]);
-      await this.deps.profiles.place(em, linked, granted as WiseV2Profile);
+      await ormSql(tx)('update oauth_state set used_at = now() where customer_id = ? and used_at is null', [customerId]);
+      await this.deps.profiles.place(tx, linked, granted as WiseV2Profile);
     });
     return { kind: 'completed', customerId, status: await this.status(em, customerId, true) };
   }
@@ -389,8 +389,8 @@ export class OnboardingService {
     await commitWithEvents(
       em,
       this.deps.events,
-      async () => [...(await this.changed(em, customerId)), { type: 'customer.unlinked', customerId }],
-      async () => void (await em.nativeDelete(WiseProfile, { linkId })),
+      async (tx) => [...(await this.changed(tx, customerId)), { type: 'customer.unlinked', customerId }],
+      async (tx) => void (await tx.nativeDelete(WiseProfile, { linkId })),
     );
     return true;
   }

@@ -73,9 +73,9 @@ export class ProfileService {
     await commitWithEvents(
       em,
       this.deps.events,
-      async () => [await onboardingChanged(em, link.customerId, this.deps.model)],
-      async () => {
-        profile = await this.place(em, link, data);
+      async (tx) => [await onboardingChanged(tx, link.customerId, this.deps.model)],
+      async (tx) => {
+        profile = await this.place(tx, link, data);
         link.profileId ??= profile.id;
       },
     );
@@ -153,7 +153,7 @@ export class ProfileService {
     }
     // What Wise says now reaches the subscribers of the verification and of the onboarding
     // status (READY or not follows from it), committed with the change.
-    await commitWithEvents(em, this.deps.events, async () => [verificationChanged(profile), await onboardingChanged(em, profile.customerId, this.deps.model)]);
+    await commitWithEvents(em, this.deps.events, async (tx) => [verificationChanged(profile), await onboardingChanged(tx, profile.customerId, this.deps.model)]);
     return routes;
   }
 }

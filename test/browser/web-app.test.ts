@@ -14,6 +14,7 @@ import { webAppDistDir } from '../../src/http/web-app.js';
 import { blockNonLoopback, hasChromium, launchBrowser } from '../support/browser.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { freePort } from '../support/ports.js';
+import { CREATE_TRANSFER, quote } from '../support/journey.js';
 import { simulatorOf } from '../support/wise.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -315,6 +316,72 @@ describe.skipIf(!hasChromium)('the reference bank web app in a real browser', ()
     expect(shown).toEqual(['INCOMING_PAYMENT_WAITING', 'PROCESSING', 'FUNDS_CONVERTED', 'OUTGOING_PAYMENT_SENT']);
     await shoot(page, 'transfer-timeline');
   }, 240_000);
+
+  it('history: pages through the transfers and filters them by status and by date', async () => {
+    // Eleven more transfers (not paid for), made through the API as another screen would.
+    const recipientId = (await gateway.graphql('{ recipients(first: 1, currency: "USD") { edges { node { id } } } }', { customerId: 'cust-alice' })).body.data.recipients.edges[0].node.id;
+    for (let i = 0; i < 11; i++) {
+      const q = await quote(gateway, 'cust-alice', '10', 'USD');
+      const made = await gateway.graphql(CREATE_TRANSFER, { customerId: 'cust-alice', variables: { quoteId: q.id, recipientId, key: `history-${i}` } });
+      expect(made.body.data.createTransfer.__typename).toBe('TransferCreated');
+    }
+    const { page } = await signIn('cust-alice');
+    await nav(page, 'History');
+    const rows = page.locator('#history li');
+    await expect.poll(() => rows.count(), { timeout: WAIT }).toBe(10);
+    await page.getByRole('button', { name: 'Show more' }).click();
+    await expect.poll(() => rows.count(), { timeout: WAIT }).toBe(12);
+    expect(await page.getByRole('button', { name: 'Show more' }).count()).toBe(0);
+    await shoot(page, 'history');
+
+    await page.locator('#filter-status').selectOption('OUTGOING_PAYMENT_SENT');
+    await expect.poll(() => rows.count(), { timeout: WAIT }).toBe(1);
+    expect(await rows.first().getAttribute('data-status')).toBe('OUTGOING_PAYMENT_SENT');
+    // Back to every status: the pages already read are still there.
+    await page.locator('#filter-status').selectOption('');
+    await expect.poll(() => rows.count(), { timeout: WAIT }).toBe(12);
+
+    const day = (offset: number) => page.evaluate((o) => {
+      const d = new Date(Date.now() + o * 86_400_000);
+      return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    }, offset);
+    await page.locator('#filter-from').fill(await day(1));
+    await page.getByText('No transfers match.').waitFor({ timeout: WAIT });
+    await page.locator('#filter-from').fill(await day(0));
+    await expect.poll(() => rows.count(), { timeout: WAIT }).toBe(10);
+    await page.locator('#filter-to').fill(await day(-1));
+    await page.getByText('No transfers match.').waitFor({ timeout: WAIT });
+
+    // A row opens the transfer with its timeline.
+    await page.locator('#filter-from').fill('');
+    await page.locator('#filter-to').fill('');
+    await page.locator('#filter-status').selectOption('OUTGOING_PAYMENT_SENT');
+    await expect.poll(() => rows.count(), { timeout: WAIT }).toBe(1);
+    await rows.first().getByRole('link').click();
+    await page.locator('#timeline li[data-status="OUTGOING_PAYMENT_SENT"]').waitFor({ timeout: WAIT });
+  }, 240_000);
+
+  it("explains a refused link: the Wise account's date of birth is not the bank's", async () => {
+    // Someone else's Wise account holds Carol's email, with another date of birth.
+    const wise = simulatorOf(gateway);
+    await wise.control('/users', {
+      email: 'carol.us@bank.example',
+      password: 'not-carol-password',
+      verified: true,
+      profile: { firstName: 'Carol', lastName: 'Stateside', dateOfBirth: '1980-02-02', country: 'US', city: 'Phoenix', firstLine: '45 Sunflower Ave', postCode: '85001' },
+    });
+    const { page } = await signIn('cust-carol');
+    await page.getByRole('button', { name: 'Open my Wise account' }).click();
+    await page.getByRole('button', { name: 'Connect at Wise' }).click({ timeout: WAIT });
+    await page.waitForURL(`${gateway.simulator!.url}/oauth/authorize/**`, { timeout: WAIT });
+    await allowAtWise(page, 'carol.us@bank.example', 'not-carol-password');
+    await page.waitForURL(`${appUrl}**`, { timeout: WAIT });
+    const outcome = page.locator('#link-outcome');
+    await expect.poll(() => outcome.getAttribute('data-reason'), { timeout: WAIT }).toBe('IDENTITY_MISMATCH');
+    expect(await outcome.textContent()).toContain('different date of birth');
+    expect(await state(page)).not.toBe('READY');
+    await shoot(page, 'link-rejected-date-of-birth');
+  }, 180_000);
 
   /** Wise's authorization page (the simulator's): log in and allow. */
   async function allowAtWise(page: Page, email: string, password: string) {

@@ -6,11 +6,14 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { webAppDistDir } from '../../src/http/web-app.js';
+import express from 'express';
+import { mountWebApp, webAppDistDir } from '../../src/http/web-app.js';
 import { blockNonLoopback, hasChromium, launchBrowser } from '../support/browser.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { freePort } from '../support/ports.js';
@@ -21,6 +24,50 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const SCREENSHOTS = path.join(root, 'docs/screenshots');
 /** Conditions on a busy machine: generous, never a fixed sleep. */
 const WAIT = 60_000;
+
+describe('/app, the web app route', () => {
+  let server: http.Server;
+  let base: string;
+  beforeAll(async () => {
+    const app = express();
+    mountWebApp(app, {
+      distDir: webAppDistDir() ?? fileURLToPath(new URL('../../web', import.meta.url)),
+      demoSignIn: { customers: [{ id: 'cust-alice', name: 'Alice', story: 'new to Wise' }], mint: async (id) => `development-token-for-${id}` },
+    });
+    server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/app`;
+  });
+  afterAll(() => new Promise((r) => server.close(r)));
+
+  it('serves the app (any path inside it) with a policy that loads nothing from elsewhere', async () => {
+    for (const path of ['/', '/transfers/abc', '/onboarding/result?outcome=linked']) {
+      const page = await fetch(`${base}${path}`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<div id="root">');
+      expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+      expect(page.headers.get('cross-origin-opener-policy')).toBe('unsafe-none');
+    }
+  });
+
+  it('hands out development tokens for the demo customers only', async () => {
+    expect(await (await fetch(`${base}/demo/customers`)).json()).toMatchObject({ development: true, customers: [{ id: 'cust-alice' }] });
+    expect(await (await fetch(`${base}/demo/customers/cust-alice/token`, { method: 'POST' })).json()).toEqual({ development: true, customerId: 'cust-alice', token: 'development-token-for-cust-alice' });
+    expect((await fetch(`${base}/demo/customers/cust-mallory/token`, { method: 'POST' })).status).toBe(404);
+  });
+
+  it('offers no demo sign-in without one (JWKS, no demo data)', async () => {
+    const app = express();
+    mountWebApp(app, { distDir: undefined });
+    const bare = app.listen(0, '127.0.0.1');
+    await new Promise((r) => bare.once('listening', r));
+    const url = `http://127.0.0.1:${(bare.address() as AddressInfo).port}/app`;
+    expect((await fetch(`${url}/demo/customers`)).status).toBe(404);
+    // Not built: says how to build it.
+    expect(await (await fetch(`${url}/`)).text()).toContain('npm run build -w web');
+    await new Promise((r) => bare.close(r));
+  });
+});
 
 describe.skipIf(!hasChromium)('the reference bank web app in a real browser', () => {
   let gateway: TestGateway;

@@ -95,13 +95,13 @@ describe.skipIf(!hasChromium)('the reference bank web app in a real browser', ()
    * A phone-sized browser signed in as a demo customer with the development sign-in. Closed when
    * the test ends (a customer may hold only a few live connections at once).
    */
-  async function signIn(customerId: string, prepare?: (context: BrowserContext) => Promise<void>, options: { keepOpen?: boolean } = {}): Promise<{ page: Page; context: BrowserContext }> {
+  async function signIn(customerId: string, prepare?: (context: BrowserContext) => Promise<void>, options: { keepOpen?: boolean; app?: string } = {}): Promise<{ page: Page; context: BrowserContext }> {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
     opened.push({ context, blocked: await blockNonLoopback(context) });
     await prepare?.(context);
     if (!options.keepOpen) onTestFinished(() => context.close());
     const page = await context.newPage();
-    await page.goto(appUrl);
+    await page.goto(options.app ?? appUrl);
     await page.locator(`button[data-customer="${customerId}"]`).click({ timeout: WAIT });
     await page.locator('section.onboarding[data-state]').waitFor({ timeout: WAIT });
     return { page, context };
@@ -438,7 +438,7 @@ describe.skipIf(!hasChromium)('the reference bank web app in a real browser', ()
     await page.locator('#allow').click({ timeout: WAIT });
   }
 
-  it('Wise KYC by redirect: an email Wise knows is linked at Wise, and the app shows where it came back', async () => {
+  it('partner KYC meets an email Wise knows: the customer links it at Wise by redirect and comes back to the app', async () => {
     const { page } = await signIn('cust-bob');
     await page.getByRole('button', { name: 'Open my Wise account' }).click();
     // Wise already has this email: the customer is told why, and goes to Wise.
@@ -480,4 +480,46 @@ describe.skipIf(!hasChromium)('the reference bank web app in a real browser', ()
     await nav(page, 'Home');
     await waitForState(page, 'READY');
   }, 180_000);
+  describe('with Wise KYC (ONBOARDING_MODEL=wise_kyc)', () => {
+    let kyc: TestGateway;
+    let kycApp: string;
+    beforeAll(async () => {
+      const port = await freePort();
+      kycApp = `http://127.0.0.1:${port}/app/`;
+      kyc = await startTestGateway({ PORT: String(port), FRONTEND_URL: `${kycApp}onboarding/result`, ONBOARDING_MODEL: 'wise_kyc' });
+    }, 240_000);
+    afterAll(() => kyc?.stop());
+
+    it('links by redirect to Wise; an account without a profile is refused and explained, then the customer links one that has it', async () => {
+      const { page } = await signIn('cust-alice', undefined, { app: kycApp });
+      await waitForState(page, 'NOT_LINKED');
+      // A new person at Wise, signed up without a profile: Wise lets them allow, the bank refuses.
+      await page.getByRole('button', { name: 'Connect at Wise' }).click();
+      await page.waitForURL(`${kyc.simulator!.url}/oauth/authorize/**`, { timeout: WAIT });
+      await page.locator('#signup-email').fill('alice.fresh@wise.example');
+      await page.locator('#signup-password').fill('alice-fresh-password');
+      await page.locator('#signup').click();
+      await page.locator('#no-profile').waitFor({ timeout: WAIT });
+      await page.locator('#allow').click();
+      await page.waitForURL(`${kycApp}**`, { timeout: WAIT });
+      const outcome = page.locator('#link-outcome');
+      await expect.poll(() => outcome.getAttribute('data-reason'), { timeout: WAIT }).toBe('NO_PROFILE');
+      expect(await outcome.textContent()).toContain('has no personal profile yet');
+      await shoot(page, 'link-rejected-no-profile');
+
+      // Her own Wise account, with her profile: linked by redirect, and ready.
+      await simulatorOf(kyc).control('/users', {
+        email: 'alice.at.wise@wise.example',
+        password: 'alice-wise-password',
+        verified: true,
+        profile: { firstName: 'Alice', lastName: 'Newcomer', dateOfBirth: '1990-04-12', country: 'GB', city: 'London', firstLine: '1 High Street', postCode: 'N1 1AA' },
+      });
+      await page.getByRole('button', { name: 'Connect at Wise' }).click();
+      await page.waitForURL(`${kyc.simulator!.url}/oauth/authorize/**`, { timeout: WAIT });
+      await allowAtWise(page, 'alice.at.wise@wise.example', 'alice-wise-password');
+      await page.waitForURL(`${kycApp}**`, { timeout: WAIT });
+      await waitForState(page, 'READY');
+      expect(await page.locator('#link-outcome').getAttribute('data-outcome')).toBe('linked');
+    }, 180_000);
+  });
 });

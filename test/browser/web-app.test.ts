@@ -522,4 +522,35 @@ describe.skipIf(!hasChromium)('the reference bank web app in a real browser', ()
       expect(await page.locator('#link-outcome').getAttribute('data-outcome')).toBe('linked');
     }, 180_000);
   });
+  describe('with pre-filled accounts (ONBOARDING_MODEL=wise_kyc_prefilled)', () => {
+    let prefilled: TestGateway;
+    let prefilledApp: string;
+    beforeAll(async () => {
+      const port = await freePort();
+      prefilledApp = `http://127.0.0.1:${port}/app/`;
+      prefilled = await startTestGateway({ PORT: String(port), FRONTEND_URL: `${prefilledApp}onboarding/result`, ONBOARDING_MODEL: 'wise_kyc_prefilled' });
+    }, 240_000);
+    afterAll(() => prefilled?.stop());
+
+    it('the customer claims the account the bank pre-filled at Wise, then waits for verification live', async () => {
+      const { page } = await signIn('cust-alice', undefined, { app: prefilledApp });
+      await waitForState(page, 'NOT_LINKED');
+      await page.getByRole('button', { name: /at Wise$/ }).click();
+      await page.waitForURL(`${prefilled.simulator!.url}/oauth/authorize/**`, { timeout: WAIT });
+      expect(await page.locator('#claim-email').textContent()).toBe('alice.new@bank.example');
+      await page.locator('#claim-password').fill('alice-claims-it');
+      await page.locator('#claim').click();
+      await page.locator('#allow').click({ timeout: WAIT });
+      await page.waitForURL(`${prefilledApp}**`, { timeout: WAIT });
+      await expect.poll(() => page.locator('#link-outcome').getAttribute('data-outcome'), { timeout: WAIT }).toBe('linked');
+      const now = await state(page);
+      if (now !== 'READY') {
+        expect(now).toBe('PENDING_VERIFICATION');
+        const wise = simulatorOf(prefilled);
+        const alice = await wise.userByEmail('alice.new@bank.example');
+        await wise.control(`/profiles/${alice.profiles[0].id}/verification`, { verified: true });
+      }
+      await waitForState(page, 'READY');
+    }, 180_000);
+  });
 });

@@ -57,6 +57,8 @@ export type Config = {
     graphiql: boolean;
     /** Answer introspection queries and suggest field names; off in production unless asked for. */
     introspection: boolean;
+    /** Serve the reference bank web app (web/dist) at /app; off in production unless asked for. */
+    webApp: boolean;
   };
   limits: Limits;
   database: {
@@ -293,6 +295,7 @@ export const variables = {
   TRUST_PROXY_HOPS: wholeNumber(0, 10),
   GRAPHIQL_ENABLED: flag(),
   INTROSPECTION_ENABLED: flag(),
+  WEB_APP_ENABLED: flag(),
 
   HTTP_BODY_LIMIT_BYTES: wholeNumber(1024, 10 * 1024 * 1024),
   GRAPHQL_MAX_DEPTH: wholeNumber(1, 100),
@@ -485,6 +488,7 @@ export function loadConfig(env: Env = process.env): Config {
       trustProxyHops: v.TRUST_PROXY_HOPS ?? 0,
       graphiql: v.GRAPHIQL_ENABLED ?? !production,
       introspection: v.INTROSPECTION_ENABLED ?? !production,
+      webApp: v.WEB_APP_ENABLED ?? !production,
     },
     limits: {
       document: {

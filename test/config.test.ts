@@ -180,9 +180,9 @@ describe('configuration: production refuses to start wrong', () => {
 
   it('turns GraphiQL and introspection off in production unless explicitly enabled', () => {
     const production = { NODE_ENV: 'production', WISE_ENV: 'sandbox', WISE_CLIENT_ID: 'bank', WISE_CLIENT_SECRET: 'secret', DATABASE_URL: 'postgres://db/wise', ...PRODUCTION_SECRETS };
-    expect(loadConfig(production).http).toMatchObject({ graphiql: false, introspection: false });
-    expect(loadConfig({ ...production, GRAPHIQL_ENABLED: 'true', INTROSPECTION_ENABLED: 'true' }).http).toMatchObject({ graphiql: true, introspection: true });
-    expect(loadConfig({}).http).toMatchObject({ graphiql: true, introspection: true });
+    expect(loadConfig(production).http).toMatchObject({ graphiql: false, introspection: false, webApp: false });
+    expect(loadConfig({ ...production, GRAPHIQL_ENABLED: 'true', INTROSPECTION_ENABLED: 'true', WEB_APP_ENABLED: 'true' }).http).toMatchObject({ graphiql: true, introspection: true, webApp: true });
+    expect(loadConfig({}).http).toMatchObject({ graphiql: true, introspection: true, webApp: true });
   });
 
   it('stops the standalone simulator with exit code 78 on a malformed variable', { timeout: 300_000 }, async () => {

@@ -34,7 +34,7 @@ describe('configuration', () => {
     expect(problemsOf({ AUTH_JWT_SECRET: 'short' })).toEqual(['AUTH_JWT_SECRET must be at least 32 characters (an HS256 shared secret)']);
     expect(problemsOf({ JOBS_CONCURRENCY: '0' })).toEqual(['JOBS_CONCURRENCY must be a whole number from 1 to 50 (got "0")']);
     expect(problemsOf({ DATABASE_POOL_MAX: '1' })).toEqual(['DATABASE_POOL_MAX must be a whole number from 2 to 200 (got "1")']);
-    expect(problemsOf({ DATABASE_POOL_MIN: '30' })).toEqual(['DATABASE_POOL_MIN must be a whole number from 0 to DATABASE_POOL_MAX (16)']);
+    expect(problemsOf({ DATABASE_POOL_MIN: '30' })).toEqual(['DATABASE_POOL_MIN must be a whole number from 0 to DATABASE_POOL_MAX (24)']);
   });
 
   it('never echoes a database password in an error', () => {

@@ -9,7 +9,8 @@
  */
 import { fromGlobalId } from '../src/schema/ids.js';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createPrivateKey, createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { signRsaSha256 } from '../src/lib/rsa-signature.js';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -138,7 +139,7 @@ async function startGateway(workDir: string, extraEnv: Record<string, string> = 
 
 async function startBound() {
   const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'bench/bound-server.ts', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve) => child.stdout!.on('data', (c) => /ready (\d+)/.test(String(c)) && resolve(Number(/ready (\d+)/.exec(String(c))![1]))));
+  const port = await new Promise<number>((resolve) => child.stdout.on('data', (c) => /ready (\d+)/.test(String(c)) && resolve(Number(/ready (\d+)/.exec(String(c))![1]))));
   return { child, url: `http://127.0.0.1:${port}` };
 }
 
@@ -370,7 +371,7 @@ async function webhookLatency(gateway: Awaited<ReturnType<typeof startGateway>>,
   await Promise.all(sends);
   for (let i = 0; i < 100 && pending.size > 0; i++) await sleep(100);
   const lost = pending.size;
-  await Promise.all(subs.map((s) => s.close()));
+  await Promise.all(subs.map(async (s) => s.close()));
   const bgAfter = await bgwriter();
   // Where the slowest events spent their time: the inbox row says when the gateway received the
   // delivery (after the simulator signed and POSTed it) and when applying it began.
@@ -479,7 +480,7 @@ async function fanOut(gateway: Awaited<ReturnType<typeof startGateway>> & { pid:
     await Promise.race([allIn, sleep(10_000)]);
     rounds.push(got === subs.length ? last - sent : Infinity);
   }
-  await Promise.all(subs.map((s) => s.close()));
+  await Promise.all(subs.map(async (s) => s.close()));
   return {
     subscribers: subs.length,
     allNotifiedMs: rounds.map((r) => round(r)),
@@ -507,7 +508,7 @@ async function ingestion(gateway: Awaited<ReturnType<typeof startGateway>>, work
       schema_version: '2.0.0',
       sent_at: new Date().toISOString(),
     });
-    return { body, headers: { 'content-type': 'application/json', 'x-delivery-id': randomUUID(), 'x-signature-sha256': createSign('RSA-SHA256').update(body).sign(key, 'base64') } };
+    return { body, headers: { 'content-type': 'application/json', 'x-delivery-id': randomUUID(), 'x-signature-sha256': signRsaSha256(body, key) } };
   });
   let i = 0;
   let accepted = 0;
@@ -621,7 +622,7 @@ ${r.bound.map((l: Json) => row('bare graphql-js, in memory', l)).join('\n')}
 | createQuote | ${r.mutations.createQuote.wiseCallsPerRequest} | ${r.mutations.createQuote.addedOverWiseLatencyMs.p50} | ${r.mutations.createQuote.addedOverWiseLatencyMs.p95} | ${r.mutations.createQuote.addedOverWiseLatencyMs.p99} |
 | createTransfer | ${r.mutations.createTransfer.wiseCallsPerRequest} | ${r.mutations.createTransfer.addedOverWiseLatencyMs.p50} | ${r.mutations.createTransfer.addedOverWiseLatencyMs.p95} | ${r.mutations.createTransfer.addedOverWiseLatencyMs.p99} |
 
-Versions: ${Object.entries(r.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.
+Versions: ${Object.entries(r.versions as Record<string, string>).map(([k, v]) => `${k} ${v}`).join(', ')}.
 `;
 }
 

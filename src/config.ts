@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { parseKeyRing, type KeyRing } from './services/secrets.js';
+import { parseKeyRing, type KeyRing } from './lib/secret-box.js';
 
 export type WiseEnvironment = 'simulator' | 'sandbox' | 'production';
 export type RuntimeMode = 'development' | 'test' | 'production';
@@ -216,7 +216,7 @@ function redactUrl(value: string): string {
 
 function refuse(ctx: z.RefinementCtx, message: string): never {
   ctx.addIssue({ code: 'custom', message });
-  return z.NEVER as never;
+  return z.NEVER;
 }
 
 const text = () => z.string();
@@ -263,7 +263,7 @@ const list = <T>(item: (v: string) => T | undefined, what: string) =>
   z.string().transform((v, ctx) => {
     const items = v.split(',').map((s) => s.trim()).filter(Boolean);
     const parsed = items.map(item);
-    return parsed.every((p) => p !== undefined) ? (parsed as T[]) : refuse(ctx, `must be ${what} (got "${v}")`);
+    return parsed.every((p) => p !== undefined) ? (parsed) : refuse(ctx, `must be ${what} (got "${v}")`);
   });
 const currency = (v: string) => (/^[A-Za-z]{3}$/.test(v) ? v.toUpperCase() : undefined);
 const origin = (v: string) => {
@@ -368,11 +368,8 @@ export const variables = {
   SEED_DEMO_DATA: flag(),
 };
 
-const envSchema = z.object(Object.fromEntries(Object.entries(variables).map(([name, schema]) => [name, schema.optional()])) as {
-  [K in keyof typeof variables]: z.ZodOptional<(typeof variables)[K]>;
-});
 /** The parsed variables: each one typed, undefined when unset. */
-export type ParsedEnv = z.infer<typeof envSchema>;
+export type ParsedEnv = { [K in keyof typeof variables]?: z.output<(typeof variables)[K]> };
 
 /**
  * Parses each variable on its own, so that every malformed one is reported, not only the first;

@@ -9,7 +9,7 @@ import { isReady, migrate, openOrm, type Orm } from './db/orm.js';
 import { PlainDb, sharedPool } from './db/plain.js';
 import { seedDemoCustomers, DEMO_CUSTOMERS, DEMO_STORIES, DEMO_WISE_USERS } from './dev/demo-customers.js';
 import { createAuthenticator, mintCustomerToken } from './http/auth.js';
-import { createPrivateKey, createSign, generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { PostgresLedger, type Ledger } from './services/ledger.js';
 import { Reconciliation } from './services/reconciliation.js';
@@ -17,7 +17,7 @@ import { TransferLocks } from './services/transfer-locks.js';
 import { TransferService } from './services/transfers.js';
 import { createContextFactory, type Services } from './resolvers/context.js';
 import { mountOAuthCallback } from './http/oauth-callback.js';
-import { PostgresCustomerDirectory } from './services/customers.js';
+import { PostgresCustomerDirectory, type CustomerDirectory } from './services/customers.js';
 import { pruneEvents, type EventBus } from './services/events.js';
 import { PostgresEventBus } from './services/pg-events.js';
 import { advisoryLock, ensureWebhookSubscriptions, WebhookService } from './services/webhooks.js';
@@ -29,7 +29,7 @@ import { VerificationService } from './services/verification.js';
 import { QuoteService } from './services/quotes.js';
 import { RecipientService } from './services/recipients.js';
 import { RolloutService } from './services/rollout.js';
-import { SecretBox } from './services/secrets.js';
+import { SecretBox } from './lib/secret-box.js';
 import { WiseTokens } from './services/wise-tokens.js';
 import { WiseApi } from './wise/api.js';
 import { PostgresAuditSink } from './wise/audit.js';
@@ -43,6 +43,8 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { buildSchema } from 'type-graphql';
 import { resolvers } from './resolvers/index.js';
 import { defaultSimulatorOptions, startSimulator, type Simulator } from './simulator/server.js';
+import { TransferSweep } from './jobs/transfer-sweep.js';
+import { signRsaSha256 } from './lib/rsa-signature.js';
 import { Metrics, startMetricsServer, type MetricsServer } from './ops/metrics.js';
 
 export type Gateway = {
@@ -57,6 +59,8 @@ export type Gateway = {
   tokens: WiseTokens;
   events: EventBus;
   webhooks: WebhookService;
+  /** The sweep job's work, callable directly (tests move its clock). */
+  transferSweep: TransferSweep;
   wiseHttp: WiseHttp;
   config: Config;
   orm: Orm;
@@ -76,6 +80,8 @@ export type GatewayOptions = {
   events?: EventBus;
   /** The bank's ledger; defaults to the gateway's Postgres one (demo accounts). */
   ledger?: Ledger;
+  /** The bank's view of its customers; defaults to the gateway's `bank_customer` table (demo customers). */
+  customerDirectory?: CustomerDirectory;
 };
 
 /**
@@ -91,7 +97,7 @@ function scaSigner(privateKeyPem: string | undefined, simulator: Simulator | und
   }
   if (!key) return undefined;
   const signingKey = key;
-  return (token) => createSign('RSA-SHA256').update(token).sign(signingKey, 'base64');
+  return (token) => signRsaSha256(token, signingKey);
 }
 
 export async function startGateway(config: Config, logger: Logger, options: GatewayOptions = {}): Promise<Gateway> {
@@ -259,6 +265,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
 
     const reconciliation = new Reconciliation({ orm, api, tokens, ledger: transfers.ledger, transfers, logger, metrics });
 
+    const transferSweep = new TransferSweep({ orm, transfers, logger });
     const jobs = await startJobs({
       databaseUrl: directUrl,
       pgPool: pooled ? undefined : shared,
@@ -275,7 +282,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
           await reconciliation.run({ requestId: (payload as { requestId?: string } | null)?.requestId ?? null });
         },
         sweep_transfers: async () => {
-          const result = await transfers.sweep();
+          const result = await transferSweep.run();
           if (result.refreshed || result.resumed || result.settled) logger.info(result, 'transfer sweep');
         },
         prune_wise_calls: async () => {
@@ -302,7 +309,8 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
       // …and finishes the creations and fundings a crash interrupted (ARCHITECTURE.md).
       await orm.em.getConnection().execute(`select graphile_worker.add_job('sweep_transfers', job_key := 'sweep_transfers')`);
     }
-    const directoryFor = (em: EntityManager) => new PostgresCustomerDirectory(em);
+    const bankDirectory = options.customerDirectory;
+    const directoryFor = bankDirectory ? () => bankDirectory : (em: EntityManager) => new PostgresCustomerDirectory(em);
 
     const schema = await buildGatewaySchema();
     const rateLimits = new RateLimits(shared, config.limits, logger, { prepared: !pooled });
@@ -364,7 +372,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     }
 
     return {
-      url: http.url, publicUrl, wise, simulator, config, orm, http, metrics, metricsServer, database, services, tokens, events, webhooks, wiseHttp,
+      url: http.url, publicUrl, wise, simulator, config, orm, http, metrics, metricsServer, database, services, tokens, events, webhooks, transferSweep, wiseHttp,
       startDraining: () => {
         draining = true;
       },

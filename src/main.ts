@@ -23,6 +23,7 @@ async function main(): Promise<void> {
   // Signals are handled from the first moment: one that arrives while the gateway is still
   // starting (it already answers /readyz while it ensures webhook subscriptions) must not kill
   // the process and leave the embedded PostgreSQL running. The stop then follows the start.
+  // eslint-disable-next-line prefer-const -- assigned below, after the signal handlers that read it are installed
   let gateway: Gateway | undefined;
   let stopping = false;
   const drainMs = config.ops.shutdownDrainSeconds * 1000;

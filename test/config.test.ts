@@ -91,7 +91,7 @@ describe('configuration', () => {
 function startProcess(entry: string, env: Record<string, string>, inherit = false): Promise<{ status: number | null; stderr: string; stdout: string }> {
   const { PATH, HOME, TMPDIR } = process.env;
   const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', entry], {
-    env: (inherit ? { ...process.env, ...env } : { PATH, HOME, TMPDIR, ...env }) as NodeJS.ProcessEnv,
+    env: (inherit ? { ...process.env, ...env } : { PATH, HOME, TMPDIR, ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -12,7 +12,6 @@ import { PlainDb } from '../src/db/plain.js';
 import { customerEventStream } from '../src/services/event-stream.js';
 import { appendEvents, commitWithEvents } from '../src/services/events.js';
 import { ormSql } from '../src/db/orm.js';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Sql } from '../src/db/plain.js';
 import type { DomainEvent } from '../src/services/events.js';
 import { PostgresEventBus } from '../src/services/pg-events.js';
@@ -121,7 +120,7 @@ describe('a subscriber stream over the event log', () => {
     const [other] = await replicas(url, 1);
     // From the start of the log: a stream opened "from now" may look at the log just after the
     // first events commit, and rightly count them as before its time.
-    const stream = customerEventStream({ events: replica, db }, 'cust-alice', 0, (e): e is DomainEvent => true);
+    const stream = customerEventStream({ events: replica, db }, 'cust-alice', 0, (_e): _e is DomainEvent => true);
     cleanups.push(async () => stream.return?.());
     await record(other.bus, 2);
     expect(await take(stream, 2)).toEqual([1, 2]);
@@ -144,7 +143,7 @@ describe('a subscriber stream over the event log', () => {
     const replica = new PostgresEventBus(url, log);
     await replica.start();
     cleanups.push(() => replica.stop());
-    const stream = customerEventStream({ events: replica, db }, 'cust-alice', null, (e): e is DomainEvent => true);
+    const stream = customerEventStream({ events: replica, db }, 'cust-alice', null, (_e): _e is DomainEvent => true);
     cleanups.push(async () => stream.return?.());
     await new Promise((r) => setTimeout(r, 200));
     // An event committed to the log whose notification arrives mangled.
@@ -162,7 +161,7 @@ describe('a subscriber stream over the event log', () => {
     cleanups.push(() => db.close());
     const [replica] = await replicas(url, 1);
     await record(replica.bus, 4);
-    const stream = customerEventStream({ events: replica.bus, db }, 'cust-alice', 2, (e): e is DomainEvent => true);
+    const stream = customerEventStream({ events: replica.bus, db }, 'cust-alice', 2, (_e): _e is DomainEvent => true);
     cleanups.push(async () => stream.return?.());
     expect(await take(stream, 2)).toEqual([3, 4]);
     await record(replica.bus, 1);
@@ -183,7 +182,7 @@ describe('changes committed with their events on one request\'s unit of work', (
     const bus = new PostgresEventBus(url, createLogger('silent'));
     await bus.start();
     cleanups.push(() => bus.stop());
-    const em = orm.em.fork() as EntityManager;
+    const em = orm.em.fork();
     const customers = Array.from({ length: 8 }, (_, i) => `cust-${i}`);
     await Promise.all(
       customers.map((customerId) =>

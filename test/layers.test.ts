@@ -44,3 +44,36 @@ describe('the GraphQL layer', () => {
     }
   });
 });
+
+describe('the layers below it', () => {
+  const FOLDERS = ['http', 'resolvers', 'schema', 'services', 'jobs', 'wise', 'db', 'entities', 'domain', 'lib', 'simulator', 'adapters', 'ports'];
+  const fileImports = async (file: string) => (await importsOf('.')).filter((i) => i.file === file);
+  const outside = (imports: { file: string; target: string }[], allowed: string[]) =>
+    imports.filter((i) => !allowed.some((a) => i.target === a || i.target.startsWith(`${a}/`))).map((i) => `${i.file} → ${i.target}`);
+
+  it('keeps configuration at the bottom: config.ts imports nothing but lib/', async () => {
+    expect(outside(await fileImports('config.ts'), ['lib'])).toEqual([]);
+  });
+
+  it('keeps the domain catalogues and lib free of everything else', async () => {
+    expect(outside(await importsOf('domain'), ['domain'])).toEqual([]);
+    expect(outside(await importsOf('lib'), ['lib'])).toEqual([]);
+  });
+
+  it('keeps entities free of services, Wise and the edge', async () => {
+    expect(outside(await importsOf('entities'), ['entities', 'domain', 'lib'])).toEqual([]);
+  });
+
+  it('keeps the simulator independent of the gateway: it holds its own beliefs about Wise', async () => {
+    const gateway = FOLDERS.filter((f) => f !== 'simulator' && f !== 'lib');
+    expect(into(await importsOf('simulator'), ...gateway)).toEqual([]);
+  });
+
+  it('keeps the Wise client to HTTP and Wise: no service, entity or edge', async () => {
+    expect(into(await importsOf('wise'), 'services', 'entities', 'http', 'resolvers', 'schema', 'jobs', 'simulator')).toEqual([]);
+  });
+
+  it('keeps services below the edge', async () => {
+    expect(into(await importsOf('services'), 'http', 'resolvers', 'schema', 'jobs', 'simulator')).toEqual([]);
+  });
+});

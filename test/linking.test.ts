@@ -86,7 +86,7 @@ describe('a business profile', () => {
     gateway.wiseHttp.request = (async (req: { path: string; json?: unknown }) => {
       if (req.path === '/v2/profiles/business-profile') sent.push(req.json);
       return request(req as Parameters<typeof request>[0]);
-    }) as typeof gateway.wiseHttp.request;
+    });
     const created = await gateway.graphql(
       `mutation { createBusinessProfile(input: { idempotencyKey: "biz-1", businessName: "Alice Trading", registrationNumber: "GB123", companyType: "LIMITED", companyRole: "OWNER", address: { firstLine: "5 Quay", city: "London", postCode: "E1 6AN", country: "GB" } }) { __typename } }`,
       { customerId: 'cust-alice' },

@@ -103,7 +103,7 @@ describe('a state seen by a poll before its webhook', () => {
     await expect.poll(() => Date.now() - createdAt.getTime(), { timeout: 10_000 }).toBeGreaterThan(3000);
     gateway.simulator!.core.state.transfers[Number(transfer.wiseTransferId)].status = 'processing';
     const em = gateway.orm.em.fork();
-    await gateway.services.transfers.refreshFromWise(em as never, await gateway.services.transfers.own(em as never, 'cust-alice', localId(transfer.id)));
+    await gateway.services.transfers.refreshFromWise(em, await gateway.services.transfers.own(em, 'cust-alice', localId(transfer.id)));
     expect((await statusesOf(transfer.id)).status).toBe('PROCESSING');
     // Then Wise's webhook for that step, with the real time.
     const real = new Date(createdAt.getTime() + 1000);

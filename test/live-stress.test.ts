@@ -128,7 +128,7 @@ describe('two replicas, twenty transfers, five quick states each', () => {
       const log = await sql(databaseUrl, `select customer_id, sequence, payload->>'transferId' as transfer, payload->>'state' as state from customer_event order by customer_id, sequence`);
       const history = await sql(databaseUrl, `select t.wise_transfer_id, e.state, e.occurred_at, e.position, e.held, e.previous_state, e.source from transfer_event e join transfer t on t.id = e.transfer_id order by t.wise_transfer_id, e.id`);
       const deliveries = ((await (await fetch(`${sim.url}/__simulator/webhooks/deliveries`)).json()) as Json[]).map((d) => `${d.url} ${d.status} ${JSON.stringify(d.attempts.map((a: Json) => a.status ?? a.error))} ${JSON.stringify(d.body).slice(0, 160)}`);
-      throw new Error(`${(error as Error).message}\ndeliveries: ${deliveries.slice(0, 40).join('\n')}\n${JSON.stringify(summary, null, 1)}\nlog: ${JSON.stringify(log)}\nhistory: ${JSON.stringify(history)}`);
+      throw new Error(`${(error as Error).message}\ndeliveries: ${deliveries.slice(0, 40).join('\n')}\n${JSON.stringify(summary, null, 1)}\nlog: ${JSON.stringify(log)}\nhistory: ${JSON.stringify(history)}`, { cause: error });
     }
 
     for (const s of subscribers) {

@@ -16,7 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => gateway?.stop());
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- GraphQL answers are checked by shape
+ 
 const gql = async (query: string, variables: Record<string, unknown> = {}, customerId = 'cust-alice'): Promise<any> => (await gateway.graphql(query, { customerId, variables })).body;
 
 const CREATE_QUOTE = `mutation Q($input: CreateQuoteInput!) { createQuote(input: $input) {

@@ -131,10 +131,10 @@ describe('an SCA-approved funding still running at Wise when its caller gave up'
     expect(await bankBalance(gateway, 'cust-alice', 'GBP')).toBe('4990.00');
 
     // Within the quarantine the sweep only looks; after it, the money goes back, once.
-    await gateway.services.transfers.sweep(Date.now() + 60_000);
+    await gateway.transferSweep.run(Date.now() + 60_000);
     expect((await row(transfer.id)).funding_state).toBe('DEBITED');
     await sql(gateway.databaseUrl, "update transfer set funding_started_at = now() - interval '11 minutes' where id = $1", [localId(transfer.id)]);
-    await gateway.services.transfers.sweep(Date.now() + 60_000);
+    await gateway.transferSweep.run(Date.now() + 60_000);
     expect((await row(transfer.id)).funding_state).toBe('NOT_FUNDED');
     expect(await bankBalance(gateway, 'cust-alice', 'GBP')).toBe('5000.00');
     expect(atWise(transfer.wiseTransferId).funded).toBe(false);
@@ -151,7 +151,7 @@ describe('a funding nobody finished (the caller gave up)', () => {
     expect((await row(transfer.id)).funding_state).toBe('DEBITED');
     expect(atWise(transfer.wiseTransferId).funded).toBe(false);
 
-    expect(await gateway.services.transfers.sweep(Date.now() + 60_000)).toMatchObject({ settled: 1 });
+    expect(await gateway.transferSweep.run(Date.now() + 60_000)).toMatchObject({ settled: 1 });
     expect(await row(transfer.id)).toMatchObject({ funding_state: 'FUNDED', status: 'processing' });
     expect(atWise(transfer.wiseTransferId).funded).toBe(true);
     expect(await bankBalance(gateway, 'cust-alice', 'GBP')).toBe('4990.00');
@@ -164,7 +164,7 @@ describe('a funding nobody finished (the caller gave up)', () => {
     await simulatorOf(gateway).control('/faults', undefined, 'DELETE');
     expect((await row(transfer.id)).funding_state).toBe('DEBITED');
 
-    expect(await gateway.services.transfers.sweep(Date.now() + 60_000)).toMatchObject({ settled: 1 });
+    expect(await gateway.transferSweep.run(Date.now() + 60_000)).toMatchObject({ settled: 1 });
     expect((await row(transfer.id)).funding_state).toBe('FUNDED');
     expect(await bankBalance(gateway, 'cust-alice', 'GBP')).toBe('4990.00');
   });
@@ -177,12 +177,12 @@ describe('a funding nobody finished (the caller gave up)', () => {
     // Cancelled at Wise, and the webhook lost: only asking Wise tells.
     atWise(transfer.wiseTransferId).status = 'cancelled';
 
-    await gateway.services.transfers.sweep(Date.now() + 60_000);
+    await gateway.transferSweep.run(Date.now() + 60_000);
     expect(await bankBalance(gateway, 'cust-alice', 'GBP')).toBe('5000.00');
     expect((await row(transfer.id)).funding_state).not.toBe('DEBITED');
     expect((await movements(transfer.id)).map((m) => m.direction)).toEqual(['debit', 'credit']);
     // Swept again, nothing more moves.
-    await gateway.services.transfers.sweep(Date.now() + 120_000);
+    await gateway.transferSweep.run(Date.now() + 120_000);
     expect(await bankBalance(gateway, 'cust-alice', 'GBP')).toBe('5000.00');
   });
 });

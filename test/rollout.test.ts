@@ -20,7 +20,7 @@ describe('rollout controls', () => {
   function rollout(...args: string[]) {
     const { PATH, HOME, TMPDIR } = process.env;
     const result = spawnSync(process.execPath, ['--import', '@swc-node/register/esm-register', 'scripts/rollout.ts', ...args], {
-      env: { PATH, HOME, TMPDIR, NODE_ENV: 'test', DATABASE_URL: gateway.databaseUrl } as NodeJS.ProcessEnv,
+      env: { PATH, HOME, TMPDIR, NODE_ENV: 'test', DATABASE_URL: gateway.databaseUrl },
       encoding: 'utf8',
       timeout: 60_000,
     });

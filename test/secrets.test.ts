@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { parseKeyRing, SecretBox, type KeyRing } from '../src/services/secrets.js';
+import { parseKeyRing, SecretBox, type KeyRing } from '../src/lib/secret-box.js';
 
 const ring = (spec: string) => parseKeyRing(spec) as KeyRing;
 const key = () => randomBytes(32).toString('base64');

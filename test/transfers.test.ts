@@ -60,7 +60,7 @@ const waitForStatus = async (id: string, status: string) => {
     // What the gateway saw, to tell a lost event from a refused one.
     const inbox = await sql(gateway.databaseUrl, "select status, note, occurred_at, body->'data'->>'current_state' as state from webhook_inbox order by received_at");
     const history = await sql(gateway.databaseUrl, 'select state, occurred_at, source from transfer_event order by id');
-    throw new Error(`${(error as Error).message}\ninbox: ${JSON.stringify(inbox)}\nhistory: ${JSON.stringify(history)}`);
+    throw new Error(`${(error as Error).message}\ninbox: ${JSON.stringify(inbox)}\nhistory: ${JSON.stringify(history)}`, { cause: error });
   }
 };
 const wiseTransfers = () => Object.values(gateway.simulator!.core.state.transfers);
@@ -362,7 +362,7 @@ describe('reads', () => {
     const { linkThroughWise } = await import('./support/wise.js');
     expect((await linkThroughWise(gateway, 'cust-alice', { email: 'alice.other@wise.example', password: 'alice-other-pw' })).result.__typename).toBe('LinkCompleted');
     await sql(gateway.databaseUrl, "update transfer set synced_at = now() - interval '1 hour'");
-    await gateway.services.transfers.sweep();
+    await gateway.transferSweep.run();
     const [row] = await sql<{ wise_access_lost: boolean }>(gateway.databaseUrl, 'select wise_access_lost from transfer where id = $1', [localId(transfer.id)]);
     expect(row.wise_access_lost).toBe(true);
     expect(await transferOf(transfer.id)).toMatchObject({ id: transfer.id, status: 'INCOMING_PAYMENT_WAITING', reference: 'rent' });
@@ -392,9 +392,9 @@ describe('a lost webhook', () => {
     await simulateState(gateway, 'cust-alice', transfer.wiseTransferId, 'funds_converted');
     await new Promise((r) => setTimeout(r, 300));
     expect((await transferOf(transfer.id)).status).toBe('PROCESSING');
-    expect(await gateway.services.transfers.sweep()).toMatchObject({ refreshed: 0, resumed: 0, settled: 0 });
+    expect(await gateway.transferSweep.run()).toMatchObject({ refreshed: 0, resumed: 0, settled: 0 });
     await sql(gateway.databaseUrl, "update transfer set synced_at = now() - interval '10 minutes' where id = $1", [localId(transfer.id)]);
-    expect(await gateway.services.transfers.sweep()).toMatchObject({ refreshed: 1, resumed: 0, settled: 0 });
+    expect(await gateway.transferSweep.run()).toMatchObject({ refreshed: 1, resumed: 0, settled: 0 });
     expect((await transferOf(transfer.id)).status).toBe('FUNDS_CONVERTED');
   });
 });

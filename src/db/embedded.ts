@@ -226,11 +226,11 @@ async function startServer(binaries: Binaries, dataDir: string, port: number, ru
   await new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       if (chunk.toString().includes('database system is ready to accept connections')) {
-        child.stderr!.off('data', onData);
+        child.stderr.off('data', onData);
         resolve();
       }
     };
-    child.stderr!.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('error', reject);
     child.once('exit', (code) =>
       reject(

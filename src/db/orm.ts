@@ -37,7 +37,7 @@ export function ormOptions(url: string, logger?: Logger, pool: { min: number; ma
     // console.log: they are log lines like any other.
     driverOptions: logger ? { log: knexLog(logger) } : {},
     loggerFactory: logger
-      ? (options) => {
+      ? () => {
           const log = logger.child({ component: 'orm' });
           return new (class {
             log(namespace: string, message: string) {
@@ -57,7 +57,7 @@ export function ormOptions(url: string, logger?: Logger, pool: { min: number; ma
             isEnabled() {
               return false;
             }
-          })() as unknown as ReturnType<NonNullable<Options['loggerFactory']>>;
+          })();
         }
       : undefined,
   };

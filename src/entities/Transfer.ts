@@ -1,6 +1,7 @@
 import { BigIntType, Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 
-export type CreationState = 'PENDING' | 'CREATED' | 'FAILED';
+/** PENDING until Wise has created the transfer (a retry or the sweep finishes it), then CREATED. */
+export type CreationState = 'PENDING' | 'CREATED';
 export type FundingState = 'NOT_FUNDED' | 'DEBITED' | 'FUNDED' | 'REJECTED';
 
 /**

@@ -46,7 +46,7 @@ export function documentGuards(limits: DocumentLimits, options: { introspection:
   const { plugins, validationRules } = armor.protect();
   return {
     plugins: plugins as ApolloServerPlugin[],
-    validationRules: [...(validationRules as ValidationRule[]), ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule])],
+    validationRules: [...(validationRules), ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule])],
     parseOptions: { maxTokens: limits.maxTokens },
   };
 }

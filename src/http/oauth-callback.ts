@@ -22,7 +22,7 @@ export function mountOAuthCallback(
       target.searchParams.set('reason', 'INVALID_STATE');
       return res.redirect(302, target.toString());
     }
-    const em = deps.orm.em.fork() as EntityManager;
+    const em = deps.orm.em.fork();
     const directory = deps.directoryFor(em);
     try {
       const result = await deps.onboarding.completeLink(

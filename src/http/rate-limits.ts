@@ -11,7 +11,7 @@ import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Limits } from '../config.js';
 import type { Logger } from '../logger.js';
 import { ErrorCode } from '../schema/errors.js';
-import { WiseBudgetExceededError } from '../wise/budget.js';
+import { wiseBudgetExceeded } from '../wise/budget.js';
 import type { Viewer } from './auth.js';
 
 const TABLE = 'rate_limit_counter';
@@ -64,7 +64,7 @@ export class RateLimits {
       await this.wiseCalls.consume(customerId);
     } catch (rejection) {
       if (rejection instanceof RateLimiterRes) {
-        throw new WiseBudgetExceededError('customer', this.limits.wiseCallsPerCustomerPerMinute, Math.ceil(rejection.msBeforeNext / 1000));
+        throw wiseBudgetExceeded('customer', this.limits.wiseCallsPerCustomerPerMinute, Math.ceil(rejection.msBeforeNext / 1000));
       }
       this.failOpen(rejection);
     }

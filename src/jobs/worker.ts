@@ -14,7 +14,9 @@ function workerLogger(logger: Logger): WorkerLogger {
   return new WorkerLogger(() => (level, message, meta) => {
     // "Failed to read crontab file" is expected: this gateway has no crontab.
     if (message.includes('crontab')) return;
-    const method = level === 'error' ? 'error' : level === 'warning' ? 'warn' : 'debug';
+    // graphile-worker's LogLevel is an ambient const enum (not importable here): compare its values.
+    const name: string = level;
+    const method = name === 'error' ? 'error' : name === 'warning' ? 'warn' : 'debug';
     log[method]({ meta }, message);
   });
 }

@@ -142,6 +142,7 @@ export class Metrics {
 
   /** Rate, errors and latency of every GraphQL operation over HTTP. */
   apolloPlugin(): ApolloServerPlugin {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the plugin's hooks are called with Apollo's `this`
     const metrics = this;
     return {
       async requestDidStart({ request }) {
@@ -163,7 +164,7 @@ export class Metrics {
           },
           async didEncounterErrors({ errors, document }) {
             nameFrom(document);
-            for (const error of errors) metrics.graphqlErrors.inc({ operation, code: String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR') });
+            for (const error of errors) metrics.graphqlErrors.inc({ operation, code: typeof error.extensions?.code === 'string' ? error.extensions.code : 'INTERNAL_SERVER_ERROR' });
           },
           async willSendResponse({ response, errors }) {
             const failed = Boolean(errors?.length) || (response.body.kind === 'single' && Boolean(response.body.singleResult.errors?.length));

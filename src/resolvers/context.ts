@@ -82,7 +82,7 @@ export function createContextFactory(deps: ContextDependencies): ContextFactory 
       requestId,
       viewer,
       get em() {
-        return (em ??= deps.orm.em.fork() as EntityManager);
+        return (em ??= deps.orm.em.fork());
       },
       services: deps.services,
       reads: deps.reads,

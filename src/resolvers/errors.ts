@@ -3,14 +3,8 @@
  * lives beside the resolvers because it knows the services' error types; the codes themselves
  * and the UserError convention are the schema's (src/schema/errors.ts).
  */
-import { ConcurrentOnboardingError } from '../services/onboarding.js';
-import { QuoteInputError } from '../services/quotes.js';
-import { RecipientNotFoundError } from '../services/recipients.js';
-import { NotOfferedError } from '../services/rollout.js';
-import { TransferInputError, TransferNotFoundError } from '../services/transfers.js';
-import { NotLinkedError, RelinkRequiredError } from '../services/wise-tokens.js';
+import { GATEWAY_ERRORS, GatewayError, isGatewayError, type GatewayErrorCode } from '../domain/errors.js';
 import { ErrorCode, notFound, type FieldError } from '../schema/errors.js';
-import { WiseBudgetExceededError } from '../wise/budget.js';
 import { WiseError, type WiseErrorCode, type WiseFieldError } from '../wise/errors.js';
 
 /**
@@ -21,8 +15,7 @@ export async function notFoundAs<T>(field: (serviceField: string | null) => stri
   try {
     return await run();
   } catch (error) {
-    if (error instanceof TransferNotFoundError || error instanceof RecipientNotFoundError) throw notFound(field(null));
-    if (error instanceof TransferInputError && (error.field === 'quoteId' || error.field === 'recipientId') && error.message.startsWith('No such')) throw notFound(field(error.field));
+    if (isGatewayError(error, 'NOT_FOUND')) throw notFound(field(error.details.field ?? null));
     throw error;
   }
 }
@@ -36,45 +29,12 @@ export function toFieldErrors(errors: WiseFieldError[]): FieldError[] {
  * a frontend must handle as part of the flow is a typed result instead; these are the rest.
  */
 export function mapDomainError(error: unknown): { message: string; extensions: Record<string, unknown> } | undefined {
-  if (error instanceof RelinkRequiredError) {
-    return { message: error.message, extensions: { code: ErrorCode.RELINK_REQUIRED, relinkReason: error.reason } };
-  }
-  if (error instanceof NotLinkedError) return { message: error.message, extensions: { code: ErrorCode.NOT_LINKED } };
-  if (error instanceof ConcurrentOnboardingError) return { message: error.message, extensions: { code: ErrorCode.CONFLICT } };
-  if (error instanceof QuoteInputError) return { message: error.message, extensions: { code: ErrorCode.BAD_USER_INPUT, field: error.field } };
-  // Not found and not yours are one answer, whatever the operation.
-  if (error instanceof RecipientNotFoundError || error instanceof TransferNotFoundError) return { message: 'Not found', extensions: { code: ErrorCode.NOT_FOUND } };
-  if (error instanceof TransferInputError && (error.field === 'quoteId' || error.field === 'recipientId') && error.message.startsWith('No such')) {
-    return { message: 'Not found', extensions: { code: ErrorCode.NOT_FOUND, field: `input.${error.field}` } };
-  }
-  if (error instanceof TransferInputError) return { message: error.message, extensions: { code: ErrorCode.BAD_USER_INPUT, field: `input.${error.field}` } };
-  if (error instanceof NotOfferedError) return { message: error.message, extensions: { code: ErrorCode.NOT_OFFERED, reason: error.reason, routes: error.routes } };
-  if (error instanceof WiseBudgetExceededError) {
-    return {
-      message: error.message,
-      extensions: {
-        code: ErrorCode.RATE_LIMITED,
-        limit: error.scope === 'request' ? 'wiseCallsPerRequest' : 'wiseCallsPerCustomer',
-        ...(error.retryAfterSeconds !== null ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
-      },
-    };
-  }
+  if (error instanceof GatewayError) return fromGatewayError(error);
   if (error instanceof WiseError) {
-    const byCode: Record<WiseErrorCode, ErrorCode> = {
-      RATE_LIMITED: ErrorCode.RATE_LIMITED,
-      UNAVAILABLE: ErrorCode.UPSTREAM_UNAVAILABLE,
-      UNAUTHORIZED: ErrorCode.UPSTREAM_UNAVAILABLE,
-      INVALID_GRANT: ErrorCode.UPSTREAM_UNAVAILABLE,
-      FORBIDDEN: ErrorCode.FORBIDDEN,
-      SCA_REQUIRED: ErrorCode.FORBIDDEN,
-      NOT_FOUND: ErrorCode.NOT_FOUND,
-      VALIDATION: ErrorCode.BAD_USER_INPUT,
-      CONFLICT: ErrorCode.CONFLICT,
-    };
     return {
       message: error.code === 'UNAVAILABLE' || error.code === 'RATE_LIMITED' ? 'Wise is not available right now; try again shortly.' : error.message,
       extensions: {
-        code: byCode[error.code],
+        code: WISE_ERROR_CODES[error.code],
         wiseCode: error.code,
         ...(error.retryAfterSeconds !== null ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
         ...(error.fieldErrors.length ? { fieldErrors: error.fieldErrors.map(({ path, code, message }) => ({ path, code, message })) } : {}),
@@ -83,4 +43,39 @@ export function mapDomainError(error: unknown): { message: string; extensions: R
     };
   }
   return undefined;
+}
+
+/** Wise's taxonomy (src/wise/errors.ts) → GraphQL codes. */
+const WISE_ERROR_CODES: Record<WiseErrorCode, ErrorCode> = {
+  RATE_LIMITED: ErrorCode.RATE_LIMITED,
+  UNAVAILABLE: ErrorCode.UPSTREAM_UNAVAILABLE,
+  UNAUTHORIZED: ErrorCode.UPSTREAM_UNAVAILABLE,
+  INVALID_GRANT: ErrorCode.UPSTREAM_UNAVAILABLE,
+  FORBIDDEN: ErrorCode.FORBIDDEN,
+  SCA_REQUIRED: ErrorCode.FORBIDDEN,
+  NOT_FOUND: ErrorCode.NOT_FOUND,
+  VALIDATION: ErrorCode.BAD_USER_INPUT,
+  CONFLICT: ErrorCode.CONFLICT,
+};
+
+/** The extensions each code adds beside `code`, from the error's details. */
+const EXTENSIONS: Partial<Record<GatewayErrorCode, (e: GatewayError) => Record<string, unknown>>> = {
+  // Not found and not yours are one answer, whatever the operation.
+  NOT_FOUND: (e) => (e.details.field ? { field: `input.${e.details.field}` } : {}),
+  INVALID_INPUT: (e) => ({ field: `input.${e.details.field}` }),
+  PROFILE_NOT_SUPPORTED: (e) => ({ field: e.details.field }),
+  RELINK_REQUIRED: (e) => ({ relinkReason: e.details.relinkReason }),
+  NOT_OFFERED: (e) => ({ reason: e.details.reason, routes: e.details.routes }),
+  WISE_BUDGET_EXCEEDED: (e) => ({
+    limit: e.details.limit,
+    ...(e.details.retryAfterSeconds !== null && e.details.retryAfterSeconds !== undefined ? { retryAfterSeconds: e.details.retryAfterSeconds } : {}),
+  }),
+};
+
+/** A GatewayError through the code table; a code with no GraphQL code is the server's failure. */
+function fromGatewayError(error: GatewayError): { message: string; extensions: Record<string, unknown> } | undefined {
+  const graphql = GATEWAY_ERRORS[error.code].graphql;
+  if (graphql === null) return undefined;
+  const message = error.code === 'NOT_FOUND' ? 'Not found' : error.message;
+  return { message, extensions: { code: ErrorCode[graphql], ...EXTENSIONS[error.code]?.(error) } };
 }

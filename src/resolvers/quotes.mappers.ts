@@ -1,7 +1,7 @@
 import type { Quote as QuoteEntity } from '../entities/Quote.js';
 import { toGlobalId } from '../schema/ids.js';
 import type { Quote } from '../schema/quotes.js';
-import { amountString, fromNumeric, rateString } from '../services/money.js';
+import { amountString, fromNumeric, rateString } from '../domain/money.js';
 import { effectiveStatus } from '../services/quotes.js';
 import type { QuoteRow } from '../services/read-models.js';
 import type { WiseQuote } from '../wise/api.js';

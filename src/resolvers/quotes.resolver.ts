@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { notFound, userError, UserErrorCode } from '../schema/errors.js';
 import { CreateQuoteInput, CreateQuoteResult, PaymentOption, Quote, QuoteCreated, QuoteInvalid, QuoteNotice, RequoteInput, RequoteResult } from '../schema/quotes.js';
-import { QuoteInputError } from '../services/quotes.js';
+import { isGatewayError } from '../domain/errors.js';
 import type { WiseQuote } from '../wise/api.js';
 import type { GatewayContext } from './context.js';
 import { localId, localIdOrNull } from './ids.js';
@@ -15,8 +15,8 @@ export class QuotesResolver {
     try {
       return Object.assign(new QuoteCreated(), { quote: toQuote(await ctx.services.quotes.create(ctx.em, ctx.viewer.customerId, input)) });
     } catch (error) {
-      if (!(error instanceof QuoteInputError)) throw error;
-      const field = `input.${error.field}`;
+      if (!isGatewayError(error, 'INVALID_INPUT')) throw error;
+      const field = `input.${error.details.field}`;
       return userError(QuoteInvalid, { message: error.message, field, fieldErrors: [{ path: field, code: 'INVALID', message: error.message }] }, UserErrorCode.INVALID_INPUT);
     }
   }

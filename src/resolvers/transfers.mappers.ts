@@ -1,31 +1,18 @@
+import { isTransferState, labelOf } from '../domain/transfer-states.js';
 import type { Transfer as TransferEntity } from '../entities/Transfer.js';
 import { toGlobalId } from '../schema/ids.js';
 import type { Quote } from '../schema/quotes.js';
 import type { Recipient } from '../schema/recipients.js';
-import { Transfer, TransferStatusEnum } from '../schema/transfers.js';
-import { amountString } from '../services/money.js';
+import { Transfer, type TransferStatusEnum } from '../schema/transfers.js';
+import { amountString } from '../domain/money.js';
 import type { TransferRow } from '../services/read-models.js';
 import { recipientSummary } from '../services/recipients.js';
-import { parseWiseTime, TRANSFER_STATES } from '../services/transfers.js';
+import { parseWiseTime } from '../services/transfers.js';
 import type { GatewayContext } from './context.js';
 import { encodeCursor } from './pagination.js';
 
-export const LABELS: Record<string, string> = {
-  incoming_payment_waiting: 'On its way to Wise',
-  incoming_payment_initiated: 'On its way to Wise',
-  waiting_recipient_input_to_proceed: 'Waiting for the recipient',
-  processing: 'Processing',
-  funds_converted: 'Processing',
-  outgoing_payment_sent: 'Sent',
-  charged_back: 'Charged back',
-  cancelled: 'Cancelled',
-  funds_refunded: 'Refunded',
-  bounced_back: 'Bounced back',
-  unknown: 'Unknown',
-};
-
 export function statusOf(wiseStatus: string): TransferStatusEnum {
-  return (TRANSFER_STATES as readonly string[]).includes(wiseStatus) ? (wiseStatus as TransferStatusEnum) : 'unknown';
+  return isTransferState(wiseStatus) ? wiseStatus : 'unknown';
 }
 
 export function toTransfer(t: TransferEntity | TransferRow, quote: Quote | null, recipient: Recipient | null): Transfer {
@@ -35,7 +22,7 @@ export function toTransfer(t: TransferEntity | TransferRow, quote: Quote | null,
     wiseTransferId: t.wiseTransferId === null ? null : String(t.wiseTransferId),
     status: statusOf(t.status),
     wiseStatus: t.status,
-    statusLabel: LABELS[t.status] ?? 'Unknown',
+    statusLabel: labelOf(t.status),
     funding: t.fundingState as Transfer['funding'],
     refunded: t.refunded,
     sourceAmount: money(t.sourceAmount, t.sourceCurrency),
@@ -62,7 +49,7 @@ export function transfersFromWise(page: Awaited<ReturnType<GatewayContext['servi
       wiseTransferId: String(t.id),
       status: statusOf(t.status),
       wiseStatus: t.status,
-      statusLabel: LABELS[t.status] ?? 'Unknown',
+      statusLabel: labelOf(t.status),
       funding: 'NOT_FUNDED',
       refunded: false,
       sourceAmount: { amount: amountString(t.sourceValue, t.sourceCurrency), currency: t.sourceCurrency },

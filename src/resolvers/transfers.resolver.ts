@@ -31,7 +31,8 @@ import {
 import { oncePerEvent } from '../services/event-memo.js';
 import type { DomainEvent } from '../services/events.js';
 import { quotesById, recipientsById, transferPage, transferWithRelations } from '../services/read-models.js';
-import { TransferNotFoundError } from '../services/transfers.js';
+import { GatewayError, isGatewayError } from '../domain/errors.js';
+import { labelOf } from '../domain/transfer-states.js';
 import type { GatewayContext } from './context.js';
 import { notFoundAs, toFieldErrors } from './errors.js';
 import { localId, localIdOrNull, wiseId } from './ids.js';
@@ -39,7 +40,7 @@ import { checkFirst, decodeCursor, pageInfo } from './pagination.js';
 import { quoteFromRow } from './quotes.mappers.js';
 import { toRecipient, toFormOption } from './recipients.mappers.js';
 import { viewerEvents } from './subscriptions.js';
-import { LABELS, statusOf, toTransfer, transferCursor, transfersFromWise } from './transfers.mappers.js';
+import { statusOf, toTransfer, transferCursor, transfersFromWise } from './transfers.mappers.js';
 
 type TransferEvent = Extract<DomainEvent, { type: 'transfer.changed' }>;
 
@@ -56,7 +57,7 @@ export async function ownTransfer(ctx: GatewayContext, id: string): Promise<Tran
   if (local === null) return null;
   // Only "not this customer's" is null; anything else (the database down) is an error.
   const transfer = await ctx.services.transfers.own(ctx.em, ctx.viewer.customerId, local).catch((error: unknown) => {
-    if (error instanceof TransferNotFoundError) return null;
+    if (isGatewayError(error, 'NOT_FOUND')) return null;
     throw error;
   });
   return transfer ? withRelations(ctx, transfer) : null;
@@ -211,7 +212,7 @@ export class TransfersResolver {
     // every subscriber the event reaches.
     const transfer = await oncePerEvent(event, 'transfer', async () => {
       const found = await transferWithRelations(ctx.reads, event.customerId, event.transferId);
-      if (!found) throw new TransferNotFoundError();
+      if (!found) throw new GatewayError('NOT_FOUND', 'No such transfer for this customer');
       return toTransfer(found.transfer, found.quote ? quoteFromRow(found.quote) : null, found.recipient ? toRecipient(found.recipient) : null);
     });
     return {
@@ -219,7 +220,7 @@ export class TransfersResolver {
       transferId: toGlobalId('Transfer', event.transferId),
       status: statusOf(event.state),
       wiseStatus: event.state,
-      statusLabel: LABELS[event.state] ?? 'Unknown',
+      statusLabel: labelOf(event.state),
       occurredAt: new Date(event.occurredAt),
       transfer,
     };

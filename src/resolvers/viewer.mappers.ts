@@ -1,7 +1,7 @@
 import type { Customer as BankCustomer } from '../services/customers.js';
 import { toGlobalId } from '../schema/ids.js';
 import type { BankAccount, Customer } from '../schema/viewer.js';
-import { amountString } from '../services/money.js';
+import { amountString } from '../domain/money.js';
 
 export function toCustomer(customer: BankCustomer): Customer {
   return {

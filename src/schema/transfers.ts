@@ -1,5 +1,5 @@
 import { createUnionType, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
-import { TRANSFER_STATES } from '../wise/transfer-states.js';
+import { stateInfo, TRANSFER_STATES, type TransferState } from '../domain/transfer-states.js';
 import { FieldError, UserError } from './errors.js';
 import { Money } from './money.js';
 import { Quote } from './quotes.js';
@@ -7,29 +7,14 @@ import { FieldValueInput, FormField, FormGroup, Recipient } from './recipients.j
 import { Node, PageInfo } from './relay.js';
 import { DecimalScalar } from './scalars.js';
 
-type WiseState = (typeof TRANSFER_STATES)[number];
+/** The GraphQL enum is Wise's own list of states (src/domain/transfer-states.ts): NAME → wise_name. */
+export const TransferStatusEnum = Object.fromEntries(TRANSFER_STATES.map((s) => [s.toUpperCase(), s])) as { [K in TransferState as Uppercase<K>]: K };
+export type TransferStatusEnum = TransferState;
 
-/** The GraphQL enum is Wise's own list of states (src/wise/transfer-states.ts): NAME → wise_name. */
-export const TransferStatusEnum = Object.fromEntries(TRANSFER_STATES.map((s) => [s.toUpperCase(), s])) as { [K in WiseState as Uppercase<K>]: K };
-export type TransferStatusEnum = WiseState;
-
-const STATUS_DESCRIPTIONS: Partial<Record<WiseState, string>> = {
-  incoming_payment_waiting: 'Created; waiting for funding.',
-  incoming_payment_initiated: 'Funding started; the money is not at Wise yet.',
-  waiting_recipient_input_to_proceed: 'Email recipients: waiting for their bank details.',
-  processing: 'Wise has the money and is checking the transfer.',
-  funds_converted: 'Checks passed; the money is converted.',
-  outgoing_payment_sent: 'Paid out (normally final).',
-  cancelled: 'Cancelled; funded money is returned.',
-  funds_refunded: 'The money went back to the sender.',
-  bounced_back: "The recipient's bank returned the payout; Wise holds the money and will re-send it or refund it (FUNDS_REFUNDED).",
-  charged_back: 'The payer reclaimed the money.',
-  unknown: 'Wise lacks information to finish, or a state this gateway does not know yet.',
-};
 registerEnumType(TransferStatusEnum, {
   name: 'TransferStatus',
   description: "Wise's transfer states. A state Wise adds later arrives as UNKNOWN, with the raw value in wiseStatus.",
-  valuesConfig: Object.fromEntries(TRANSFER_STATES.filter((s) => STATUS_DESCRIPTIONS[s]).map((s) => [s.toUpperCase(), { description: STATUS_DESCRIPTIONS[s] }])),
+  valuesConfig: Object.fromEntries(TRANSFER_STATES.map((s) => [s.toUpperCase(), { description: stateInfo(s).description }])),
 });
 
 export enum FundingStateEnum {

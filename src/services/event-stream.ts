@@ -97,6 +97,7 @@ export function customerEventStream<T extends DomainEvent>(
       }
       if (failure !== undefined) {
         finish();
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows what the reader caught, as it was
         throw failure;
       }
       return { value: undefined, done: true };

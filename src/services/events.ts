@@ -145,5 +145,5 @@ export async function commitWithEvents(
     return events;
   };
   if (em.isInTransaction()) return record(em);
-  return em.transactional((tx) => record(tx as EntityManager));
+  return em.transactional((tx) => record(tx));
 }

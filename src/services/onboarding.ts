@@ -19,16 +19,17 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../config.js';
 import { OAuthState } from '../entities/OAuthState.js';
 import { WiseLink, type LinkModel, type RelinkReason } from '../entities/WiseLink.js';
-import { WiseProfile, type VerificationRoute } from '../entities/WiseProfile.js';
+import { WiseProfile } from '../entities/WiseProfile.js';
 import type { Logger } from '../logger.js';
-import type { BusinessProfileInput, PersonalProfileInput, WiseApi, WiseV2Profile } from '../wise/api.js';
+import type { BusinessProfileInput, PersonalProfileInput, WiseApi } from '../wise/api.js';
 import { WiseError, type WiseFieldError } from '../wise/errors.js';
 import type { TokenSet, WiseOAuth } from '../wise/oauth.js';
 import type { Customer } from './customers.js';
 import { onboardingChanged, describeOnboarding, type OnboardingStatus } from './onboarding-status.js';
 import { commitWithEvents, type EventBody, type EventBus } from './events.js';
-import { ProfileInputError, type ProfileService } from './profiles.js';
-import { RelinkRequiredError, type WiseTokens } from './wise-tokens.js';
+import type { ProfileService } from './profiles.js';
+import type { WiseTokens } from './wise-tokens.js';
+import { GatewayError, isGatewayError } from '../domain/errors.js';
 
 const STATE_LIFETIME_MS = 10 * 60_000;
 
@@ -92,7 +93,7 @@ export class OnboardingService {
     try {
       return describeOnboarding(this.deps.config.model, link, profile, await this.deps.profiles.verification(em, link, profile, fresh));
     } catch (error) {
-      if (error instanceof RelinkRequiredError) return describeOnboarding(this.deps.config.model, { ...link, status: 'RELINK_REQUIRED', relinkReason: error.reason }, null);
+      if (isGatewayError(error, 'RELINK_REQUIRED')) return describeOnboarding(this.deps.config.model, { ...link, status: 'RELINK_REQUIRED', relinkReason: error.details.relinkReason as RelinkReason }, null);
       throw error;
     }
   }
@@ -168,7 +169,7 @@ export class OnboardingService {
       try {
         await em.flush();
       } catch (error) {
-        if (error instanceof UniqueConstraintViolationException) throw new ConcurrentOnboardingError();
+        if (error instanceof UniqueConstraintViolationException) throw new GatewayError('ONBOARDING_IN_PROGRESS', undefined, { cause: error });
         throw error;
       }
     }
@@ -344,7 +345,7 @@ export class OnboardingService {
       if (previousUser) await tx.nativeDelete(WiseProfile, { linkId: previousUser });
       // Linked: every other authorization URL handed to this customer is void from now on.
       await ormSql(tx)('update oauth_state set used_at = now() where customer_id = ? and used_at is null', [customerId]);
-      await this.deps.profiles.place(tx, linked, granted as WiseV2Profile);
+      await this.deps.profiles.place(tx, linked, granted);
     });
     return { kind: 'completed', customerId, status: await this.status(em, customerId, true) };
   }
@@ -373,9 +374,9 @@ export class OnboardingService {
   }
 
   private profileFailure(error: unknown): ProfileCreation {
-    if (error instanceof ProfileInputError) return { kind: 'rejected', fieldErrors: [{ code: 'NOT_SUPPORTED', message: error.message, path: error.path, arguments: [] }] };
+    if (isGatewayError(error, 'PROFILE_NOT_SUPPORTED')) return { kind: 'rejected', fieldErrors: [{ code: 'NOT_SUPPORTED', message: error.message, path: error.details.field ?? null, arguments: [] }] };
     if (error instanceof WiseError && (error.code === 'VALIDATION' || error.code === 'CONFLICT')) return { kind: 'rejected', fieldErrors: error.fieldErrors };
-    if (error instanceof RelinkRequiredError) return { kind: 'not_linked' };
+    if (isGatewayError(error, 'RELINK_REQUIRED')) return { kind: 'not_linked' };
     throw error;
   }
 
@@ -401,12 +402,5 @@ export class OnboardingService {
     this.deps.tokens.seal(link, 'registrationCode', null);
     link.accessTokenExpiresAt = null;
     link.refreshTokenExpiresAt = null;
-  }
-}
-
-export class ConcurrentOnboardingError extends Error {
-  constructor() {
-    super('Another onboarding attempt for this customer is in progress');
-    this.name = 'ConcurrentOnboardingError';
   }
 }

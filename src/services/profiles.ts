@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { WiseLink } from '../entities/WiseLink.js';
+import { type WiseLink } from '../entities/WiseLink.js';
 import { WiseProfile, type VerificationRoute } from '../entities/WiseProfile.js';
 import type { BusinessProfileInput, PersonalProfileInput, WiseApi, WiseV2Profile } from '../wise/api.js';
 import { ISO3 } from '../wise/countries.js';
@@ -13,18 +13,10 @@ import type { OnboardingModel } from '../config.js';
 import { commitWithEvents, type EventBody, type EventBus } from './events.js';
 import { isVerified, onboardingChanged } from './onboarding-status.js';
 import type { WiseTokens } from './wise-tokens.js';
+import { GatewayError } from '../domain/errors.js';
 
 /** Verification read from Wise is trusted this long; webhooks keep it current in between. */
 export const VERIFICATION_STALE_AFTER_MS = 5 * 60_000;
-
-export class ProfileInputError extends Error {
-  constructor(
-    message: string,
-    readonly path: string,
-  ) {
-    super(message);
-  }
-}
 
 /** A UUID that is the same every time for the same parts: an idempotency key that survives retries. */
 export function stableUuid(...parts: string[]): string {
@@ -35,7 +27,7 @@ export function stableUuid(...parts: string[]): string {
 /** Wise's personal-profile body from the bank's record of the customer. */
 export function personalProfileFromCustomer(customer: Customer, overrides: Partial<PersonalProfileInput> = {}): PersonalProfileInput {
   const country = ISO3[customer.address.country];
-  if (!country) throw new ProfileInputError(`Wise profiles cannot be created for country ${customer.address.country} yet`, 'address.country');
+  if (!country) throw new GatewayError('PROFILE_NOT_SUPPORTED', `Wise profiles cannot be created for country ${customer.address.country} yet`, { field: 'address.country' });
   return {
     // Wise allows 30 characters; longer names are truncated, as its guide says to.
     firstName: customer.givenName.slice(0, 30),

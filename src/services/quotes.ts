@@ -6,21 +6,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Quote, type QuoteStatus } from '../entities/Quote.js';
 import type { WiseApi, WisePaymentOption, WiseQuote } from '../wise/api.js';
-import { amountString, checkAmount, rateString } from './money.js';
+import { amountString, checkAmount, rateString, toWiseNumber } from '../domain/money.js';
 import { requireLinkedProfile } from './links.js';
 import type { WiseTokens } from './wise-tokens.js';
+import { GatewayError } from '../domain/errors.js';
 
 export type QuoteInput = { sourceCurrency: string; targetCurrency: string; sourceAmount?: string | null; targetAmount?: string | null };
-
-export class QuoteInputError extends Error {
-  constructor(
-    message: string,
-    readonly field: string,
-  ) {
-    super(message);
-    this.name = 'QuoteInputError';
-  }
-}
 
 /** The bank funds transfers from the customer's Wise balance: its option is the one shown. */
 export function chosenOption(quote: Pick<WiseQuote, 'paymentOptions' | 'payOut'>): WisePaymentOption | undefined {
@@ -43,21 +34,21 @@ export class QuoteService {
     const source = input.sourceCurrency.trim().toUpperCase();
     const target = input.targetCurrency.trim().toUpperCase();
     for (const [field, value] of [['sourceCurrency', source], ['targetCurrency', target]] as const) {
-      if (!/^[A-Z]{3}$/.test(value)) throw new QuoteInputError(`${field} must be an ISO 4217 code such as GBP`, field);
+      if (!/^[A-Z]{3}$/.test(value)) throw new GatewayError('INVALID_INPUT', `${field} must be an ISO 4217 code such as GBP`, { field });
     }
     const hasSource = input.sourceAmount !== undefined && input.sourceAmount !== null;
     const hasTarget = input.targetAmount !== undefined && input.targetAmount !== null;
-    if (hasSource === hasTarget) throw new QuoteInputError('Give exactly one of sourceAmount or targetAmount', hasSource ? 'targetAmount' : 'sourceAmount');
+    if (hasSource === hasTarget) throw new GatewayError('INVALID_INPUT', 'Give exactly one of sourceAmount or targetAmount', { field: hasSource ? 'targetAmount' : 'sourceAmount' });
     const [field, amount, currency] = hasSource ? (['sourceAmount', input.sourceAmount!, source] as const) : (['targetAmount', input.targetAmount!, target] as const);
     const problem = checkAmount(amount, currency);
-    if (problem) throw new QuoteInputError(`${field} ${problem}`, field);
+    if (problem) throw new GatewayError('INVALID_INPUT', `${field} ${problem}`, { field });
 
     const link = await requireLinkedProfile(em, customerId);
     const wise = await this.deps.tokens.withUserToken(link, (token) =>
       this.deps.api.createQuote({ token, customerId }, link.profileId, {
         sourceCurrency: source,
         targetCurrency: target,
-        [field]: Number(amount),
+        [field]: toWiseNumber(amount),
         // Paid from the customer's Wise balance, so the fees match how it is funded.
         preferredPayIn: 'BALANCE',
       }),

@@ -5,7 +5,7 @@
  * in bench/: hydrating entities cost more than the queries themselves.
  */
 import type { PlainDb } from '../db/plain.js';
-import { amountString, rateString } from './money.js';
+import { amountString, rateString } from '../domain/money.js';
 
 export type QuoteRow = {
   id: string;

@@ -16,6 +16,7 @@ import { WiseError, type WiseFieldError } from '../wise/errors.js';
 import type { Logger } from '../logger.js';
 import { requireLinkedProfile } from './links.js';
 import type { WiseTokens } from './wise-tokens.js';
+import { GatewayError } from '../domain/errors.js';
 
 /** Forms from Wise are reused this long for the same inputs. */
 const FORM_TTL_MS = 15 * 60_000;
@@ -60,13 +61,6 @@ export function recipientSummary(r: WiseRecipient) {
   };
 }
 
-export class RecipientNotFoundError extends Error {
-  constructor(what: string) {
-    super(`${what} not found`);
-    this.name = 'RecipientNotFoundError';
-  }
-}
-
 const CONTROLS: Record<string, FormControl> = { text: 'TEXT', select: 'SELECT', radio: 'RADIO', date: 'DATE' };
 
 export function normalizeForm(requirements: WiseRequirement[]): FormOption[] {
@@ -98,7 +92,7 @@ export function normalizeForm(requirements: WiseRequirement[]): FormOption[] {
 function leaves(details: Record<string, unknown>, prefix = '', into = new Map<string, string>()): Map<string, string> {
   for (const [key, value] of Object.entries(details)) {
     if (value && typeof value === 'object') leaves(value as Record<string, unknown>, `${prefix}${key}.`, into);
-    else if (value !== null && value !== undefined) into.set(`${prefix}${key}`, String(value));
+    else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') into.set(`${prefix}${key}`, String(value));
   }
   return into;
 }
@@ -173,12 +167,12 @@ export class RecipientService {
     let route: { quoteId: string } | { source: string; target: string; sourceAmount: number };
     if ('quoteId' in target) {
       const quote = await em.findOne(Quote, { id: target.quoteId, customerId });
-      if (!quote) throw new RecipientNotFoundError('Quote');
+      if (!quote) throw new GatewayError('NOT_FOUND', 'Quote not found');
       currency = quote.targetCurrency;
       route = { quoteId: quote.id };
     } else {
       currency = target.currency.toUpperCase();
-      if (!/^[A-Z]{3}$/.test(currency)) throw new RecipientNotFoundError('Currency');
+      if (!/^[A-Z]{3}$/.test(currency)) throw new GatewayError('NOT_FOUND', 'Currency not found');
       route = { source: this.deps.sourceCurrency, target: currency, sourceAmount: 1000 };
     }
     const details = values.length ? { ...(type ? { type } : {}), details: toDetails(values) } : undefined;
@@ -242,7 +236,10 @@ export class RecipientService {
         await em.getConnection().execute('insert into recipient_creation_uncertain (customer_id, request_hash) values (?, ?) on conflict do nothing', [customerId, requestHash], 'run');
         // If Wise cannot be asked either (after its back-off), the caller gets the first error
         // and the same request looks again before posting.
-        const lost = await this.findCreatedWithBackoff(em, customerId, link, sent).catch(() => undefined);
+        const lost = await this.findCreatedWithBackoff(em, customerId, link, sent).catch((lookError: unknown) => {
+          this.deps.logger?.warn({ err: lookError, customerId }, 'could not look for a recipient whose creation answer was lost; the retry looks again');
+          return undefined;
+        });
         if (lost !== undefined) await this.settleUncertain(em, customerId, requestHash);
         if (lost) {
           this.deps.logger?.warn({ customerId, recipientId: lost.id }, 'the answer to creating a recipient was lost; adopted the one Wise had created');
@@ -343,7 +340,7 @@ export class RecipientService {
   async delete(em: EntityManager, customerId: string, id: number): Promise<Recipient> {
     const link = await requireLinkedProfile(em, customerId);
     const recipient = await em.findOne(Recipient, { id, customerId });
-    if (!recipient) throw new RecipientNotFoundError('Recipient');
+    if (!recipient) throw new GatewayError('NOT_FOUND', 'Recipient not found');
     if (recipient.active) {
       try {
         await this.deps.tokens.withUserToken(link, (token) => this.deps.api.deleteRecipient({ token, customerId }, id));

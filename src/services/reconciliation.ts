@@ -57,7 +57,7 @@ export class Reconciliation {
   async run(options: { requestId?: string | null; now?: number } = {}): Promise<ReconciliationReport> {
     const startedAt = new Date();
     const now = options.now ?? Date.now();
-    const em = this.deps.orm.em.fork() as EntityManager;
+    const em = this.deps.orm.em.fork();
     const sql = ormSql(em);
     // A job that failed and is retried reuses its run's row.
     const [run] = await sql<{ id: string }>(
@@ -89,7 +89,10 @@ export class Reconciliation {
     let reads = 0;
     for (const row of rows) {
       if (row.creation_state === 'PENDING') {
-        const resumed = await this.deps.transfers.resumeCreation(em, row.id).catch(() => false);
+        const resumed = await this.deps.transfers.resumeCreation(em, row.id).catch((error: unknown) => {
+          this.deps.logger.warn({ err: error, transferId: row.id }, 'reconciliation could not finish an interrupted creation; the sweep or the next run tries again');
+          return false;
+        });
         if (resumed) note({ kind: 'CREATION_RESUMED', transferId: row.id, wiseTransferId: null, customerId: row.customer_id, detail: 'an interrupted creation was finished at Wise' });
         continue;
       }
@@ -148,7 +151,10 @@ export class Reconciliation {
     const wiseTransferId = Number(row.wise_transfer_id);
     const base = { transferId: row.id, wiseTransferId, customerId: row.customer_id };
     if (row.funding_state === 'DEBITED') {
-      const outcome = await this.deps.transfers.settleFunding(em, row.id).catch(() => 'busy');
+      const outcome = await this.deps.transfers.settleFunding(em, row.id).catch((error: unknown) => {
+        this.deps.logger.warn({ err: error, transferId: row.id }, 'reconciliation could not settle a DEBITED funding; the sweep or the next run tries again');
+        return 'busy';
+      });
       if (outcome === 'settled') note({ ...base, kind: 'FUNDING_SETTLED', detail: 'a DEBITED funding was settled against Wise' });
       return;
     }
@@ -192,7 +198,9 @@ export class Reconciliation {
       let listed: WiseTransfer[];
       try {
         listed = await this.deps.tokens.withUserToken(link, (token) => this.deps.api.listTransfers({ token, customerId: link.customerId }, link.profileId!, 100));
-      } catch {
+      } catch (error) {
+        // This customer's transfers go unlisted this run (a dead link, Wise down): said, not hidden.
+        this.deps.logger.warn({ err: error, customerId: link.customerId }, "reconciliation could not list a customer's transfers at Wise");
         continue;
       }
       const recent = listed.filter((t) => createdMs(t.created) >= since.getTime());

@@ -4,10 +4,11 @@
  * all). The bank changes them at run time (`npm run rollout`); every replica reads them from
  * Postgres on each check, so a change holds on all of them at once, with no restart and no
  * cache to expire. Onboarding, quotes, recipients and transfers ask here first; a refusal is a
- * NotOfferedError, which the GraphQL edge answers with extensions.code NOT_OFFERED, and
+ * a GatewayError NOT_OFFERED, which the GraphQL edge answers with extensions.code NOT_OFFERED, and
  * `availability` tells a frontend beforehand what the customer may do.
  */
 import type { PlainDb } from '../db/plain.js';
+import { GatewayError } from '../domain/errors.js';
 
 export type CurrencyRoute = { sourceCurrency: string; targetCurrency: string };
 export type NotOfferedReason = 'CUSTOMER_NOT_IN_PILOT' | 'ROUTE_NOT_OFFERED';
@@ -17,15 +18,10 @@ export type RolloutRoutes = 'LISTED' | 'ALL';
 /** What a customer is offered now: nothing, or Wise on these routes (null: every route). */
 export type Availability = { offered: false; reason: 'CUSTOMER_NOT_IN_PILOT' } | { offered: true; routes: CurrencyRoute[] | null };
 
-export class NotOfferedError extends Error {
-  constructor(
-    readonly reason: NotOfferedReason,
-    /** The routes the customer may use instead (null: every route; empty when not offered at all). */
-    readonly routes: CurrencyRoute[] | null,
-  ) {
-    super(reason === 'CUSTOMER_NOT_IN_PILOT' ? 'Wise transfers are not offered to this customer yet.' : 'This currency route is not offered yet.');
-    this.name = 'NotOfferedError';
-  }
+/** NOT_OFFERED, with the routes the customer may use instead (null: every route; empty when not offered at all). */
+function notOffered(reason: NotOfferedReason, routes: CurrencyRoute[] | null): GatewayError {
+  const message = reason === 'CUSTOMER_NOT_IN_PILOT' ? 'Wise transfers are not offered to this customer yet.' : 'This currency route is not offered yet.';
+  return new GatewayError('NOT_OFFERED', message, { reason, routes });
 }
 
 /** A route as far as it is known: a recipient in a currency knows only its target. */
@@ -50,15 +46,15 @@ export class RolloutService {
     return { offered: true, routes: row.routes === 'ALL' ? null : row.listed };
   }
 
-  /** Throws NotOfferedError unless the customer (and the route, when given) is offered. */
+  /** Throws NOT_OFFERED unless the customer (and the route, when given) is offered. */
   async ensureOffered(customerId: string, route?: RouteAsked): Promise<void> {
     const availability = await this.availability(customerId);
-    if (!availability.offered) throw new NotOfferedError('CUSTOMER_NOT_IN_PILOT', []);
+    if (!availability.offered) throw notOffered('CUSTOMER_NOT_IN_PILOT', []);
     if (!route || availability.routes === null) return;
     const source = route.sourceCurrency?.toUpperCase();
     const target = route.targetCurrency.toUpperCase();
     const listed = availability.routes.some((r) => r.targetCurrency === target && (source === undefined || r.sourceCurrency === source));
-    if (!listed) throw new NotOfferedError('ROUTE_NOT_OFFERED', availability.routes);
+    if (!listed) throw notOffered('ROUTE_NOT_OFFERED', availability.routes);
   }
 
   /** The same for the route of a stored quote of the customer's (an unknown quote is left to the caller's 404). */

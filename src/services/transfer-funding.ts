@@ -30,11 +30,12 @@ import type { FundingResult, WiseApi, WiseTransfer } from '../wise/api.js';
 import { WiseError } from '../wise/errors.js';
 import type { DomainEvent } from './events.js';
 import type { Ledger } from './ledger.js';
-import { amountString } from './money.js';
+import { amountString } from '../domain/money.js';
 import type { TransferLocks } from './transfer-locks.js';
 import type { TransferMoney } from './transfer-money.js';
 import type { TransferStates } from './transfer-states.js';
 import type { WiseTokens } from './wise-tokens.js';
+import { GatewayError } from '../domain/errors.js';
 
 /** The only state in which Wise has not taken the money and still would. */
 const FUNDABLE_AT_WISE = 'incoming_payment_waiting';
@@ -55,16 +56,6 @@ export const UNKNOWN_OUTCOME_QUARANTINE_MS = 10 * 60_000;
  * retry the first go.
  */
 export const INTERRUPTED_FUNDING_AFTER_MS = 5_000;
-
-export class TransferInputError extends Error {
-  constructor(
-    message: string,
-    readonly field: string,
-  ) {
-    super(message);
-    this.name = 'TransferInputError';
-  }
-}
 
 export type FundTransferResult =
   | { kind: 'funded'; transfer: Transfer }
@@ -97,10 +88,10 @@ export class TransferFunding {
   async fund(em: EntityManager, transferId: string, oneTimeToken: string | null): Promise<FundTransferResult> {
     return this.deps.locks.run(transferId, async () => {
       const transfer = await em.findOneOrFail(Transfer, transferId, { refresh: true });
-      if (transfer.creationState !== 'CREATED') throw new TransferInputError('Wise has not created this transfer yet; repeat createTransfer with the same idempotency key', 'transferId');
+      if (transfer.creationState !== 'CREATED') throw new GatewayError('INVALID_INPUT', 'Wise has not created this transfer yet; repeat createTransfer with the same idempotency key', { field: 'transferId' });
       if (transfer.fundingState === 'FUNDED') return { kind: 'funded', transfer };
-      if (oneTimeToken && !this.deps.signOneTimeToken) throw new TransferInputError('This gateway has no SCA signing key (WISE_SCA_PRIVATE_KEY)', 'oneTimeToken');
-      if (oneTimeToken && oneTimeToken !== transfer.scaOneTimeToken) throw new TransferInputError('This one-time token is not the one Wise issued for this transfer', 'oneTimeToken');
+      if (oneTimeToken && !this.deps.signOneTimeToken) throw new GatewayError('INVALID_INPUT', 'This gateway has no SCA signing key (WISE_SCA_PRIVATE_KEY)', { field: 'oneTimeToken' });
+      if (oneTimeToken && oneTimeToken !== transfer.scaOneTimeToken) throw new GatewayError('INVALID_INPUT', 'This one-time token is not the one Wise issued for this transfer', { field: 'oneTimeToken' });
       // Whether an earlier call, whose outcome is unknown, may still fund it at Wise.
       const carriedOver = transfer.fundingState === 'DEBITED';
       if (!carriedOver) {
@@ -267,7 +258,7 @@ export class TransferFunding {
     return this.deps.locks.run(transferId, async () => {
       const transfer = await em.findOneOrFail(Transfer, transferId, { refresh: true });
       if (transfer.status === 'cancelled') return { kind: 'cancelled', transfer };
-      if (transfer.creationState !== 'CREATED') throw new TransferInputError('Wise has not created this transfer yet', 'transferId');
+      if (transfer.creationState !== 'CREATED') throw new GatewayError('INVALID_INPUT', 'Wise has not created this transfer yet', { field: 'transferId' });
       const link = await this.deps.linkFor(em, transfer);
       try {
         await this.deps.tokens.withUserToken(link, (token) => this.deps.api.cancelTransfer({ token, customerId: transfer.customerId }, transfer.wiseTransferId!));

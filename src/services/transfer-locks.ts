@@ -18,16 +18,10 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
+import { GatewayError } from '../domain/errors.js';
 
 /** The advisory lock's first key: money operations on transfers (the second is the transfer). */
 const TRANSFER_MONEY_LOCKS = 0x5741_4d31; // "WAM1"
-
-export class TransferBusyError extends Error {
-  constructor() {
-    super('Another operation on this transfer is still running; try again shortly.');
-    this.name = 'TransferBusyError';
-  }
-}
 
 export class TransferLocks {
   private readonly pool: pg.Pool;
@@ -70,7 +64,7 @@ export class TransferLocks {
 
   private async hold<T>(transferId: string, held: ReadonlySet<string> | undefined, work: () => Promise<T>): Promise<T> {
     const client = await this.pool.connect().catch((error: unknown) => {
-      if (error instanceof Error && /timeout/i.test(error.message)) throw new TransferBusyError();
+      if (error instanceof Error && /timeout/i.test(error.message)) throw new GatewayError('TRANSFER_BUSY', undefined, { cause: error });
       throw error;
     });
     let broken = false;
@@ -83,7 +77,7 @@ export class TransferLocks {
       try {
         await client.query('select pg_advisory_xact_lock($1::int, hashtext($2))', [TRANSFER_MONEY_LOCKS, transferId]);
       } catch (error) {
-        if ((error as { code?: string }).code === '55P03') throw new TransferBusyError();
+        if ((error as { code?: string }).code === '55P03') throw new GatewayError('TRANSFER_BUSY', undefined, { cause: error });
         throw error;
       }
       return await this.held.run(new Set([...(held ?? []), transferId]), work);

@@ -9,7 +9,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ormSql } from '../db/orm.js';
 import type { Transfer } from '../entities/Transfer.js';
 import type { Ledger } from './ledger.js';
-import { amountString } from './money.js';
+import { amountString } from '../domain/money.js';
 
 /** Why money goes back: the funding was not taken by Wise, or Wise returned the money. */
 export type GiveBackReason = 'fund-reversal' | 'refund';

@@ -7,39 +7,14 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ormSql } from '../db/orm.js';
+import { rankOf, returnsMoney } from '../domain/transfer-states.js';
 import type { PlainDb, Sql } from '../db/plain.js';
 import { Transfer } from '../entities/Transfer.js';
 import { appendEvents, type DomainEvent } from './events.js';
 import type { TransferLocks } from './transfer-locks.js';
 import type { TransferMoney } from './transfer-money.js';
 import type { HotPathTransferHandler, TransferEventHandler } from './webhooks.js';
-
-export { TRANSFER_STATES } from '../wise/transfer-states.js';
-
-/** States after which nothing normally happens (a sent transfer may still bounce: swept less). */
-export const FINAL_STATES = new Set(['cancelled', 'funds_refunded', 'charged_back', 'outgoing_payment_sent']);
-/**
- * The money is on its way back to the sender: the bank customer gets it back (once). Not
- * `bounced_back`: Wise then holds the money and will either re-send the payout or refund it
- * (transfers.md) — crediting at the bounce would pay the customer back for a payout Wise may
- * still make. A funded transfer that is cancelled is refunded (`cancelled → funds_refunded`).
- */
-const RETURNS_MONEY = new Set(['funds_refunded', 'cancelled']);
-
-/** Wise's usual order of states, to order events dated to the same second. */
-const STATE_RANK: Record<string, number> = {
-  incoming_payment_waiting: 0,
-  incoming_payment_initiated: 1,
-  waiting_recipient_input_to_proceed: 1,
-  processing: 2,
-  funds_converted: 3,
-  outgoing_payment_sent: 4,
-  bounced_back: 5,
-  cancelled: 6,
-  funds_refunded: 7,
-  charged_back: 8,
-};
-const rankOf = (state: string) => STATE_RANK[state] ?? 9;
+import { GatewayError } from '../domain/errors.js';
 
 export type StateSource = 'create' | 'webhook' | 'poll' | 'cancel';
 
@@ -206,7 +181,7 @@ export class TransferStates {
     // Whatever is still out goes back, once: the journal's rule (transfer-money.ts) makes a
     // second credit impossible, whichever route (refund, cancel, fund reversal) came first —
     // and whether the state returning it arrived now or was released from waiting.
-    const returning = plan.advances.find((item) => RETURNS_MONEY.has(item.state));
+    const returning = plan.advances.find((item) => returnsMoney(item.state));
     if (returning && (await this.deps.money.giveBack(em, transfer, 'refund', `returned (${returning.state})`))) {
       transfer.refunded = true;
     }
@@ -239,7 +214,7 @@ export class TransferStates {
     const plan = await planState(sql, transfer, { state: event.currentState, occurredAt: event.occurredAt, previousState: event.previousState, source: 'webhook' });
     // Money going back (this state, or one it releases) goes through the ORM path and the ledger.
     const funded = !row.refunded && (row.funding_state === 'FUNDED' || row.funding_state === 'DEBITED');
-    if (funded && plan.kind === 'advance' && plan.advances.some((item) => RETURNS_MONEY.has(item.state))) return null;
+    if (funded && plan.kind === 'advance' && plan.advances.some((item) => returnsMoney(item.state))) return null;
     const events = await writePlan(sql, transfer, plan);
     return { applied: tookEffect(plan), note: noteOf(plan), events };
   };
@@ -270,7 +245,7 @@ export class TransferStates {
     if (!transfer) {
       // Wise may announce a transfer before our creation committed: try again shortly.
       const pending = await em.count(Transfer, { profileId: event.profileId, creationState: 'PENDING' });
-      if (pending > 0) throw new Error('transfer not stored yet; retrying');
+      if (pending > 0) throw new GatewayError('RETRY_LATER', 'Wise announced a transfer whose creation has not committed yet');
       return { applied: false, note: 'transfer not created through this gateway', events: [] };
     }
     const result = await this.applyState(em, transfer, event.currentState, event.occurredAt, 'webhook', event.previousState);

@@ -1,6 +1,6 @@
 /**
- * Transfers: requirements, idempotent creation, reads, and the sweep; funding and cancelling
- * are in transfer-funding.ts, states and returned money in transfer-states.ts.
+ * Transfers: requirements, idempotent creation and reads; funding and cancelling are in
+ * transfer-funding.ts, states and returned money in transfer-states.ts, the sweep in jobs/transfer-sweep.ts.
  *
  * Creation moves money nowhere, but must create one transfer at Wise: the row (with a
  * customerTransactionId derived from the caller's idempotency key) is committed before Wise is
@@ -11,7 +11,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ormSql, type Orm } from '../db/orm.js';
+import type { Orm } from '../db/orm.js';
 import { Quote } from '../entities/Quote.js';
 import { Recipient } from '../entities/Recipient.js';
 import { Transfer } from '../entities/Transfer.js';
@@ -22,33 +22,23 @@ import { WiseError, type WiseFieldError } from '../wise/errors.js';
 import type { DomainEvent, EventBus } from './events.js';
 import type { Ledger } from './ledger.js';
 import { requireLinkedProfile } from './links.js';
-import { amountString, rateString } from './money.js';
+import { amountString, isLess, rateString } from '../domain/money.js';
 import { stableUuid } from './profiles.js';
 import { effectiveStatus } from './quotes.js';
 import { normalizeForm, toDetails, validateAgainstForm, type FieldValue, type FormOption } from './recipients.js';
-import { INTERRUPTED_FUNDING_AFTER_MS, TransferFunding, TransferInputError, type CancelTransferResult, type FundTransferResult } from './transfer-funding.js';
+import { TransferFunding, type CancelTransferResult, type FundTransferResult } from './transfer-funding.js';
 import type { TransferLocks } from './transfer-locks.js';
 import { TransferMoney } from './transfer-money.js';
-import { FINAL_STATES, parseWiseTime, TransferStates } from './transfer-states.js';
+import { parseWiseTime, TransferStates } from './transfer-states.js';
 import type { VerificationService } from './verification.js';
-import { NotLinkedError, type WiseTokens } from './wise-tokens.js';
+import type { WiseTokens } from './wise-tokens.js';
+import { GatewayError } from '../domain/errors.js';
 
-export { TRANSFER_STATES } from '../wise/transfer-states.js';
 export { parseWiseTime } from './transfer-states.js';
-export { TransferInputError, type CancelTransferResult, type FundTransferResult } from './transfer-funding.js';
-
-/** A non-final transfer unchanged for this long is re-read from Wise (a webhook may be lost). */
-export const SWEEP_STALE_AFTER_MS = 5 * 60_000;
+export type { CancelTransferResult, FundTransferResult } from './transfer-funding.js';
 
 /** A transfer id as the gateway issues it; anything else names no transfer (and never reaches SQL). */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export class TransferNotFoundError extends Error {
-  constructor() {
-    super('No such transfer for this customer');
-    this.name = 'TransferNotFoundError';
-  }
-}
 
 export type CreateTransferInput = { quoteId: string; recipientId: number; values: FieldValue[]; idempotencyKey: string };
 
@@ -109,9 +99,9 @@ export class TransferService {
 
   private async quoteAndRecipient(em: EntityManager, customerId: string, quoteId: string, recipientId: number) {
     const quote = await em.findOne(Quote, { id: quoteId, customerId });
-    if (!quote) throw new TransferInputError('No such quote for this customer', 'quoteId');
+    if (!quote) throw new GatewayError('NOT_FOUND', 'No such quote for this customer', { field: 'quoteId' });
     const recipient = await em.findOne(Recipient, { id: recipientId, customerId });
-    if (!recipient || !recipient.active) throw new TransferInputError('No such active recipient for this customer', 'recipientId');
+    if (!recipient || !recipient.active) throw new GatewayError('NOT_FOUND', 'No such active recipient for this customer', { field: 'recipientId' });
     return { quote, recipient };
   }
 
@@ -119,7 +109,7 @@ export class TransferService {
 
   async create(em: EntityManager, customerId: string, input: CreateTransferInput): Promise<CreateTransferResult> {
     const key = input.idempotencyKey.trim();
-    if (!/^[\w.:-]{8,100}$/.test(key)) throw new TransferInputError('idempotencyKey must be 8–100 letters, digits or ._:-', 'idempotencyKey');
+    if (!/^[\w.:-]{8,100}$/.test(key)) throw new GatewayError('INVALID_INPUT', 'idempotencyKey must be 8–100 letters, digits or ._:-', { field: 'idempotencyKey' });
     const requestHash = createHash('sha256')
       .update(JSON.stringify([input.quoteId, input.recipientId, [...input.values].sort((a, b) => a.key.localeCompare(b.key))]))
       .digest('hex');
@@ -145,7 +135,7 @@ export class TransferService {
     // The verification gate: verified, or the amount Wise still allows covers this transfer.
     const gate = await this.deps.verification.forCustomer(em, customerId, quote.profileId, false);
     const route = gate?.routes.find((r) => r.currency === quote.sourceCurrency);
-    if (!route || (route.status !== 'verified' && route.maximumEntitledAmount < Number(sourceAmount))) {
+    if (!route || (route.status !== 'verified' && isLess(route.maximumEntitledAmount, sourceAmount))) {
       return {
         kind: 'not_verified',
         currency: quote.sourceCurrency,
@@ -156,7 +146,7 @@ export class TransferService {
 
     // The bank's side first: the customer must have the money.
     const available = await this.deps.ledger.available(em, customerId, quote.sourceCurrency);
-    if (available === null || Number(available) < Number(sourceAmount)) {
+    if (available === null || isLess(available, sourceAmount)) {
       return { kind: 'insufficient_funds', available: available === null ? null : amountString(available, quote.sourceCurrency), required: sourceAmount, currency: quote.sourceCurrency };
     }
 
@@ -277,7 +267,11 @@ export class TransferService {
     if (!codes.has('QUOTE_EXPIRED')) {
       const wiseQuote = await this.deps.tokens
         .withUserToken(link, (token) => this.deps.api.getQuote({ token, customerId: transfer.customerId }, transfer.profileId, transfer.quoteId))
-        .catch(() => null);
+        .catch((error: unknown) => {
+          // Only sharpens the reason (EXPIRED or ALREADY_USED); the quote is unusable either way.
+          this.deps.logger.warn({ err: error, transferId: transfer.id }, 'could not read the quote at Wise to say why it is unusable');
+          return null;
+        });
       if (wiseQuote && wiseQuote.status !== 'EXPIRED' && wiseQuote.status !== 'PENDING') reason = 'ALREADY_USED';
     }
     const quote = await em.findOne(Quote, transfer.quoteId);
@@ -290,7 +284,7 @@ export class TransferService {
 
   private async linkFor(em: EntityManager, transfer: Transfer): Promise<WiseLink> {
     const link = await em.findOne(WiseLink, { customerId: transfer.customerId, status: { $ne: 'UNLINKED' }, profileId: transfer.profileId });
-    if (!link) throw new NotLinkedError();
+    if (!link) throw new GatewayError('NOT_LINKED');
     return link;
   }
 
@@ -309,9 +303,9 @@ export class TransferService {
   // ---- reads ---------------------------------------------------------------------------------
 
   async own(em: EntityManager, customerId: string, transferId: string): Promise<Transfer> {
-    if (!UUID.test(transferId)) throw new TransferNotFoundError();
+    if (!UUID.test(transferId)) throw new GatewayError('NOT_FOUND', 'No such transfer for this customer');
     const transfer = await em.findOne(Transfer, { id: transferId, customerId });
-    if (!transfer) throw new TransferNotFoundError();
+    if (!transfer) throw new GatewayError('NOT_FOUND', 'No such transfer for this customer');
     return transfer;
   }
 
@@ -345,59 +339,7 @@ export class TransferService {
     await this.publish(events);
   }
 
-  /**
-   * The safety net for lost webhooks and interrupted work, every minute on one replica and at
-   * start-up: finishes creations a crash interrupted (asks Wise again with the same
-   * customerTransactionId), settles fundings left DEBITED (transfer-funding.ts), and re-reads
-   * stale non-final transfers. A transfer another operation is working on is left for next time.
-   */
-  async sweep(now = Date.now()): Promise<{ refreshed: number; resumed: number; settled: number }> {
-    const em = this.deps.orm.em.fork() as EntityManager;
-    const result = { refreshed: 0, resumed: 0, settled: 0 };
-    const interrupted = await em.find(Transfer, { creationState: 'PENDING', createdAt: { $lt: new Date(now - INTERRUPTED_FUNDING_AFTER_MS) } }, { limit: 50 });
-    for (const transfer of interrupted) {
-      try {
-        if ((await this.createAtWise(em, transfer, { onlyIfFree: true }))?.kind === 'created') result.resumed += 1;
-      } catch (error) {
-        this.deps.logger.warn({ err: error, transferId: transfer.id }, 'sweep could not finish creating a transfer');
-      }
-    }
-    // Only those Wise can be asked about: a customer whose link died waits for the relink (and
-    // reconciliation reports the held money meanwhile) without keeping others from the sweep.
-    const debited = await ormSql(em)<{ id: string }>(
-      `select t.id from transfer t
-       where t.creation_state = 'CREATED' and t.funding_state = 'DEBITED' and not t.wise_access_lost and t.funding_started_at < ?
-         and exists (select 1 from wise_link l where l.customer_id = t.customer_id and l.status = 'LINKED')
-       order by t.funding_started_at limit 50`,
-      [new Date(now - INTERRUPTED_FUNDING_AFTER_MS)],
-    );
-    for (const transfer of debited) {
-      try {
-        if ((await this.funding.settleInterrupted(em, transfer.id)) === 'settled') result.settled += 1;
-      } catch (error) {
-        this.deps.logger.warn({ err: error, transferId: transfer.id }, 'sweep could not settle an interrupted funding');
-      }
-    }
-    const stale = await em.find(
-      Transfer,
-      { creationState: 'CREATED', status: { $nin: [...FINAL_STATES] }, wiseAccessLost: false, syncedAt: { $lt: new Date(now - SWEEP_STALE_AFTER_MS) } },
-      { limit: 100, orderBy: { syncedAt: 'asc' } },
-    );
-    for (const transfer of stale) {
-      try {
-        const done = await this.deps.locks.tryRun(transfer.id, async () => {
-          await this.refreshFromWise(em, transfer);
-          return true;
-        });
-        if (done) result.refreshed += 1;
-      } catch (error) {
-        this.deps.logger.warn({ err: error, transferId: transfer.id }, 'sweep could not refresh a transfer');
-      }
-    }
-    return result;
-  }
-
-  // ---- reconciliation (services/reconciliation.ts) -------------------------------------------
+  // ---- the sweep (jobs/transfer-sweep.ts) and reconciliation (services/reconciliation.ts) -----
 
   /** Finishes an interrupted creation if nobody is working on it; true when Wise now has it. */
   async resumeCreation(em: EntityManager, transferId: string): Promise<boolean> {

@@ -13,7 +13,6 @@
  *
  * Also keeps the application's webhook subscriptions at Wise in place (idempotently).
  */
-import { createVerify } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { OnboardingModel } from '../config.js';
 import { ormSql, type Orm } from '../db/orm.js';
@@ -25,6 +24,7 @@ import type { WiseHttp } from '../wise/http.js';
 import { appendEvents, type DomainEvent, type EventBus } from './events.js';
 import { onboardingChanged } from './onboarding-status.js';
 import { verificationChanged } from './profiles.js';
+import { verifyRsaSha256 } from '../lib/rsa-signature.js';
 
 /** The events the gateway subscribes to and applies. */
 export const SUBSCRIBED_EVENTS = ['profiles#verification-state-change', 'transfers#state-change'] as const;
@@ -102,13 +102,7 @@ export class WebhookService {
     if (!signature) return { status: 400, error: 'X-Signature-SHA256 is missing' };
     const key = this.deps.publicKeyPem();
     if (!key) return { status: 401, error: 'No Wise webhook key is configured' };
-    let valid = false;
-    try {
-      valid = createVerify('RSA-SHA256').update(rawBody).verify(key, signature, 'base64');
-    } catch {
-      valid = false;
-    }
-    if (!valid) return { status: 401, error: 'The signature does not match the body' };
+    if (!verifyRsaSha256(rawBody, signature, key)) return { status: 401, error: 'The signature does not match the body' };
     if (!deliveryId || deliveryId.length > 100) return { status: 400, error: 'X-Delivery-Id is missing' };
 
     let event: { event_type?: unknown; subscription_id?: unknown; schema_version?: unknown; data?: { occurred_at?: unknown } };
@@ -143,8 +137,8 @@ export class WebhookService {
       [
         deliveryId,
         event.event_type,
-        String(event.subscription_id ?? ''),
-        String(event.schema_version ?? ''),
+        scalarText(event.subscription_id),
+        scalarText(event.schema_version),
         occurredAt,
         rawBody.toString('utf8'),
         test,
@@ -214,7 +208,9 @@ export class WebhookService {
         applied += 1;
       } catch (error) {
         this.deps.logger.warn({ err: error, deliveryId: row.delivery_id }, 'pending webhook not applied yet; handing it to a job');
-        await this.enqueueJobs([row.delivery_id]).catch(() => undefined);
+        await this.enqueueJobs([row.delivery_id]).catch((enqueueError: unknown) =>
+          this.deps.logger.warn({ err: enqueueError, deliveryId: row.delivery_id }, 'could not hand a pending webhook to a job; the next sweep tries it again'),
+        );
       }
     }
     return applied;
@@ -253,7 +249,7 @@ export class WebhookService {
   }
 
   private async applyInTransaction(deliveryId: string): Promise<void> {
-    const em = this.deps.orm.em.fork() as EntityManager;
+    const em = this.deps.orm.em.fork();
     const published: DomainEvent[] = [];
     let applied: { eventType: string; occurredAt: Date | null } | undefined;
     await em.transactional(async (tx) => {
@@ -396,10 +392,15 @@ export async function ensureWebhookSubscriptions(deps: {
 /** Runs work while holding a Postgres advisory lock (one holder across all replicas). */
 export function advisoryLock(orm: Orm, name: string) {
   return async <T>(work: () => Promise<T>): Promise<T> => {
-    const em = orm.em.fork() as EntityManager;
+    const em = orm.em.fork();
     return em.transactional(async (tx) => {
       await tx.getConnection().execute('select pg_advisory_xact_lock(hashtext(?))', [name], 'all', tx.getTransactionContext());
       return work();
     });
   };
+}
+
+/** A JSON scalar as text for a text column; anything else (absent, an object) as ''. */
+function scalarText(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
 }

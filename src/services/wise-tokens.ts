@@ -9,7 +9,6 @@
  * frontend is told — instead of every later call failing obscurely.
  */
 import { LockMode } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Orm } from '../db/orm.js';
 import { WiseLink, type RelinkReason } from '../entities/WiseLink.js';
 import type { Metrics } from '../ops/metrics.js';
@@ -18,23 +17,14 @@ import { WiseError } from '../wise/errors.js';
 import type { TokenSet, WiseOAuth } from '../wise/oauth.js';
 import { commitWithEvents, type EventBus } from './events.js';
 import { onboardingChanged } from './onboarding-status.js';
-import type { SecretBox } from './secrets.js';
+import type { SecretBox } from '../lib/secret-box.js';
+import { GatewayError } from '../domain/errors.js';
 
 /** Refresh this long before Wise's expiry, so a token never dies in the middle of a call. */
 const REFRESH_MARGIN_MS = 5 * 60_000;
 
-export class RelinkRequiredError extends Error {
-  constructor(readonly reason: RelinkReason) {
-    super(`The Wise account must be linked again (${reason})`);
-    this.name = 'RelinkRequiredError';
-  }
-}
-
-export class NotLinkedError extends Error {
-  constructor() {
-    super('No Wise account is linked to this customer');
-    this.name = 'NotLinkedError';
-  }
+export function relinkRequired(reason: RelinkReason): GatewayError {
+  return new GatewayError('RELINK_REQUIRED', `The Wise account must be linked again (${reason})`, { relinkReason: reason });
 }
 
 type SecretField = 'accessToken' | 'refreshToken' | 'registrationCode';
@@ -111,8 +101,8 @@ export class WiseTokens {
    * refreshed even though its expiry says otherwise.
    */
   async accessToken(link: WiseLink, rejected?: string): Promise<string> {
-    if (link.status === 'RELINK_REQUIRED') throw new RelinkRequiredError(link.relinkReason ?? 'ACCESS_REVOKED');
-    if (!link.accessToken) throw new NotLinkedError();
+    if (link.status === 'RELINK_REQUIRED') throw relinkRequired(link.relinkReason ?? 'ACCESS_REVOKED');
+    if (!link.accessToken) throw new GatewayError('NOT_LINKED');
     const current = this.open(link, 'accessToken')!;
     if (!rejected && link.accessTokenExpiresAt && link.accessTokenExpiresAt.getTime() - Date.now() > REFRESH_MARGIN_MS) return current;
     let flight = this.inflight.get(link.id);
@@ -128,11 +118,11 @@ export class WiseTokens {
   }
 
   private async refresh(linkId: string, rejected?: string): Promise<string> {
-    const em = this.deps.orm.em.fork() as EntityManager;
+    const em = this.deps.orm.em.fork();
     const outcome = await em.transactional(async (tx) => {
       // Row lock: a refresh on another replica waits here and then finds a fresh token.
       const link = await tx.findOneOrFail(WiseLink, linkId, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      if (link.status === 'RELINK_REQUIRED') return { relink: link.relinkReason ?? ('ACCESS_REVOKED' as RelinkReason) };
+      if (link.status === 'RELINK_REQUIRED') return { relink: link.relinkReason ?? ('ACCESS_REVOKED') };
       const current = this.open(link, 'accessToken');
       const stillFresh = link.accessTokenExpiresAt && link.accessTokenExpiresAt.getTime() - Date.now() > REFRESH_MARGIN_MS;
       if (current && stillFresh && current !== rejected) return { token: current };
@@ -183,7 +173,7 @@ export class WiseTokens {
       this.deps.metrics?.relinks.inc({ reason: outcome.relink ?? 'UNKNOWN' });
       this.deps.logger.warn({ linkId, reason: outcome.relink }, 'Wise link needs re-authorization');
     }
-    throw new RelinkRequiredError(outcome.relink);
+    throw relinkRequired(outcome.relink);
   }
 
   /**

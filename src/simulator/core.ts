@@ -6,7 +6,7 @@ import { generateKeyPairSync, type KeyObject, createPrivateKey, createPublicKey 
 import fs from 'node:fs';
 import path from 'node:path';
 import { Clock } from './clock.js';
-import { emptyState, type State } from './state.js';
+import { emptyState, type SimTransfer, type State } from './state.js';
 
 export type SimulatorOptions = {
   /** OAuth client the gateway uses; `clientKey` is the webhook subscription path key. */
@@ -80,7 +80,7 @@ export class SimulatorCore {
   /** The partner's public key for SCA signatures (registered through the controls). */
   scaPublicKeyPem: string | undefined;
   /** Moves a transfer to a state and emits its webhook; set by the money routes. */
-  moveTransfer: (transfer: import('./state.js').SimTransfer, state: string) => void = () => {
+  moveTransfer: (transfer: SimTransfer, state: string) => void = () => {
     throw new Error('money routes not mounted');
   };
 

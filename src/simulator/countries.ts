@@ -19,9 +19,20 @@ export const COUNTRIES: { key: string; name: string }[] = (() => {
 
 export const COUNTRY_CODES = new Set(COUNTRIES.map((c) => c.key));
 
-import { ISO2_BY_ISO3, ISO3 } from '../wise/countries.js';
+/**
+ * The lower-case ISO 3166-1 alpha-3 codes Wise's v2 profiles take, for the countries it serves
+ * here. The simulator's own table, not the gateway's (src/wise/countries.ts): it plays Wise, and
+ * a wrong code believed by both sides could not be caught by a test.
+ */
+export const ISO3: Record<string, string> = {
+  AT: 'aut', AU: 'aus', BE: 'bel', BG: 'bgr', BR: 'bra', CA: 'can', CH: 'che', CN: 'chn', CY: 'cyp', CZ: 'cze',
+  DE: 'deu', DK: 'dnk', EE: 'est', ES: 'esp', FI: 'fin', FR: 'fra', GB: 'gbr', GR: 'grc', HK: 'hkg', HR: 'hrv',
+  HU: 'hun', IE: 'irl', IN: 'ind', IS: 'isl', IT: 'ita', JP: 'jpn', KR: 'kor', LI: 'lie', LT: 'ltu', LU: 'lux',
+  LV: 'lva', MT: 'mlt', MX: 'mex', MY: 'mys', NL: 'nld', NO: 'nor', NZ: 'nzl', PL: 'pol', PT: 'prt', RO: 'rou',
+  SE: 'swe', SG: 'sgp', SI: 'svn', SK: 'svk', TR: 'tur', US: 'usa', ZA: 'zaf', AE: 'are', IL: 'isr', PH: 'phl',
+};
 
-export { ISO2_BY_ISO3, ISO3 };
+export const ISO2_BY_ISO3: Record<string, string> = Object.fromEntries(Object.entries(ISO3).map(([two, three]) => [three, two]));
 
 export const US_STATES = 'AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY'.split(' ');
 export const CA_PROVINCES = 'AB BC MB NB NL NS NT NU ON PE QC SK YT'.split(' ');

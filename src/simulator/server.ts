@@ -188,8 +188,7 @@ function latencyAndFaults(sim: SimulatorCore) {
       case 'lose_response': {
         // Do the work, then drop the connection instead of answering ("created at Wise, but
         // the response was lost").
-        const end = res.end.bind(res);
-        res.end = ((...args: Parameters<typeof end>) => {
+        res.end = ((...args: Parameters<typeof res.end>) => {
           res.statusCode = res.statusCode || 200;
           req.socket.destroy();
           void args;

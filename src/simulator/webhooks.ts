@@ -3,7 +3,8 @@
  * with RSA-SHA256 over the exact body bytes (`X-Signature-SHA256`, base64), one `X-Delivery-Id`
  * per delivery, 2xx within 5 s or it counts as failed and is retried with back-off.
  */
-import { createSign, createVerify, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { signRsaSha256, verifyRsaSha256 } from '../lib/rsa-signature.js';
 import express, { type Request, type Response, type Router } from 'express';
 import { isoSeconds } from './clock.js';
 import type { SimulatorCore } from './core.js';
@@ -48,11 +49,11 @@ export type Delivery = {
 };
 
 export function sign(sim: SimulatorCore, body: string): string {
-  return createSign('RSA-SHA256').update(body).sign(sim.privateKey, 'base64');
+  return signRsaSha256(body, sim.privateKey);
 }
 
 export function verifySignature(publicKeyPem: string, body: string | Buffer, signature: string): boolean {
-  return createVerify('RSA-SHA256').update(body).verify(publicKeyPem, signature, 'base64');
+  return verifyRsaSha256(body, signature, publicKeyPem);
 }
 
 export class WebhookDispatcher {

@@ -7,29 +7,23 @@
  * Work outside a request (webhooks, sweeps, start-up) has no budget.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { GatewayError } from '../domain/errors.js';
 
 export type WiseBudget = {
   /** Calls still allowed for this request. */
   remaining: number;
   readonly perRequest: number;
-  /** Spends one call of the customer's per-minute allowance; rejects with WiseBudgetExceededError. */
+  /** Spends one call of the customer's per-minute allowance; rejects with WISE_BUDGET_EXCEEDED. */
   spendForCustomer?: () => Promise<void>;
 };
 
-export class WiseBudgetExceededError extends Error {
-  constructor(
-    /** Which budget ran out: this request's, or the customer's for the current minute. */
-    readonly scope: 'request' | 'customer',
-    readonly limit: number,
-    readonly retryAfterSeconds: number | null,
-  ) {
-    super(
-      scope === 'request'
-        ? `This request needs more than ${limit} calls to Wise; ask for fewer things at once.`
-        : `Too many calls to Wise for this customer (at most ${limit} a minute); try again in ${retryAfterSeconds ?? 60} s.`,
-    );
-    this.name = 'WiseBudgetExceededError';
-  }
+/** WISE_BUDGET_EXCEEDED: this request's budget of Wise calls ran out, or the customer's for the current minute. */
+export function wiseBudgetExceeded(scope: 'request' | 'customer', limit: number, retryAfterSeconds: number | null): GatewayError {
+  const message =
+    scope === 'request'
+      ? `This request needs more than ${limit} calls to Wise; ask for fewer things at once.`
+      : `Too many calls to Wise for this customer (at most ${limit} a minute); try again in ${retryAfterSeconds ?? 60} s.`;
+  return new GatewayError('WISE_BUDGET_EXCEEDED', message, { limit: scope === 'request' ? 'wiseCallsPerRequest' : 'wiseCallsPerCustomer', retryAfterSeconds });
 }
 
 const budgets = new AsyncLocalStorage<WiseBudget>();
@@ -43,7 +37,7 @@ export function withWiseBudget<T>(perRequest: number, spendForCustomer: WiseBudg
 export async function spendWiseCall(): Promise<void> {
   const budget = budgets.getStore();
   if (!budget) return;
-  if (budget.remaining <= 0) throw new WiseBudgetExceededError('request', budget.perRequest, null);
+  if (budget.remaining <= 0) throw wiseBudgetExceeded('request', budget.perRequest, null);
   budget.remaining -= 1;
   await budget.spendForCustomer?.();
 }

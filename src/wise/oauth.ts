@@ -45,7 +45,8 @@ export class WiseOAuth {
     // Every token call is audited like any other Wise call (never its body: it carries secrets).
     this.config[client.customFetch] = async (url, init) => {
       const started = performance.now();
-      const grant = new URLSearchParams(String(init.body ?? '')).get('grant_type') ?? 'unknown';
+      const form = init.body instanceof URLSearchParams ? init.body : new URLSearchParams(typeof init.body === 'string' ? init.body : '');
+      const grant = form.get('grant_type') ?? 'unknown';
       countWiseCall();
       const record = (status: number | null, error: string | null) =>
         options.audit.record({

@@ -6,11 +6,11 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
+import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import express from 'express';
 import { mountWebApp, webAppDistDir } from '../../src/http/web-app.js';
@@ -280,7 +280,7 @@ describe.skipIf(!hasChromium)('the reference bank web app in a real browser', ()
     // Every WebSocket of the page goes through here, so the test can drop it and read what the app sends.
     const frames: { direction: 'sent' | 'received'; message: any }[] = [];
     let offline = false;
-    const sockets: { page: import('playwright-core').WebSocketRoute; server: import('playwright-core').WebSocketRoute }[] = [];
+    const sockets: { page: WebSocketRoute; server: WebSocketRoute }[] = [];
     const { page } = await signIn('cust-alice', (context) =>
       context.routeWebSocket(/\/graphql$/, (ws) => {
         if (offline) return void ws.close({ code: 1012, reason: 'the test keeps the network down' });
@@ -345,8 +345,8 @@ describe.skipIf(!hasChromium)('the reference bank web app in a real browser', ()
     offline = true;
     const before = subscribes().length;
     for (const socket of sockets.splice(0)) {
-      socket.page.close({ code: 1012, reason: 'dropped by the test' });
-      socket.server.close();
+      void socket.page.close({ code: 1012, reason: 'dropped by the test' });
+      void socket.server.close();
     }
     await page.getByText('Reconnecting…').waitFor({ timeout: WAIT });
     await wise.control(`/transfers/${wiseTransferId}/state`, { state: 'outgoing_payment_sent' });

@@ -6,7 +6,7 @@
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { getMainDefinition, relayStylePagination } from '@apollo/client/utilities';
-import { parse, type OperationDefinitionNode } from 'graphql';
+import { OperationTypeNode, parse, type OperationDefinitionNode } from 'graphql';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, it } from 'vitest';
@@ -31,7 +31,7 @@ describe('Apollo Client', () => {
     const ws = createClient({ url: `${gateway.url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { Authorization: `Bearer ${token}` } });
     closers.push(() => ws.dispose());
     const link = ApolloLink.split(
-      ({ query }) => (getMainDefinition(query) as OperationDefinitionNode).operation === 'subscription',
+      ({ query }) => (getMainDefinition(query) as OperationDefinitionNode).operation === OperationTypeNode.SUBSCRIPTION,
       new GraphQLWsLink(ws),
       new HttpLink({ uri: `${gateway.url}/graphql`, headers: { authorization: `Bearer ${token}` }, fetch: recordingFetch(requests) }),
     );

@@ -7,9 +7,9 @@
 import { expect } from 'vitest';
 import type { TestGateway } from '../support/gateway.js';
 import { simulateState } from '../support/journey.js';
-import { OPERATIONS } from './operations.js';
+import { type OPERATIONS } from './operations.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are checked by shape
+ 
 type Json = any;
 export type Operation = keyof typeof OPERATIONS;
 

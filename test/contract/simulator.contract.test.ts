@@ -4,7 +4,8 @@
  * the schema for its status. Statuses the description leaves out (most 4xx) are checked against
  * Wise's error-body families instead. Where the simulator must differ, the test says why.
  */
-import { createPrivateKey, createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { signRsaSha256 } from '../../src/lib/rsa-signature.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -674,7 +675,7 @@ describe('transfers', () => {
     expect(challenged.body).toEqual({ error: 'forbidden' });
     expect(challenged.headers.get('x-2fa-approval-result')).toBe('REJECTED');
     const ott = challenged.headers.get('x-2fa-approval')!;
-    const signature = createSign('RSA-SHA256').update(ott).sign(createPrivateKey(keys.privateKey.export({ type: 'pkcs8', format: 'pem' })), 'base64');
+    const signature = signRsaSha256(ott, createPrivateKey(keys.privateKey.export({ type: 'pkcs8', format: 'pem' })));
     const approved = await wise({ ...call, headers: { 'x-2fa-approval': ott, 'X-Signature': signature } });
     expect(approved.status).toBe(200);
     expect(approved.headers.get('x-2fa-approval-result')).toBe('APPROVED');

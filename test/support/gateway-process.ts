@@ -24,7 +24,7 @@ export async function startGatewayProcess(databaseUrl: string, env: Record<strin
       JOBS_ENABLED: 'false',
       LOG_LEVEL: 'warn',
       ...env,
-    } as NodeJS.ProcessEnv,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -3,7 +3,7 @@
  * and a free port, with helpers to call it as a bank frontend would.
  */
 import { loadConfig } from '../../src/config.js';
-import { startGateway, type Gateway } from '../../src/gateway.js';
+import { startGateway, type Gateway, type GatewayOptions } from '../../src/gateway.js';
 import { mintCustomerToken } from '../../src/http/auth.js';
 import { createLogger } from '../../src/logger.js';
 import { createTestDatabase } from './database.js';
@@ -19,7 +19,7 @@ export type TestGateway = Gateway & {
   ): Promise<{ status: number; body: { data?: T; errors?: { message: string; extensions?: Record<string, any> }[] } }>;
 };
 
-export async function startTestGateway(env: Record<string, string> = {}, options: { databaseUrl?: string } = {}): Promise<TestGateway> {
+export async function startTestGateway(env: Record<string, string> = {}, options: { databaseUrl?: string; gateway?: GatewayOptions } = {}): Promise<TestGateway> {
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -32,7 +32,7 @@ export async function startTestGateway(env: Record<string, string> = {}, options
     SIMULATOR_WEBHOOK_RETRY_BASE_MS: '200',
     ...env,
   });
-  const gateway = await startGateway(config, createLogger(config.logLevel));
+  const gateway = await startGateway(config, createLogger(config.logLevel), options.gateway);
   const token = (customerId: string, expiresIn: string | number = '1h') =>
     mintCustomerToken(TEST_JWT_SECRET, customerId, { expiresIn });
   return {

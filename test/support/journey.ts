@@ -5,7 +5,7 @@ import { WiseLink } from '../../src/entities/WiseLink.js';
 import type { TestGateway } from './gateway.js';
 import { CREATE_WISE_ACCOUNT, ONBOARDING_STATUS } from './wise.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- GraphQL answers are checked by shape
+ 
 export type Json = any;
 
 export const TRANSFER_FIELDS = `id wiseTransferId status wiseStatus statusLabel funding refunded reference

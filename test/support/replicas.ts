@@ -52,8 +52,8 @@ export async function startReplica(options: { sim: Simulator; databaseUrl: strin
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (c) => (output += c));
-  child.stderr!.on('data', (c) => (output += c));
+  child.stdout.on('data', (c) => (output += c));
+  child.stderr.on('data', (c) => (output += c));
   const url = `http://127.0.0.1:${port}`;
   // However slow the machine: wait for readiness or for the process to end, not for a clock.
   for (;;) {

@@ -5,6 +5,7 @@
  * `POST /v1/accounts`, so what the form says is what creation enforces.
  */
 import { COUNTRIES, STATES_BY_COUNTRY } from '../countries.js';
+import { simCurrency } from '../currencies.js';
 import { JAPANESE_BANKS, KOREAN_BANKS } from './banks.js';
 
 export type FieldType = 'text' | 'select' | 'radio' | 'date';
@@ -146,7 +147,10 @@ function usBankType(ctx: FormContext, type: 'aba' | 'fedwire_local', title: stri
   };
 }
 
-const BY_CURRENCY: Record<string, (ctx: FormContext) => RequirementType[]> = {
+/** The account types Wise offers, by family; a currency's row (currencies.ts) names its family. */
+const FORM_FAMILIES = {
+  EMAIL: (ctx) => [emailType(ctx)],
+  IBAN: (ctx) => [ibanType(ctx, 'IBAN'), emailType(ctx)],
   GBP: (ctx) => [
     {
       type: 'sort_code',
@@ -286,13 +290,13 @@ const BY_CURRENCY: Record<string, (ctx: FormContext) => RequirementType[]> = {
       fields: [legalType(), optionalEmail(), ...holderName(ctx), single(text('accountNumber', 'UPI ID', { minLength: 5, maxLength: 255, example: 'wise@yesb' })), ...address(ctx)],
     },
   ],
-};
+} satisfies Record<string, (ctx: FormContext) => RequirementType[]>;
 
-for (const currency of ['CHF', 'SEK', 'NOK', 'DKK', 'PLN']) BY_CURRENCY[currency] = (ctx) => [ibanType(ctx, 'IBAN'), emailType(ctx)];
+export type FormFamily = keyof typeof FORM_FAMILIES;
 
 /** The form for a target currency given what is filled in so far; [] when Wise cannot pay out. */
 export function accountRequirements(currency: string, ctx: FormContext): RequirementType[] {
-  return BY_CURRENCY[currency]?.(ctx) ?? [emailType(ctx)];
+  return FORM_FAMILIES[simCurrency(currency)?.forms ?? 'EMAIL'](ctx);
 }
 
 export function getPath(details: Record<string, unknown>, key: string): unknown {

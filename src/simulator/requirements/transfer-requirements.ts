@@ -4,6 +4,7 @@
  * Wise: a reference sized for the payout network, a purpose for INR and KRW, a source of funds
  * for large amounts, and "other" asking for a description once chosen.
  */
+import { simCurrency } from '../currencies.js';
 import type { FieldError } from '../errors.js';
 import type { SimQuote } from '../state.js';
 import { matchesWhole, type GroupDef } from './account-requirements.js';
@@ -28,7 +29,6 @@ const SOURCES = [
   ['verification.source.of.funds.other', 'Other'],
 ].map(([key, name]) => ({ key, name }));
 
-const REFERENCE_MAX: Record<string, number> = { GBP: 18, USD: 10, EUR: 140, JPY: 20, KRW: 20, INR: 30, CAD: 30, AUD: 18 };
 
 export function transferRequirements(quote: SimQuote, details: Record<string, unknown>, sourceAmountUsd: number): { type: 'transfer'; fields: GroupDef[] }[] {
   const fields: GroupDef[] = [
@@ -41,14 +41,14 @@ export function transferRequirements(quote: SimQuote, details: Record<string, un
           type: 'text',
           refreshRequirementsOnChange: false,
           required: false,
-          maxLength: REFERENCE_MAX[quote.targetCurrency] ?? 35,
+          maxLength: simCurrency(quote.targetCurrency)?.referenceMax ?? 35,
           validationRegexp: '[a-zA-Z0-9- ]*',
           example: 'Rent for May',
         },
       ],
     },
   ];
-  if (quote.targetCurrency === 'INR' || quote.targetCurrency === 'KRW') {
+  if (simCurrency(quote.targetCurrency)?.transferPurpose) {
     fields.push({
       name: 'Transfer purpose',
       group: [{ key: 'transferPurpose', name: 'Transfer purpose', type: 'select', refreshRequirementsOnChange: true, required: true, valuesAllowed: PURPOSES }],

@@ -9,7 +9,7 @@
  * No cookies: between steps the page carries a short-lived HMAC-signed session in a hidden field.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type Response, type Router } from 'express';
 import { COUNTRIES, ISO3, STATES_BY_COUNTRY } from '../countries.js';
 import type { SimulatorCore } from '../core.js';
 import { addSelfRegisteredUser, findUserByEmail, profilesOf, randomCode, sha256, type SimUser } from '../state.js';
@@ -92,7 +92,7 @@ export function authorizeRoutes(sim: SimulatorCore, router: Router): void {
   };
 
   router.get(['/oauth/authorize', '/oauth/authorize/'], (req, res) => {
-    const params = validParams(res, req.query as Record<string, unknown>);
+    const params = validParams(res, req.query);
     if (!params) return;
     if (params.claim_account_code) {
       const claim = sim.state.claimCodes[params.claim_account_code];

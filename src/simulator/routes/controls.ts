@@ -10,13 +10,12 @@ import { revokeAllTokens } from '../tokens.js';
 import type { WebhookDispatcher } from '../webhooks.js';
 import { createProfileRecord, profileJson, setVerified, userJson } from './users-and-profiles.js';
 import { ISO3, STATES_BY_COUNTRY } from '../countries.js';
-import { TRANSFER_STATES } from '../../wise/transfer-states.js';
 import { transferJson } from './money.js';
+import { isSimTransferState, SIM_TRANSFER_STATE_NAMES } from '../transfer-states.js';
 
 export const CONTROL_PREFIX = '/__simulator';
 
 const FAULT_KINDS = new Set<Fault['kind']>(['status', 'rate_limit', 'timeout', 'drop', 'lose_response', 'delay_response', 'delay_request']);
-const TRANSFER_STATE_NAMES = new Set<string>(TRANSFER_STATES);
 
 export function controlRoutes(sim: SimulatorCore, dispatcher: WebhookDispatcher, router: Router): void {
   const json = express.json();
@@ -189,7 +188,7 @@ export function controlRoutes(sim: SimulatorCore, dispatcher: WebhookDispatcher,
   router.post(`${CONTROL_PREFIX}/transfers/:transferId/state`, json, (req, res) => {
     const transfer = sim.state.transfers[Number(req.params.transferId)];
     if (!transfer) return res.status(404).json({ error: 'no such transfer' });
-    if (!TRANSFER_STATE_NAMES.has(req.body?.state)) return bad(res, `state must be one of ${TRANSFER_STATES.join(', ')}`);
+    if (!isSimTransferState(req.body?.state)) return bad(res, `state must be one of ${SIM_TRANSFER_STATE_NAMES.join(', ')}`);
     sim.moveTransfer(transfer, req.body.state);
     res.json(transferJson(transfer));
   });

@@ -8,7 +8,7 @@ import { isoSeconds, localDateTime } from '../clock.js';
 import { ISO2_BY_ISO3, STATES_BY_COUNTRY } from '../countries.js';
 import type { SimulatorCore } from '../core.js';
 import { forbidden, notFound, validationError, type FieldError } from '../errors.js';
-import { SUPPORTED_CURRENCIES } from '../money.js';
+import { isSupportedCurrency } from '../currencies.js';
 import {
   findUserByEmail,
   nextId,
@@ -359,7 +359,7 @@ export function usersAndProfilesRoutes(sim: SimulatorCore, dispatcher: WebhookDi
       .map((c) => c.trim())
       .filter(Boolean);
     if (currencies.length === 0) return validationError(res, 400, [notNull('source_currencies')]);
-    const unknown = currencies.find((c) => !SUPPORTED_CURRENCIES.has(c));
+    const unknown = currencies.find((c) => !isSupportedCurrency(c));
     if (unknown) {
       return validationError(res, 400, [{ code: 'CurrencyCode', message: "That wasn't a valid ISO-4217 currency code (like GBP, USD or EUR).", path: 'source_currencies', arguments: [unknown] }]);
     }

@@ -217,6 +217,39 @@ async function profiled<T>(gateway: { child: ChildProcess; output: () => string 
   }
 }
 
+/**
+ * CPU time (ms, user + system) of a process and everything it started (the gateway's embedded
+ * PostgreSQL backends too). On a machine shared with other work, CPU per request moves far less
+ * than requests per second, so it is recorded beside the throughput.
+ */
+async function treeCpuMs(rootPid: number): Promise<number> {
+  const parents = new Map<number, number>();
+  const ticks = new Map<number, number>();
+  for (const entry of await fs.readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await fs.readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields.length < 13) continue;
+    parents.set(Number(entry), Number(fields[1]));
+    ticks.set(Number(entry), Number(fields[11]) + Number(fields[12]));
+  }
+  const inTree = (pid: number): boolean => {
+    for (let p: number | undefined = pid, n = 0; p && n < 64; p = parents.get(p), n++) if (p === rootPid) return true;
+    return false;
+  };
+  let total = 0;
+  for (const [pid, t] of ticks) if (inTree(pid)) total += t;
+  return (total * 1000) / 100; // USER_HZ is 100 on Linux
+}
+
+/** A load level, with the CPU the serving process tree spent per request. */
+async function loadWithCpu(url: string, connections: number, tokens: string[], pid: number) {
+  const before = await treeCpuMs(pid);
+  const result = await load(url, connections, tokens);
+  const cpuMs = (await treeCpuMs(pid)) - before;
+  return { ...result, cpuMsPerRequest: round(cpuMs / (result.requestsPerSecond * DURATION), 3) };
+}
+
 async function rssKb(pid: number): Promise<number> {
   const status = await fs.readFile(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]);
@@ -662,7 +695,7 @@ ${r.targets.map((t: Json) => `| ${t.name} | ${t.wanted} | ${t.measured} | ${t.me
 
 Cost of one cached page: ${r.cost.cached.sqlStatements} SQL statements, ${r.cost.cached.wiseCalls} Wise calls.${r.cost.bypass ? ` Cache bypassed: ${r.cost.bypass.sqlStatements} SQL statements, ${r.cost.bypass.wiseCalls} Wise calls.` : ''}
 
-At 64 connections, ${r.comparison.runs.length} alternating runs of gateway and bound: ratios ${r.comparison.runs.map((x: Json) => x.ratio).join(', ')} — median **${r.comparison.medianRatio}** (gateway median ${r.comparison.gatewayMedian} req/s, bound median ${r.comparison.boundMedian} req/s).
+At 64 connections, ${r.comparison.runs.length} alternating runs of gateway and bound: ratios ${r.comparison.runs.map((x: Json) => x.ratio).join(', ')} — median **${r.comparison.medianRatio}** (gateway median ${r.comparison.gatewayMedian} req/s, bound median ${r.comparison.boundMedian} req/s). CPU per request (the serving process and its children, PostgreSQL included for the gateway): gateway ${r.comparison.runs.map((x: Json) => x.gatewayCpuMsPerRequest).join(', ')} ms, bound ${r.comparison.runs.map((x: Json) => x.boundCpuMsPerRequest).join(', ')} ms — the bound needs ${r.comparison.medianCpuRatio} of the gateway's CPU per request (median).
 
 | run | connections | req/s | p50 ms | p95 ms | p99 ms | errors |
 |---|---|---|---|---|---|---|
@@ -745,17 +778,25 @@ try {
     }
     // The figure that matters, gateway ÷ bound at 64 connections, from runs that alternate so
     // both see the same machine: the median of BENCH_RUNS ratios.
-    const runs: { gateway: number; bound: number; ratio: number; gatewayP99: number }[] = [];
+    const runs: { gateway: number; bound: number; ratio: number; gatewayP99: number; gatewayCpuMsPerRequest: number; boundCpuMsPerRequest: number; cpuRatio: number }[] = [];
     const gatewayRuns: Json[] = [];
     for (let n = 0; n < RUNS; n++) {
       log(`cached reads, 64 connections (run ${n + 1}/${RUNS})`);
-      const g = n === 0 ? await profiled(gw, 'cached-64', () => load(gateway.url, 64, tokens)) : await load(gateway.url, 64, tokens);
+      const g = n === 0 ? await profiled(gw, 'cached-64', () => loadWithCpu(gateway.url, 64, tokens, gw.pid)) : await loadWithCpu(gateway.url, 64, tokens, gw.pid);
       log(`bare graphql-js bound, 64 connections (run ${n + 1}/${RUNS})`);
-      const b = await load(boundServer.url, 64, []);
+      const b = await loadWithCpu(boundServer.url, 64, [], boundServer.child.pid!);
       gatewayRuns.push(g);
-      runs.push({ gateway: g.requestsPerSecond, bound: b.requestsPerSecond, ratio: round(g.requestsPerSecond / b.requestsPerSecond, 3), gatewayP99: g.latencyMs.p99 });
+      runs.push({
+        gateway: g.requestsPerSecond,
+        bound: b.requestsPerSecond,
+        ratio: round(g.requestsPerSecond / b.requestsPerSecond, 3),
+        gatewayP99: g.latencyMs.p99,
+        gatewayCpuMsPerRequest: g.cpuMsPerRequest,
+        boundCpuMsPerRequest: b.cpuMsPerRequest,
+        cpuRatio: round(b.cpuMsPerRequest / g.cpuMsPerRequest, 3),
+      });
       if (n === RUNS - 1) bound.push(b);
-      log(`  gateway ${g.requestsPerSecond} req/s, bound ${b.requestsPerSecond} req/s: ${round((100 * g.requestsPerSecond) / b.requestsPerSecond)} %`);
+      log(`  gateway ${g.requestsPerSecond} req/s (${g.cpuMsPerRequest} CPU ms each), bound ${b.requestsPerSecond} req/s (${b.cpuMsPerRequest} CPU ms each): ${round((100 * g.requestsPerSecond) / b.requestsPerSecond)} % of its throughput`);
     }
     await stop(boundServer.child);
     // The run with the median ratio stands for the gateway at 64 connections in the table.
@@ -766,7 +807,7 @@ try {
     report.cost = { cached: await costOf(gateway.url, tokens[0]) };
     report.cached = cached;
     report.bound = bound;
-    report.comparison = { runs, medianRatio, gatewayMedian: median(runs.map((r) => r.gateway)), boundMedian: median(runs.map((r) => r.bound)), gatewayP99Median: median(runs.map((r) => r.gatewayP99)) };
+    report.comparison = { runs, medianRatio, medianCpuRatio: median(runs.map((r) => r.cpuRatio)), gatewayMedian: median(runs.map((r) => r.gateway)), boundMedian: median(runs.map((r) => r.bound)), gatewayP99Median: median(runs.map((r) => r.gatewayP99)) };
     targets.push(
       { name: `gateway throughput ≥ 50 % of the in-memory bound (64 connections, median of ${RUNS})`, wanted: '≥ 0.50', measured: medianRatio, met: medianRatio >= 0.5 },
       { name: 'Wise calls per cached page', wanted: '0', measured: report.cost.cached.wiseCalls, met: report.cost.cached.wiseCalls === 0 },

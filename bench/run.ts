@@ -30,8 +30,10 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SCENARIOS = ['cached', 'bypass', 'webhooks', 'fanout', 'ingestion', 'mutations'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 /** BENCH_SCENARIOS=cached,webhooks (comma-separated); BENCH_ONLY=<one> is the older spelling. */
+/** BENCH_ONLY=observability: metrics and tracing on against off (observabilityComparison), nothing else. */
+const OBSERVABILITY = process.env.BENCH_ONLY === 'observability';
 const selected = new Set<Scenario>(
-  (process.env.BENCH_SCENARIOS ?? process.env.BENCH_ONLY ?? SCENARIOS.join(',')).split(',').map((x) => x.trim()).filter((x): x is Scenario => {
+  (process.env.BENCH_SCENARIOS ?? (OBSERVABILITY ? 'cached' : process.env.BENCH_ONLY) ?? SCENARIOS.join(',')).split(',').map((x) => x.trim()).filter((x): x is Scenario => {
     if ((SCENARIOS as readonly string[]).includes(x)) return true;
     throw new Error(`unknown scenario ${x}: choose from ${SCENARIOS.join(', ')}`);
   }),
@@ -71,7 +73,7 @@ const summary = (values: number[]) => ({ n: values.length, p50: round(percentile
  * seed creates at "Wise") and its webhook signing must not count against the gateway's heap and
  * CPU. The gateway talks to it exactly as to Wise's sandbox (WISE_ENV=sandbox and its URLs).
  */
-async function startGateway(workDir: string) {
+async function startGateway(workDir: string, extraEnv: Record<string, string> = {}) {
   const [port, simPort, pgPort] = [await freePort(), await freePort(), await freePort()];
   const keyFile = path.join(workDir, 'webhook-key.pem');
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -94,50 +96,58 @@ async function startGateway(workDir: string) {
   });
   await new Promise<void>((resolve) => simulator.stdout!.on('data', (c) => String(c).includes('listening') && resolve()));
 
-  // As `npm start` runs it (package.json): V8's young generation sized for a request-heavy server.
-  const flags = (process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=32').split(' ').filter(Boolean);
-  // The inspector opens only on SIGUSR1 (collectedMemory), on a free loopback port.
-  const child = spawn(process.execPath, [...flags, '--inspect-port=127.0.0.1:0', 'dist/src/main.js'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      PORT: String(port),
-      PUBLIC_URL: url,
-      EMBEDDED_POSTGRES_DIR: path.join(workDir, 'pg'),
-      EMBEDDED_POSTGRES_PORT: String(pgPort),
-      DATABASE_URL: '',
-      AUTH_JWT_SECRET: SECRET,
-      SEED_DEMO_DATA: 'false',
-      LOG_LEVEL: 'error',
-      WISE_ENV: 'sandbox',
-      WISE_API_URL: simulatorUrl,
-      WISE_AUTHORIZE_URL: `${simulatorUrl}/oauth/authorize/`,
-      WISE_CLIENT_ID: 'bench-client',
-      WISE_CLIENT_SECRET: 'bench-secret',
-      WISE_WEBHOOK_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString().replace(/\n/g, '\\n'),
-      WEBHOOK_SUBSCRIPTIONS_ENSURE: 'true',
-      WISE_TIMEOUT_MS: '15000',
-      // The bench measures capacity, driving a few customers from one address far past what
-      // the abuse limits allow one customer: they are off here (0, or the most allowed), and
-      // tested in test/limits.test.ts.
-      RATE_LIMIT_PER_CUSTOMER_PER_MINUTE: '0',
-      RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0',
-      WISE_CALLS_PER_CUSTOMER_PER_MINUTE: '0',
-      // The fan-out measures 1,000 subscribers of one customer, each on a WebSocket of its own.
-      WS_CONNECTIONS_PER_CUSTOMER: '1000',
-    },
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  let output = '';
-  child.stdout!.on('data', (c) => (output += c));
-  child.stderr!.on('data', (c) => (output += c));
-  for (let i = 0; i < 240; i++) {
-    if (child.exitCode !== null) throw new Error(`gateway exited:\n${output}`);
-    if (await fetch(`${url}/readyz`).then((r) => r.ok).catch(() => false)) break;
-    await sleep(250);
-  }
-  return { child, output: () => output, simulatorProcess: simulator, url, simulator: simulatorUrl, databaseUrl: `postgres://postgres:postgres@127.0.0.1:${pgPort}/wise_gateway` };
+  // Started again with other settings on the same database (BENCH_ONLY=observability).
+  const launch = async (env: Record<string, string>) => {
+    // As `npm start` runs it (package.json): V8's young generation sized for a request-heavy server.
+    const flags = (process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=32').split(' ').filter(Boolean);
+    // The inspector opens only on SIGUSR1 (collectedMemory), on a free loopback port.
+    const child = spawn(process.execPath, [...flags, '--inspect-port=127.0.0.1:0', 'dist/src/main.js'], {
+      cwd: root,
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        PORT: String(port),
+        PUBLIC_URL: url,
+        EMBEDDED_POSTGRES_DIR: path.join(workDir, 'pg'),
+        EMBEDDED_POSTGRES_PORT: String(pgPort),
+        DATABASE_URL: '',
+        AUTH_JWT_SECRET: SECRET,
+        SEED_DEMO_DATA: 'false',
+        LOG_LEVEL: 'error',
+        WISE_ENV: 'sandbox',
+        WISE_API_URL: simulatorUrl,
+        WISE_AUTHORIZE_URL: `${simulatorUrl}/oauth/authorize/`,
+        WISE_CLIENT_ID: 'bench-client',
+        WISE_CLIENT_SECRET: 'bench-secret',
+        WISE_WEBHOOK_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString().replace(/\n/g, '\\n'),
+        WEBHOOK_SUBSCRIPTIONS_ENSURE: 'true',
+        WISE_TIMEOUT_MS: '15000',
+        // The bench measures capacity, driving a few customers from one address far past what
+        // the abuse limits allow one customer: they are off here (0, or the most allowed), and
+        // tested in test/limits.test.ts.
+        RATE_LIMIT_PER_CUSTOMER_PER_MINUTE: '0',
+        RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0',
+        WISE_CALLS_PER_CUSTOMER_PER_MINUTE: '0',
+        // The fan-out measures 1,000 subscribers of one customer, each on a WebSocket of its own.
+        WS_CONNECTIONS_PER_CUSTOMER: '1000',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    let output = '';
+    child.stdout!.on('data', (c) => (output += c));
+    child.stderr!.on('data', (c) => (output += c));
+    for (let i = 0; i < 240; i++) {
+      if (child.exitCode !== null) throw new Error(`gateway exited:\n${output}`);
+      if (await fetch(`${url}/readyz`).then((r) => r.ok).catch(() => false)) break;
+      await sleep(250);
+    }
+    return { child, output: () => output };
+  };
+  const first = await launch(extraEnv);
+  const { child } = first;
+  const output = first.output;
+  return { child, output, launch, simulatorProcess: simulator, url, simulator: simulatorUrl, databaseUrl: `postgres://postgres:postgres@127.0.0.1:${pgPort}/wise_gateway` };
 }
 
 async function startBound() {
@@ -351,13 +361,13 @@ async function seed(gateway: Awaited<ReturnType<typeof startGateway>>, tokens: s
 }
 
 /** A load level: latencies of every request, throughput, errors, and cost per request. */
-async function load(url: string, connections: number, tokens: string[], extraHeaders: Record<string, string> = {}) {
+async function load(url: string, connections: number, tokens: string[], extraHeaders: Record<string, string> = {}, seconds = DURATION) {
   let i = 0;
   const latencies: number[] = [];
   const instance = autocannon({
     url: `${url}/graphql`,
     connections,
-    duration: DURATION,
+    duration: seconds,
     method: 'POST',
     headers: { 'content-type': 'application/json', ...extraHeaders },
     body: JSON.stringify({ query: PAGE_QUERY }),
@@ -727,7 +737,94 @@ ${r.bound.map((l: Json) => row('bare graphql-js, in memory', l)).join('\n')}
   return parts.join('\n');
 }
 
+// ---- metrics and tracing on and off -------------------------------------------------------------
+
+/**
+ * BENCH_ONLY=observability (npm run bench:observability): cached-read throughput of the same
+ * gateway on the same data with metrics and tracing off, then on (METRICS_PORT set, traces
+ * exported over OTLP to a local sink that accepts and drops them), alternating restarts for
+ * BENCH_ROUNDS rounds so drift on a shared machine hits both alike; the median of each side.
+ * The issue's bar: instrumented ≥ 95 % of uninstrumented.
+ */
+async function observabilityComparison(gateway: Awaited<ReturnType<typeof startGateway>>, tokens: string[], seeded: Json) {
+  const http = await import('node:http');
+  let spansReceived = 0;
+  const sink = http.createServer((req, res) => {
+    req.on('data', () => {});
+    req.on('end', () => {
+      spansReceived += 1;
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
+  const sinkUrl = `http://127.0.0.1:${(sink.address() as { port: number }).port}`;
+  const sampleRatio = process.env.BENCH_TRACE_RATIO ?? '1';
+  const ON = { METRICS_PORT: '0', OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl, OTEL_TRACES_SAMPLER_ARG: sampleRatio };
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+  const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
+  const off: Json[] = [];
+  const on: Json[] = [];
+  let current: { child: ChildProcess } = gateway;
+  const measure = async (label: string) => {
+    // Warm the read caches of every customer after the restart, then measure.
+    await load(gateway.url, connections, tokens, {}, 3);
+    log(`${label}: ${connections} connections, ${DURATION} s`);
+    return load(gateway.url, connections, tokens);
+  };
+  for (let round = 1; round <= rounds; round++) {
+    if (round > 1) {
+      await stop(current.child);
+      current = await gateway.launch(OBSERVABILITY_OFF);
+    }
+    off.push(await measure(`round ${round}, metrics and tracing off`));
+    await stop(current.child);
+    current = await gateway.launch(ON);
+    on.push(await measure(`round ${round}, metrics and tracing on`));
+  }
+  await stop(current.child);
+  sink.close();
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+  const offRps = median(off.map((l) => l.requestsPerSecond));
+  const onRps = median(on.map((l) => l.requestsPerSecond));
+  const report = {
+    startedAt,
+    label: process.env.BENCH_LABEL ?? null,
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: round(os.totalmem() / 2 ** 30, 1), loadAverage: os.loadavg().map((l) => round(l, 2)) },
+    seed: seeded,
+    durationSeconds: DURATION,
+    connections,
+    rounds,
+    traceSampleRatio: Number(sampleRatio),
+    off,
+    on,
+    otlpExportsReceived: spansReceived,
+    medianRequestsPerSecond: { off: offRps, on: onRps },
+    ratio: round(onRps / offRps, 3),
+    met: onRps >= 0.95 * offRps,
+  };
+  const stamp = startedAt.replace(/[:.]/g, '-');
+  const row = (name: string, l: Json) => `| ${name} | ${l.requestsPerSecond} | ${l.latencyMs.p50} | ${l.latencyMs.p99} | ${l.non2xx + l.errors} |`;
+  const md = `# Metrics and tracing on vs off — ${startedAt}${report.label ? ` — ${report.label}` : ''}
+
+Cached reads (\`transfers(first: 20)\`), ${connections} connections, ${DURATION} s per measurement, ${rounds} round(s), alternating restarts on the same data (${seeded.customers} customers × ${seeded.transfersPerCustomer} transfers). Machine: ${report.machine.cpus} × ${report.machine.cpuModel}; load average at the end ${report.machine.loadAverage.join(' / ')} (the machine is shared).
+"On": METRICS_PORT set and OTEL_EXPORTER_OTLP_ENDPOINT pointing at a local sink (${spansReceived} OTLP exports received), OTEL_TRACES_SAMPLER_ARG=${sampleRatio}.
+
+| run | req/s | p50 ms | p99 ms | errors |
+|---|---|---|---|---|
+${off.map((l, i) => row(`off, round ${i + 1}`, l)).join('\n')}
+${on.map((l, i) => row(`on, round ${i + 1}`, l)).join('\n')}
+
+Median: off ${offRps} req/s, on ${onRps} req/s — instrumented keeps **${round((100 * onRps) / offRps, 1)} %** (wanted ≥ 95 %: ${report.met ? 'met' : '**not met**'}).
+`;
+  await fs.mkdir(path.join(root, 'bench/results'), { recursive: true });
+  await fs.writeFile(path.join(root, `bench/results/${stamp}-observability.json`), `${JSON.stringify(report, null, 2)}\n`);
+  await fs.writeFile(path.join(root, `bench/results/${stamp}-observability.md`), md);
+  process.stdout.write(`\n${md}\nwritten bench/results/${stamp}-observability.json and .md\n`);
+}
+
 // ---- main -------------------------------------------------------------------------------------
+
+class StopEarly extends Error {}
 
 const loadAverage = () => os.loadavg().map((x) => round(x, 2));
 const median = (xs: number[]) => percentile(xs, 50);
@@ -737,7 +834,8 @@ log(`scenarios ${[...selected].join(', ')}; load average ${loadAtStart.join(' / 
 const workDir = await throwawayDirectory('wpg-bench-');
 await fs.chmod(workDir, 0o755);
 log(`work directory ${workDir}`);
-const gateway = await startGateway(workDir);
+const OBSERVABILITY_OFF = { METRICS_PORT: 'off', OTEL_EXPORTER_OTLP_ENDPOINT: '' };
+const gateway = await startGateway(workDir, process.env.BENCH_ONLY === 'observability' ? OBSERVABILITY_OFF : {});
 const gw = { ...gateway, pid: gateway.child.pid! };
 try {
   const customerIds = Array.from({ length: CUSTOMERS }, (_, i) => `bench-${i}`);
@@ -751,6 +849,10 @@ try {
   await control(gateway.simulator)('/latency', { ms: LATENCY });
   log(`Wise latency now ${LATENCY} ms per call`);
 
+  if (OBSERVABILITY) {
+    await observabilityComparison(gateway, tokens, seeded);
+    throw new StopEarly();
+  }
   const report: Json = {
     startedAt,
     label: process.env.BENCH_LABEL ?? null,
@@ -863,6 +965,8 @@ try {
   const md = markdown(report);
   await fs.writeFile(path.join(root, `bench/results/${stamp}.md`), md);
   process.stdout.write(`\n${md}\nwritten bench/results/${stamp}.json and .md (${report.seconds} s)\n`);
+} catch (error) {
+  if (!(error instanceof StopEarly)) throw error;
 } finally {
   await stop(gateway.child);
   await stop(gateway.simulatorProcess);

@@ -62,10 +62,20 @@ export type Config = {
   database: {
     /** Set when DATABASE_URL is given; otherwise an embedded PostgreSQL is started. */
     url?: string;
+    /**
+     * A direct connection to PostgreSQL (DATABASE_DIRECT_URL) when DATABASE_URL goes through
+     * PgBouncer in transaction mode: LISTEN/NOTIFY, graphile-worker, migrations and session
+     * advisory locks use it; everything else goes through DATABASE_URL without named prepared
+     * statements.
+     */
+    directUrl?: string;
     /** dataDirExplicit: EMBEDDED_POSTGRES_DIR was given, so never relocate it. */
     embedded: { dataDir: string; dataDirExplicit: boolean; port: number };
-    /** The hot paths' connection pool (db/plain.ts): connections kept open while idle, and at most. */
+    /** The shared connection pool (db/plain.ts): connections kept open while idle, and at most. */
     pool: { min: number; max: number };
+    /** The ORM's own pool (knex), and the transfer money locks' pool: at most. */
+    ormPoolMax: number;
+    lockPoolMax: number;
   };
   auth: {
     /** HS256 shared secret, or a JWKS URL — exactly one. */
@@ -121,6 +131,20 @@ export type Config = {
   webhooks: {
     /** Create the application webhook subscriptions at Wise on start-up when missing. */
     ensureSubscriptions: boolean;
+  };
+  /** Operating it: metrics, traces, shutdown, migrations, retention (README "Operating it"). */
+  ops: {
+    /** Prometheus /metrics listener; undefined when METRICS_PORT=off. Port 0 picks a free one. */
+    metrics?: { host: string; port: number };
+    /** OTLP/HTTP traces endpoint (OTEL_EXPORTER_OTLP_ENDPOINT); tracing is off without it. */
+    tracing?: { endpoint: string; serviceName: string; sampleRatio: number };
+    /** Seconds /readyz answers 503 after SIGTERM before the listener closes. */
+    shutdownDrainSeconds: number;
+    /** Apply pending migrations at start-up (false: `npm run migrate` is a separate step). */
+    migrationsOnStart: boolean;
+    /** Days `wise_call` rows and applied `webhook_inbox` rows are kept (daily prune). */
+    wiseCallRetentionDays: number;
+    webhookInboxRetentionDays: number;
   };
   /** Timeouts and retries for calls to Wise. */
   wiseHttp: { timeoutMs: number; maxRetries: number; backoffBaseMs: number };
@@ -286,8 +310,11 @@ export const variables = {
   DATABASE_URL: url('postgres:', 'postgresql:'),
   EMBEDDED_POSTGRES_DIR: text(),
   EMBEDDED_POSTGRES_PORT: port(),
+  DATABASE_DIRECT_URL: url('postgres:', 'postgresql:'),
   DATABASE_POOL_MIN: wholeNumber(0, 200),
   DATABASE_POOL_MAX: wholeNumber(2, 200),
+  DATABASE_ORM_POOL_MAX: wholeNumber(2, 200),
+  DATABASE_LOCK_POOL_MAX: wholeNumber(1, 200),
 
   AUTH_JWT_SECRET: z.string().transform((v, ctx) => (v.length >= 32 ? v : refuse(ctx, 'must be at least 32 characters (an HS256 shared secret)'))),
   AUTH_JWKS_URL: url('http:', 'https:'),
@@ -316,6 +343,17 @@ export const variables = {
   WEBHOOK_SUBSCRIPTIONS_ENSURE: flag(),
 
   ENCRYPTION_KEYS: keyRing(),
+
+  METRICS_PORT: z.string().transform((v, ctx) => (v === 'off' ? ('off' as const) : /^\d+$/.test(v) && Number(v) <= 65535 ? Number(v) : refuse(ctx, `must be a TCP port number between 0 and 65535, or off (got "${v}")`))),
+  METRICS_HOST: text(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: url('http:', 'https:'),
+  OTEL_SERVICE_NAME: text(),
+  OTEL_TRACES_SAMPLER_ARG: z.string().transform((v, ctx) => (/^(0(\.\d+)?|1(\.0+)?)$/.test(v) ? Number(v) : refuse(ctx, `must be a ratio from 0 to 1, e.g. 0.1 (got "${v}")`))),
+  SHUTDOWN_DRAIN_SECONDS: wholeNumber(0, 300, ' of seconds'),
+  MIGRATIONS_ON_START: flag(),
+  WISE_CALL_RETENTION_DAYS: wholeNumber(1, 3650, ' of days'),
+  // Longer than the 15 days an event is accepted for: the inbox is what recognises a replay.
+  WEBHOOK_INBOX_RETENTION_DAYS: wholeNumber(16, 3650, ' of days'),
 
   SIMULATOR_HOST: text(),
   SIMULATOR_PORT: port(),
@@ -358,9 +396,14 @@ export function loadConfig(env: Env = process.env): Config {
   const problem = (message: string) => problems.push(message);
 
   // --- Database
-  const poolMax = v.DATABASE_POOL_MAX ?? 16;
+  const poolMax = v.DATABASE_POOL_MAX ?? 24;
+  const jobsShareThePool = (v.JOBS_ENABLED ?? true) && !v.DATABASE_DIRECT_URL;
+  if (jobsShareThePool && poolMax < (v.JOBS_CONCURRENCY ?? 8) + 4) {
+    problem(`DATABASE_POOL_MAX (${poolMax}) must be at least JOBS_CONCURRENCY + 4 (${(v.JOBS_CONCURRENCY ?? 8) + 4}): the job queue draws from the shared pool (one connection for LISTEN, one per job)`);
+  }
   const poolMin = v.DATABASE_POOL_MIN ?? Math.min(12, poolMax);
   if (poolMin > poolMax) problem(`DATABASE_POOL_MIN must be a whole number from 0 to DATABASE_POOL_MAX (${poolMax})`);
+  if (v.DATABASE_DIRECT_URL && !v.DATABASE_URL) problem('DATABASE_DIRECT_URL needs DATABASE_URL: it is the direct connection beside a pooled DATABASE_URL (PgBouncer)');
   if (production && !env.DATABASE_URL?.trim()) {
     problem('DATABASE_URL is required when NODE_ENV=production (a postgres:// URL); the embedded PostgreSQL is for development and tests');
   }
@@ -424,6 +467,10 @@ export function loadConfig(env: Env = process.env): Config {
   const seedDemoData = v.SEED_DEMO_DATA ?? mode === 'development';
   if (production && v.SEED_DEMO_DATA) problem('SEED_DEMO_DATA=true is refused when NODE_ENV=production: demo customers have development tokens');
 
+  // --- Operating it
+  const metricsPort = v.METRICS_PORT === 'off' ? undefined : (v.METRICS_PORT ?? (production ? 9464 : 0));
+  if (metricsPort && metricsPort === (v.PORT ?? 4000)) problem(`METRICS_PORT must differ from PORT (${metricsPort}): metrics have a listener of their own`);
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   const publicUrl = v.PUBLIC_URL?.replace(/\/+$/, '');
@@ -457,12 +504,15 @@ export function loadConfig(env: Env = process.env): Config {
     },
     database: {
       url: v.DATABASE_URL,
+      directUrl: v.DATABASE_DIRECT_URL,
       embedded: {
         dataDir: path.resolve(v.EMBEDDED_POSTGRES_DIR ?? '.data/postgres'),
         dataDirExplicit: v.EMBEDDED_POSTGRES_DIR !== undefined,
         port: v.EMBEDDED_POSTGRES_PORT ?? 54329,
       },
       pool: { min: poolMin, max: poolMax },
+      ormPoolMax: v.DATABASE_ORM_POOL_MAX ?? 10,
+      lockPoolMax: v.DATABASE_LOCK_POOL_MAX ?? 8,
     },
     auth: { jwtSecret, jwksUrl, issuer: v.AUTH_JWT_ISSUER, audience: v.AUTH_JWT_AUDIENCE, usingDevelopmentSecret },
     wise: {
@@ -494,6 +544,14 @@ export function loadConfig(env: Env = process.env): Config {
     onboarding: { model: v.ONBOARDING_MODEL ?? 'partner_kyc', frontendUrl: v.FRONTEND_URL, sourceCurrencies: v.BANK_SOURCE_CURRENCIES ?? ['GBP', 'EUR', 'USD'] },
     jobs: { enabled: v.JOBS_ENABLED ?? true, concurrency: v.JOBS_CONCURRENCY ?? 8, eventRetentionDays: v.EVENT_LOG_RETENTION_DAYS ?? 30 },
     webhooks: { ensureSubscriptions: v.WEBHOOK_SUBSCRIPTIONS_ENSURE ?? (simulated || Boolean(publicUrl?.startsWith('https:'))) },
+    ops: {
+      metrics: metricsPort === undefined ? undefined : { host: v.METRICS_HOST ?? (production ? '0.0.0.0' : '127.0.0.1'), port: metricsPort },
+      tracing: v.OTEL_EXPORTER_OTLP_ENDPOINT ? { endpoint: v.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, ''), serviceName: v.OTEL_SERVICE_NAME ?? 'wise-platform-gateway', sampleRatio: v.OTEL_TRACES_SAMPLER_ARG ?? 1 } : undefined,
+      shutdownDrainSeconds: v.SHUTDOWN_DRAIN_SECONDS ?? (production ? 5 : 0),
+      migrationsOnStart: v.MIGRATIONS_ON_START ?? true,
+      wiseCallRetentionDays: v.WISE_CALL_RETENTION_DAYS ?? 90,
+      webhookInboxRetentionDays: v.WEBHOOK_INBOX_RETENTION_DAYS ?? 30,
+    },
     wiseHttp: { timeoutMs: v.WISE_TIMEOUT_MS ?? 10_000, maxRetries: v.WISE_MAX_RETRIES ?? 3, backoffBaseMs: v.WISE_BACKOFF_BASE_MS ?? 200 },
     seedDemoData,
   };

@@ -6,7 +6,7 @@
 import type { Config } from './config.js';
 import { EMBEDDED_DATABASE, resolveDataDir, startEmbeddedPostgres, type EmbeddedPostgresHandle } from './db/embedded.js';
 import { isReady, migrate, openOrm, type Orm } from './db/orm.js';
-import { PlainDb } from './db/plain.js';
+import { PlainDb, sharedPool } from './db/plain.js';
 import { seedDemoCustomers, DEMO_CUSTOMERS, DEMO_WISE_USERS } from './dev/demo-customers.js';
 import { createAuthenticator, mintCustomerToken } from './http/auth.js';
 import { createPrivateKey, createSign, generateKeyPairSync } from 'node:crypto';
@@ -44,6 +44,7 @@ import { nodeTypeOf } from './schema/relay.js';
 import { buildSchema } from 'type-graphql';
 import { resolvers } from './resolvers/index.js';
 import { defaultSimulatorOptions, startSimulator, type Simulator } from './simulator/server.js';
+import { Metrics, startMetricsServer, type MetricsServer } from './ops/metrics.js';
 
 export type Gateway = {
   url: string;
@@ -64,6 +65,11 @@ export type Gateway = {
   /** The schema served, and the per-operation context its resolvers get (for tests that execute directly). */
   schema: GraphQLSchema;
   createContext: ContextFactory;
+  /** Prometheus metrics of this gateway; `metricsServer` serves them (unless METRICS_PORT=off). */
+  metrics: Metrics;
+  metricsServer?: MetricsServer;
+  /** Readiness answers 503 from now on (SIGTERM); requests are still served until stop(). */
+  startDraining(): void;
   /** Where the data lives, for the start-up log (never the URL: it may hold a password). */
   database: string;
   stop(): Promise<void>;
@@ -102,6 +108,8 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     stack.length = 0;
   };
 
+  const metrics = new Metrics();
+  let draining = false;
   try {
     let databaseUrl = config.database.url;
     let database = 'the PostgreSQL server at DATABASE_URL';
@@ -148,10 +156,20 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
       };
     }
 
-    const orm = await openOrm(databaseUrl, logger);
+    // Behind PgBouncer (transaction mode) DATABASE_URL is the pooled way in; LISTEN, the job
+    // queue, migrations and session locks need a session of their own: DATABASE_DIRECT_URL.
+    const directUrl = config.database.directUrl ?? databaseUrl;
+    const pooled = config.database.directUrl !== undefined;
+    const orm = await openOrm(databaseUrl, logger, { min: Math.min(2, config.database.ormPoolMax), max: config.database.ormPoolMax });
     stack.push({ name: 'orm', stop: () => orm.close(true) });
-    const applied = await migrate(orm, databaseUrl);
-    if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
+    if (config.ops.migrationsOnStart) {
+      const applied = await migrate(orm, directUrl);
+      if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
+    } else {
+      // `npm run migrate` is the deployment's own step; until it ran, /readyz says what is pending.
+      const pending = await orm.getMigrator().getPendingMigrations();
+      if (pending.length > 0) logger.warn({ pending: pending.map((m) => m.name) }, 'MIGRATIONS_ON_START=false and migrations are pending: not ready until `npm run migrate` applies them');
+    }
 
     if (config.seedDemoData) {
       const inserted = await seedDemoCustomers(orm.em.fork());
@@ -161,23 +179,42 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     // The Wise client and the domain services: built once, shared by every request.
     let publicUrl = config.publicUrl;
     const redirectUri = () => `${publicUrl}/oauth/callback`;
-    const audit = new PostgresAuditSink(orm, logger);
+    const audit = new PostgresAuditSink(orm, logger, 250, metrics);
     stack.push({ name: 'audit', stop: () => audit.flush() });
-    // The hot paths' plain pool (transfer pages, subscription payloads, applying webhooks).
-    const plain = new PlainDb(databaseUrl, config.database.pool);
-    stack.push({ name: 'plain pool', stop: () => plain.close() });
+    // One shared pool per replica: the hot paths (transfer pages, subscription payloads,
+    // applying webhooks), event publishing, rate-limit counters and, on a direct connection, the
+    // job queue. No named prepared statements through PgBouncer.
+    const shared = sharedPool(databaseUrl, config.database.pool);
+    stack.push({ name: 'shared pool', stop: () => shared.end() });
+    const plain = new PlainDb(shared, undefined, { prepared: !pooled });
+    metrics.pool('shared', () => plain.stats());
+    metrics.pool('orm', () => ormPoolStats(orm));
+    metrics.gauge('gateway_webhook_inbox_pending', 'Webhook deliveries stored and not yet applied', [], async (set) => {
+      const [row] = await plain.query<{ n: number }>("select count(*)::int as n from webhook_inbox where status = 'pending'", []);
+      set({}, row.n);
+    });
+    metrics.gauge('gateway_job_queue_depth', 'Jobs in the graphile-worker queue by state (waiting, running, failed)', ['state'], async (set) => {
+      const [row] = await plain.query<{ waiting: number; running: number; failed: number }>(
+        `select count(*) filter (where locked_at is null and attempts < max_attempts)::int as waiting,
+                count(*) filter (where locked_at is not null)::int as running,
+                count(*) filter (where locked_at is null and attempts >= max_attempts)::int as failed
+           from graphile_worker.jobs`,
+        [],
+      );
+      for (const state of ['waiting', 'running', 'failed'] as const) set({ state }, row[state]);
+    });
     const wiseHttp = new WiseHttp({ baseUrl: wise.apiUrl!, ...config.wiseHttp, backoffCapMs: 10_000, audit, logger });
     const api = new WiseApi(wiseHttp);
     const oauth = new WiseOAuth({ apiUrl: wise.apiUrl!, clientId: wise.clientId, clientSecret: wise.clientSecret, redirectUri, timeoutMs: config.wiseHttp.timeoutMs, maxRetries: config.wiseHttp.maxRetries, audit });
     // Events cross replicas through Postgres LISTEN/NOTIFY.
     let events = options.events;
     if (!events) {
-      const bus = new PostgresEventBus(databaseUrl, logger);
+      const bus = new PostgresEventBus(directUrl, logger, shared);
       await bus.start();
       stack.push({ name: 'events', stop: () => bus.stop() });
       events = bus;
     }
-    const tokens = new WiseTokens({ orm, oauth, secrets: new SecretBox(config.encryption.keyRing), events, logger });
+    const tokens = new WiseTokens({ orm, oauth, secrets: new SecretBox(config.encryption.keyRing), events, logger, metrics });
     const profiles = new ProfileService({ api, tokens, events, sourceCurrencies: config.onboarding.sourceCurrencies, model: config.onboarding.model });
     const onboarding = new OnboardingService({
       api,
@@ -198,13 +235,15 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
       onboardingModel: config.onboarding.model,
       publicKeyPem: () => wise.webhookPublicKeyPem,
       fastPath: config.jobs.enabled ? { concurrency: config.jobs.concurrency, maxQueued: 1000 } : undefined,
+      metrics,
     });
     stack.push({ name: 'webhook fast path', stop: () => webhooks.drain() });
     const verification = new VerificationService(profiles);
     const sca = scaSigner(config.wise.scaPrivateKeyPem, simulator);
     // Money operations on one transfer, one at a time across replicas (a small pool of its own).
-    const locks = new TransferLocks(databaseUrl);
+    const locks = new TransferLocks(databaseUrl, { max: config.database.lockPoolMax });
     stack.push({ name: 'transfer locks', stop: () => locks.close() });
+    metrics.pool('locks', () => locks.stats());
     const transfers = new TransferService({ orm, api, tokens, verification, ledger: options.ledger ?? new PostgresLedger(), locks, events, logger, signOneTimeToken: sca });
     webhooks.transferHandler = transfers.states.webhookHandler;
     webhooks.transferHotPath = transfers.states.webhookHotPath;
@@ -222,10 +261,11 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
       sourceCurrencies: config.onboarding.sourceCurrencies,
     };
 
-    const reconciliation = new Reconciliation({ orm, api, tokens, ledger: transfers.ledger, transfers, logger });
+    const reconciliation = new Reconciliation({ orm, api, tokens, ledger: transfers.ledger, transfers, logger, metrics });
 
     const jobs = await startJobs({
-      databaseUrl,
+      databaseUrl: directUrl,
+      pgPool: pooled ? undefined : shared,
       logger,
       enabled: config.jobs.enabled,
       concurrency: config.jobs.concurrency,
@@ -242,13 +282,21 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
           const result = await transfers.sweep();
           if (result.refreshed || result.resumed || result.settled) logger.info(result, 'transfer sweep');
         },
+        prune_wise_calls: async () => {
+          const pruned = await pruneOlderThan(plain, 'wise_call', 'at', config.ops.wiseCallRetentionDays);
+          if (pruned) logger.info({ pruned, retentionDays: config.ops.wiseCallRetentionDays }, 'pruned the Wise call audit');
+        },
+        prune_webhook_inbox: async () => {
+          const pruned = await pruneOlderThan(plain, 'webhook_inbox', 'received_at', config.ops.webhookInboxRetentionDays, "status <> 'pending'");
+          if (pruned) logger.info({ pruned, retentionDays: config.ops.webhookInboxRetentionDays }, 'pruned the webhook inbox');
+        },
         prune_event_log: async () => {
           const pruned = await pruneEvents(plain, config.jobs.eventRetentionDays);
           if (pruned) logger.info({ pruned, retentionDays: config.jobs.eventRetentionDays }, 'pruned the customer event log');
         },
       },
       // Once a minute on one replica (graphile-worker's cron is cluster-wide).
-      crontab: '* * * * * sweep_transfers\n* * * * * apply_pending_webhooks\n*/5 * * * * reconcile_transfers\n17 3 * * * prune_event_log',
+      crontab: '* * * * * sweep_transfers\n* * * * * apply_pending_webhooks\n*/5 * * * * reconcile_transfers\n17 3 * * * prune_event_log\n27 3 * * * prune_wise_calls\n37 3 * * * prune_webhook_inbox',
     });
     stack.push({ name: 'jobs', stop: () => jobs.stop() });
     // A replica starting after a crash picks up the deliveries it left pending now, not at the
@@ -262,7 +310,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
 
     const schema = await buildGatewaySchema();
     const createContext = createContextFactory({ orm, reads: plain, logger, services, customerDirectory: directoryFor });
-    const rateLimits = new RateLimits(databaseUrl, config.limits, logger);
+    const rateLimits = new RateLimits(shared, config.limits, logger, { prepared: !pooled });
     stack.push({ name: 'rate limits', stop: () => rateLimits.close() });
     const http = await startHttpServer(
       {
@@ -276,8 +324,12 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
           mountOAuthCallback(app, { orm, onboarding, directoryFor, frontendUrl: () => config.onboarding.frontendUrl ?? `${publicUrl}/onboarding/result`, logger });
           mountWebhookReceiver(app, { webhooks, logger });
         },
-        readiness: () => isReady(orm),
+        // From SIGTERM on, not ready: the orchestrator stops routing here while requests finish.
+        readiness: async () => (draining ? { ready: false, reason: 'shutting down' } : isReady(orm)),
         edge: { http: config.http, limits: config.limits, rateLimits },
+        // METRICS_PORT=off: not even the per-operation bookkeeping.
+        metrics: config.ops.metrics ? metrics : undefined,
+        tracing: Boolean(config.ops.tracing),
         graphiqlToken:
           config.auth.usingDevelopmentSecret && config.seedDemoData
             ? () => mintCustomerToken(config.auth.jwtSecret!, DEMO_CUSTOMERS[0].id, { expiresIn: '12h' })
@@ -287,6 +339,12 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     );
     stack.push({ name: 'http', stop: () => http.close() });
     publicUrl ??= http.url;
+    let metricsServer: MetricsServer | undefined;
+    if (config.ops.metrics) {
+      const served = await startMetricsServer(metrics, config.ops.metrics);
+      stack.push({ name: 'metrics', stop: () => served.close() });
+      metricsServer = served;
+    }
     // The simulator only redirects browsers to a registered URI, as Wise does.
     simulator?.core.options.redirectUris.push(`${publicUrl}/oauth/callback`);
     if (config.webhooks.ensureSubscriptions) {
@@ -303,11 +361,38 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
       );
     }
 
-    return { url: http.url, publicUrl, wise, simulator, config, orm, http, database, services, tokens, events, webhooks, wiseHttp, schema, createContext, stop: stopAll };
+    return {
+      url: http.url, publicUrl, wise, simulator, config, orm, http, metrics, metricsServer, database, services, tokens, events, webhooks, wiseHttp, schema, createContext,
+      startDraining: () => {
+        draining = true;
+      },
+      stop: stopAll,
+    };
   } catch (error) {
     await stopAll();
     throw error;
   }
+}
+
+/** Deletes rows older than `days` (by `column`), in batches so a first prune of a big table does not hold one long transaction. */
+async function pruneOlderThan(db: PlainDb, table: 'wise_call' | 'webhook_inbox', column: 'at' | 'received_at', days: number, also = 'true'): Promise<number> {
+  const key = table === 'wise_call' ? 'id' : 'delivery_id';
+  let total = 0;
+  for (;;) {
+    const [row] = await db.query<{ n: number }>(
+      `with gone as (delete from ${table} where ${key} in (select ${key} from ${table} where ${column} < now() - make_interval(days => $1) and ${also} limit 5000) returning 1) select count(*)::int as n from gone`,
+      [days],
+    );
+    total += row.n;
+    if (row.n < 5000) return total;
+  }
+}
+
+/** The ORM's (knex/tarn) pool in pg.Pool's terms, for the pool metrics. */
+function ormPoolStats(orm: Orm): { totalCount: number; idleCount: number; waitingCount: number } {
+  const pool = (orm.em.getConnection() as unknown as { getKnex(): { client: { pool?: { numUsed(): number; numFree(): number; numPendingAcquires(): number } } } }).getKnex().client.pool;
+  if (!pool) return { totalCount: 0, idleCount: 0, waitingCount: 0 };
+  return { totalCount: pool.numUsed() + pool.numFree(), idleCount: pool.numFree(), waitingCount: pool.numPendingAcquires() };
 }
 
 /** The GraphQL schema: the types of src/schema/, served by the resolvers of src/resolvers/. */

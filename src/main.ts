@@ -4,7 +4,7 @@
  */
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config.js';
-import { startGateway, type Gateway } from './gateway.js';
+import type { Gateway } from './gateway.js';
 import { createLogger } from './logger.js';
 
 async function main(): Promise<void> {
@@ -25,14 +25,19 @@ async function main(): Promise<void> {
   // the process and leave the embedded PostgreSQL running. The stop then follows the start.
   let gateway: Gateway | undefined;
   let stopping = false;
+  const drainMs = config.ops.shutdownDrainSeconds * 1000;
   const stop = (running: Gateway) => {
     const force = setTimeout(() => {
-      logger.error('shutdown took longer than 15 s; exiting');
+      logger.error(`shutdown took longer than ${drainMs / 1000 + 15} s; exiting`);
       process.exit(1);
-    }, 15_000);
+    }, drainMs + 15_000);
     force.unref();
-    running
-      .stop()
+    // Readiness turns 503 first and stays so for SHUTDOWN_DRAIN_SECONDS while requests are still
+    // served: the orchestrator takes the pod out of its endpoints before the listener closes.
+    running.startDraining();
+    if (drainMs > 0) logger.info({ drainSeconds: drainMs / 1000 }, 'not ready any more; draining before the listener closes');
+    new Promise((resolve) => setTimeout(resolve, drainMs))
+      .then(() => running.stop())
       .then(() => {
         logger.info('stopped');
         process.exit(0);
@@ -55,7 +60,20 @@ async function main(): Promise<void> {
   // PostgreSQL would run on with nobody to stop them.
   if (process.channel) process.once('disconnect', () => shutdown('parent process gone'));
 
+  // Tracing hooks modules as they load: it starts before the gateway's modules are imported.
+  const tracing = config.ops.tracing ? await (await import('./ops/tracing.js')).startTracing(config.ops.tracing) : undefined;
+  if (tracing) logger.info({ endpoint: config.ops.tracing!.endpoint }, 'OpenTelemetry tracing on');
+  const { startGateway } = await import('./gateway.js');
   gateway = await startGateway(config, logger);
+  if (tracing) {
+    const running = gateway;
+    const stopGateway = running.stop;
+    // Spans of the last requests are flushed after the HTTP server has closed.
+    running.stop = async () => {
+      await stopGateway();
+      await tracing.shutdown().catch((error: unknown) => logger.warn({ err: error }, 'could not flush the last spans'));
+    };
+  }
   if (stopping) return stop(gateway);
 
   logger.info(
@@ -65,6 +83,7 @@ async function main(): Promise<void> {
       graphiql: `${gateway.url}/graphiql`,
       health: `${gateway.url}/healthz`,
       readiness: `${gateway.url}/readyz`,
+      metrics: gateway.metricsServer?.url ?? 'off',
       wiseEnvironment: config.wise.environment,
       wiseApi: gateway.wise.apiUrl,
       wiseAuthorizePage: gateway.wise.authorizeUrl,

@@ -13,7 +13,7 @@ import { countSql } from '../observability.js';
 
 export type Orm = MikroORM;
 
-export function ormOptions(url: string, logger?: Logger): Options {
+export function ormOptions(url: string, logger?: Logger, pool: { min: number; max: number } = { min: 2, max: 10 }): Options {
   return {
     clientUrl: url,
     entities,
@@ -27,11 +27,15 @@ export function ormOptions(url: string, logger?: Logger): Options {
     },
     allowGlobalContext: false,
     discovery: { warnWhenNoEntities: false },
-    // Some connections stay open while idle: a connection opened under a burst reaches a fresh
-    // Postgres backend with cold caches (bench/README.md). The hot paths use the plain pool
-    // (db/plain.ts, DATABASE_POOL_MIN/MAX); this one serves everything else.
-    pool: { min: 4, max: 20 },
+    // A couple of connections stay open while idle: a connection opened under a burst reaches a
+    // fresh Postgres backend with cold caches (bench/README.md). The hot paths use the shared
+    // pool (db/plain.ts, DATABASE_POOL_MIN/MAX); this one (DATABASE_ORM_POOL_MAX) serves the
+    // ORM's writes and reads. knex keeps its own pool: it cannot draw from a pg.Pool.
+    pool,
     debug: false,
+    // knex's own warnings ("Connection Error: …") would go to stdout as plain text through
+    // console.log: they are log lines like any other.
+    driverOptions: logger ? { log: knexLog(logger) } : {},
     loggerFactory: logger
       ? (options) => {
           const log = logger.child({ component: 'orm' });
@@ -59,22 +63,34 @@ export function ormOptions(url: string, logger?: Logger): Options {
   };
 }
 
+function knexLog(logger: Logger) {
+  const log = logger.child({ component: 'knex' });
+  const text = (message: unknown) => (typeof message === 'string' ? message : String((message as Error)?.message ?? message));
+  return {
+    warn: (message: unknown) => log.warn(text(message)),
+    error: (message: unknown) => log.error(text(message)),
+    deprecate: (message: unknown) => log.debug(text(message)),
+    debug: () => {},
+  };
+}
+
 /** The `Sql` of an EntityManager's current transaction (or of the pool outside one). */
 export function ormSql(em: EntityManager): Sql {
   return (text, params) => em.getConnection().execute(text, params, 'all', em.getTransactionContext());
 }
 
-export async function openOrm(url: string, logger?: Logger): Promise<Orm> {
-  return MikroORM.init(ormOptions(url, logger));
+export async function openOrm(url: string, logger?: Logger, pool?: { min: number; max: number }): Promise<Orm> {
+  return MikroORM.init(ormOptions(url, logger, pool));
 }
 
 /**
- * Applies pending migrations, one replica at a time: replicas starting together on a fresh
+ * Applies pending migrations, one replica at a time (`lockUrl` reaches PostgreSQL directly —
+ * DATABASE_DIRECT_URL behind PgBouncer — as the lock is a session's): replicas starting together on a fresh
  * database otherwise race to create the same tables, and all but one fail to start. A session
  * advisory lock on a connection of its own, released when the migrations end (or the process).
  */
-export async function migrate(orm: Orm, databaseUrl: string): Promise<string[]> {
-  const lock = new pg.Client({ connectionString: databaseUrl });
+export async function migrate(orm: Orm, lockUrl: string): Promise<string[]> {
+  const lock = new pg.Client({ connectionString: lockUrl });
   await lock.connect();
   try {
     await lock.query('select pg_advisory_lock(hashtext($1))', ['wise-platform-gateway migrations']);

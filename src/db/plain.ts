@@ -15,24 +15,32 @@ import { countSql } from '../observability.js';
 export type Sql = <T extends Record<string, any> = Record<string, any>>(text: string, params: unknown[]) => Promise<T[]>;
 
 export class PlainDb {
-  private readonly pool: pg.Pool;
+  readonly pool: pg.Pool;
   private readonly names = new Map<string, string>();
   private readonly numbered = new Map<string, string>();
+  private readonly ownsPool: boolean;
+  private readonly prepared: boolean;
 
-  constructor(url: string, size: { min: number; max: number } = { min: 12, max: 16 }) {
-    // `min` stay open while idle (DATABASE_POOL_MIN): after a quiet spell, a burst (webhooks at
-    // 100/s) otherwise waits while the pool opens connections to fresh Postgres backends whose
-    // caches are cold — measured as a 150–300 ms stall in the bench (bench/README.md).
-    this.pool = new pg.Pool({ connectionString: url, max: size.max, min: size.min });
-    // An idle connection that breaks (Postgres restarted) is dropped by the pool and the next
-    // query opens another; without a listener the 'error' event would end the process.
-    this.pool.on('error', () => {});
+  /**
+   * Over its own pool (`url`), or over a pool shared with the rest of the replica (`pool`).
+   * `prepared: false` sends no named prepared statements, for PgBouncer in transaction mode
+   * (a statement prepared on one server connection is unknown on the next).
+   */
+  constructor(url: string | pg.Pool, size: { min: number; max: number } = { min: 12, max: 16 }, options: { prepared?: boolean } = {}) {
+    this.prepared = options.prepared ?? true;
+    if (typeof url !== 'string') {
+      this.pool = url;
+      this.ownsPool = false;
+      return;
+    }
+    this.ownsPool = true;
+    this.pool = sharedPool(url, size);
   }
 
   /** One statement on any pooled connection, with Postgres's own `$1, $2, …` placeholders. */
   async query<T extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<T[]> {
     countSql();
-    return (await this.pool.query<T>({ name: this.nameOf(text), text, values })).rows;
+    return (await this.pool.query<T>({ name: this.prepared ? this.nameOf(text) : undefined, text, values })).rows;
   }
 
   /** Runs `work` in a transaction on one connection: committed if it resolves, rolled back if not. */
@@ -41,7 +49,7 @@ export class PlainDb {
     const sql: Sql = async <R extends Record<string, any>>(text: string, values: unknown[]) => {
       countSql();
       const numbered = this.numberedOf(text);
-      return (await client.query<R>({ name: this.nameOf(numbered), text: numbered, values })).rows;
+      return (await client.query<R>({ name: this.prepared ? this.nameOf(numbered) : undefined, text: numbered, values })).rows;
     };
     let broken = false;
     try {
@@ -61,7 +69,12 @@ export class PlainDb {
   }
 
   close(): Promise<void> {
-    return this.pool.end();
+    return this.ownsPool ? this.pool.end() : Promise.resolve();
+  }
+
+  /** Connections now: open, idle, and callers waiting for one (for metrics). */
+  stats(): { totalCount: number; idleCount: number; waitingCount: number } {
+    return { totalCount: this.pool.totalCount, idleCount: this.pool.idleCount, waitingCount: this.pool.waitingCount };
   }
 
   private nameOf(text: string): string {
@@ -83,4 +96,21 @@ export class PlainDb {
     }
     return numbered;
   }
+}
+
+/**
+ * The replica's shared pg pool: the hot paths, event publishing, rate-limit counters and (without
+ * DATABASE_DIRECT_URL) the job queue all draw from it. `min` stay open while idle
+ * (DATABASE_POOL_MIN): after a quiet spell, a burst (webhooks at 100/s) otherwise waits while the
+ * pool opens connections to fresh Postgres backends whose caches are cold — measured as a
+ * 150–300 ms stall in the bench (bench/README.md).
+ */
+export function sharedPool(url: string, size: { min: number; max: number }): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max: size.max, min: size.min });
+  // An idle connection that breaks (Postgres restarted) is dropped by the pool and the next
+  // query opens another; without a listener the 'error' event would end the process.
+  pool.on('error', () => {});
+  // A checked-out connection that breaks must not end the process either.
+  pool.on('connect', (client) => client.on('error', () => {}));
+  return pool;
 }

@@ -22,17 +22,21 @@ export class RateLimits {
   private readonly perCustomer?: RateLimiterPostgres;
   private readonly wiseCalls?: RateLimiterPostgres;
 
+  private readonly ownsPool: boolean;
+
+  /** Counters through the replica's shared pool (one upsert per request), or a small pool of its own. */
   constructor(
-    databaseUrl: string,
+    databaseUrl: string | pg.Pool,
     private readonly limits: Limits,
     private readonly logger: Logger,
+    options: { prepared?: boolean } = {},
   ) {
-    // A pool of its own, small: one upsert per request; the hot paths' pool is not slowed by it.
-    this.pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
-    this.pool.on('error', () => {});
+    this.ownsPool = typeof databaseUrl === 'string';
+    this.pool = typeof databaseUrl === 'string' ? new pg.Pool({ connectionString: databaseUrl, max: 4 }) : databaseUrl;
+    if (this.ownsPool) this.pool.on('error', () => {});
     const limiter = (keyPrefix: string, points: number) =>
       points > 0
-        ? new RateLimiterPostgres({ storeClient: this.pool, storeType: 'pool', tableName: TABLE, tableCreated: true, keyPrefix, points, duration: 60 })
+        ? new RateLimiterPostgres({ storeClient: options.prepared === false ? unprepared(this.pool) : this.pool, storeType: 'pool', tableName: TABLE, tableCreated: true, keyPrefix, points, duration: 60 })
         : undefined;
     this.perAddress = limiter('address', limits.requestsPerAddressPerMinute);
     this.perCustomer = limiter('customer', limits.requestsPerCustomerPerMinute);
@@ -67,7 +71,7 @@ export class RateLimits {
   }
 
   close(): Promise<void> {
-    return this.pool.end();
+    return this.ownsPool ? this.pool.end() : Promise.resolve();
   }
 
   private async admit(limiter: RateLimiterPostgres | undefined, key: string, scope: 'address' | 'customer', limit: number, res: Response, next: NextFunction) {
@@ -103,4 +107,19 @@ export class RateLimits {
   private failOpen(error: unknown): void {
     this.logger.warn({ err: error }, 'rate limit not counted: the counter store failed');
   }
+}
+
+/**
+ * rate-limiter-flexible names its statements; through PgBouncer in transaction mode a statement
+ * prepared on one server connection is unknown (or already known) on the next. The same SQL,
+ * unnamed.
+ */
+function unprepared(pool: pg.Pool): pg.Pool {
+  return new Proxy(pool, {
+    get(target, property, receiver) {
+      if (property !== 'query') return Reflect.get(target, property, receiver);
+      return (config: unknown, ...rest: unknown[]) =>
+        (target.query as (...args: unknown[]) => unknown)(config && typeof config === 'object' && 'name' in config ? { ...config, name: undefined } : config, ...rest);
+    },
+  });
 }

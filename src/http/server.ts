@@ -33,8 +33,11 @@ import { graphqlOverHttpStatus } from './graphql-over-http.js';
 import type { RateLimits } from './rate-limits.js';
 import { graphiqlSecurityHeaders, securityHeaders } from './security-headers.js';
 import { subscriptionServerOptions } from './subscriptions.js';
-import { withWebSocketLimits } from './websocket-limits.js';
+import { withWebSocketLimits, type LiveSockets } from './websocket-limits.js';
 import type { EventBus } from '../services/events.js';
+import { logContext, type LogContext } from '../ops/log-context.js';
+import type { Metrics } from '../ops/metrics.js';
+import { graphqlOperationSpans } from '../ops/graphql-spans.js';
 
 export type HttpServerOptions = {
   schema: GraphQLSchema;
@@ -52,6 +55,10 @@ export type HttpServerOptions = {
   mountRoutes?: (app: express.Express) => void;
   /** Browser access (CORS, GraphiQL, introspection) and abuse limits. */
   edge: { http: Config['http']; limits: Limits; rateLimits: RateLimits };
+  /** Prometheus metrics: GraphQL operations, live sockets and subscriptions. */
+  metrics?: Metrics;
+  /** Record a span per GraphQL operation (OpenTelemetry is on). */
+  tracing?: boolean;
 };
 
 export type RunningHttpServer = {
@@ -63,7 +70,16 @@ export type RunningHttpServer = {
 
 export { WS_CLOSE_FORBIDDEN, WS_CLOSE_UNAUTHORIZED } from './subscriptions.js';
 
-type RequestWithId = Request & { id?: string; viewer?: Viewer };
+type RequestWithId = Request & { id?: string; viewer?: Viewer; logContext?: LogContext };
+
+/** Enters the request's log context again: body parsing loses AsyncLocalStorage's context. */
+function reenterLogContext(req: Request, _res: Response, next: NextFunction) {
+  const context = (req as RequestWithId).logContext;
+  if (!context) return next();
+  const operationName = (req.body as { operationName?: unknown } | undefined)?.operationName ?? req.query?.operationName;
+  if (typeof operationName === 'string' && operationName.length <= 100) context.operationName = operationName;
+  logContext.run(context, next);
+}
 
 export async function startHttpServer(
   options: HttpServerOptions,
@@ -97,15 +113,23 @@ export async function startHttpServer(
   // The subscription protocol's life cycle (token lifetime, per-operation errors) wrapped by the
   // abuse limits (connections per customer, subscriptions per connection, document limits).
   const wsOptions = subscriptionServerOptions({ schema, authenticate, createContext, logger, events: options.events, validationRules: allValidationRules(guards) });
+  const liveSockets: LiveSockets = new Set();
   const wsCleanup = useServer(
     withWebSocketLimits(wsOptions, {
       connectionsPerCustomer: edge.limits.webSocketsPerCustomer,
       subscriptionsPerConnection: edge.limits.subscriptionsPerWebSocket,
       validationRules: allValidationRules(guards),
       refuseDocument: (query) => tokenLimitRefusal(query, guards),
+      live: liveSockets,
     }),
     wsServer,
   );
+  options.metrics?.gauge('gateway_websocket_connections', 'Open GraphQL WebSocket connections (authenticated) on this replica', [], (set) => set({}, liveSockets.size));
+  options.metrics?.gauge('gateway_subscriptions_active', 'Live GraphQL subscriptions on this replica', [], (set) => {
+    let count = 0;
+    for (const socket of liveSockets) count += socket.subscriptions.size;
+    set({}, count);
+  });
 
   const apollo = new ApolloServer<GatewayContext>({
     // The schema, executed by graphql-jit (executor.ts) through Apollo's executor interface.
@@ -120,6 +144,19 @@ export async function startHttpServer(
     // prevention is off (and GET queries work, as urql and Relay send them).
     csrfPrevention: false,
     plugins: [
+      ...(options.metrics ? [options.metrics.apolloPlugin()] : []),
+      ...(options.tracing ? [graphqlOperationSpans()] : []),
+      {
+        // The operation's name joins the request's log context as soon as it is known.
+        async requestDidStart() {
+          return {
+            async didResolveOperation({ operationName }) {
+              const context = logContext.getStore();
+              if (context && operationName) context.operationName = operationName;
+            },
+          };
+        },
+      },
       graphqlOverHttpStatus(),
       ...guards.plugins,
       // Per-field cache hints nobody reads here cost a wrapper around every resolver.
@@ -174,6 +211,7 @@ export async function startHttpServer(
     corsForOrigins(edge.http.corsOrigins),
     edge.rateLimits.byAddress(),
     express.json({ limit: edge.limits.bodyBytes }),
+    reenterLogContext,
     // After the body is read: from here on the request's async work shares one cost counter
     // (only for callers who asked to see it).
     (req, _res, next) => (req.headers['x-gateway-cost'] === '1' ? requestCost.run({ sqlStatements: 0, wiseCalls: 0 }, next) : next()),
@@ -228,7 +266,10 @@ export async function startHttpServer(
 function requireViewer(authenticate: Authenticator) {
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
-      (req as RequestWithId).viewer = await authenticate(req.headers.authorization);
+      const viewer = await authenticate(req.headers.authorization);
+      (req as RequestWithId).viewer = viewer;
+      const context = (req as RequestWithId).logContext;
+      if (context) context.customerId = viewer.customerId;
       next();
     } catch (error) {
       if (!(error instanceof AuthenticationError)) return next(error);
@@ -246,7 +287,9 @@ function requestIdAndAccessLog(logger: Logger) {
     const id = typeof incoming === 'string' && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
     (req as RequestWithId).id = id;
     res.setHeader('X-Request-Id', id);
-    if (!logger.isLevelEnabled('info')) return next();
+    const context: LogContext = { requestId: id };
+    (req as RequestWithId).logContext = context;
+    if (!logger.isLevelEnabled('info')) return logContext.run(context, next);
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const path = req.originalUrl.split('?')[0];
@@ -259,10 +302,11 @@ function requestIdAndAccessLog(logger: Logger) {
           status: res.statusCode,
           durationMs: Number(process.hrtime.bigint() - started) / 1e6,
           customerId: (req as RequestWithId).viewer?.customerId,
+          operationName: context.operationName,
         },
         'request',
       );
     });
-    next();
+    logContext.run(context, next);
   };
 }

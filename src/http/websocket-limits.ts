@@ -15,9 +15,12 @@ export const WS_CLOSE_TOO_MANY_CONNECTIONS = 4429;
 type Extra = { viewer?: Viewer; socket: { close(code: number, reason: string): void } };
 type LimitsState = { counted?: string; subscriptions: Set<string> };
 
+/** The accepted connections of this server, each with its live subscriptions (for metrics). */
+export type LiveSockets = Set<{ subscriptions: Set<string> }>;
+
 export function withWebSocketLimits<P extends Record<string, unknown>, E extends Extra>(
   options: ServerOptions<P, E>,
-  limits: { connectionsPerCustomer: number; subscriptionsPerConnection: number; validationRules: ValidationRule[]; refuseDocument?: (query: string) => GraphQLError | undefined },
+  limits: { connectionsPerCustomer: number; subscriptionsPerConnection: number; validationRules: ValidationRule[]; refuseDocument?: (query: string) => GraphQLError | undefined; live?: LiveSockets },
 ): ServerOptions<P, E> {
   const openByCustomer = new Map<string, number>();
   const state = new WeakMap<object, LimitsState>();
@@ -40,6 +43,7 @@ export function withWebSocketLimits<P extends Record<string, unknown>, E extends
       }
       openByCustomer.set(customerId, open + 1);
       stateOf(ctx.extra).counted = customerId;
+      limits.live?.add(stateOf(ctx.extra));
       return accepted;
     },
     onSubscribe: async (ctx, id, payload) => {
@@ -65,6 +69,7 @@ export function withWebSocketLimits<P extends Record<string, unknown>, E extends
       return options.onError?.(ctx, id, payload, errors);
     },
     onClose: async (ctx, code, reason) => {
+      limits.live?.delete(stateOf(ctx.extra));
       const customerId = stateOf(ctx.extra).counted;
       if (customerId) {
         const left = (openByCustomer.get(customerId) ?? 1) - 1;

@@ -19,7 +19,13 @@ function workerLogger(logger: Logger): WorkerLogger {
   });
 }
 
-export async function startJobs(options: { databaseUrl: string; logger: Logger; tasks: TaskList; enabled: boolean; concurrency?: number; crontab?: string }): Promise<JobsHandle> {
+/**
+ * `databaseUrl` must reach PostgreSQL directly (graphile-worker LISTENs and prepares statements):
+ * DATABASE_DIRECT_URL behind PgBouncer. `pgPool`, when given, is the replica's shared pool on
+ * that same server (no pool of its own); it must hold concurrency + 1 connections besides its
+ * other users (one stays checked out for LISTEN).
+ */
+export async function startJobs(options: { databaseUrl: string; pgPool?: pg.Pool; logger: Logger; tasks: TaskList; enabled: boolean; concurrency?: number; crontab?: string }): Promise<JobsHandle> {
   const logger = workerLogger(options.logger);
   if (!options.enabled) {
     // Jobs can still be enqueued (the schema must exist); another process will run them.
@@ -29,10 +35,13 @@ export async function startJobs(options: { databaseUrl: string; logger: Logger; 
   const concurrency = options.concurrency ?? 4;
   // Our own pool so its connections stay open while idle (graphile-worker's default closes them
   // after 10 s, and the first jobs after a quiet spell would wait for reconnects).
-  const pgPool = new pg.Pool({ connectionString: options.databaseUrl, max: Math.max(10, concurrency + 2), min: concurrency + 2 });
-  pgPool.on('error', (error) => logger.error('idle job connection failed', { error }));
-  // A checked-out connection that breaks must not end the process either.
-  pgPool.on('connect', (client) => client.on('error', (error) => logger.error('job connection failed', { error })));
+  const ownPool = !options.pgPool;
+  const pgPool = options.pgPool ?? new pg.Pool({ connectionString: options.databaseUrl, max: concurrency + 2, min: Math.min(2, concurrency) });
+  if (ownPool) {
+    pgPool.on('error', (error) => logger.error('idle job connection failed', { error }));
+    // A checked-out connection that breaks must not end the process either.
+    pgPool.on('connect', (client) => client.on('error', (error) => logger.error('job connection failed', { error })));
+  }
   const runner: Runner = await run({
     pgPool,
     concurrency,
@@ -45,7 +54,7 @@ export async function startJobs(options: { databaseUrl: string; logger: Logger; 
   return {
     stop: async () => {
       await runner.stop();
-      await pgPool.end();
+      if (ownPool) await pgPool.end();
     },
   };
 }

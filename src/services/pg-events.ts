@@ -27,14 +27,23 @@ export class PostgresEventBus implements EventBus {
   private stopped = false;
   private reconnecting: Promise<void> | undefined;
 
+  private readonly ownsPublisher: boolean;
+
+  /**
+   * `url` is where the LISTEN connection goes: a direct one (never through PgBouncer in
+   * transaction mode, which does not keep a session). Notifications are published through
+   * `publisher` — the replica's shared pool — or a small pool of its own on `url`.
+   */
   constructor(
     private readonly url: string,
     private readonly logger: Logger,
+    publisher?: pg.Pool,
   ) {
+    this.ownsPublisher = !publisher;
     // A few connections stay open while idle: the first events after a quiet spell must not
     // wait for a connection to be made.
-    this.publisher = new pg.Pool({ connectionString: url, max: 8, min: 2 });
-    this.publisher.on('error', (error) => this.logger.warn({ err: error }, 'idle event publisher connection failed'));
+    this.publisher = publisher ?? new pg.Pool({ connectionString: url, max: 8, min: 2 });
+    if (!publisher) this.publisher.on('error', (error) => this.logger.warn({ err: error }, 'idle event publisher connection failed'));
   }
 
   async start(): Promise<void> {
@@ -135,6 +144,6 @@ export class PostgresEventBus implements EventBus {
   async stop(): Promise<void> {
     this.stopped = true;
     await this.listener?.end().catch(() => undefined);
-    await this.publisher.end();
+    if (this.ownsPublisher) await this.publisher.end();
   }
 }

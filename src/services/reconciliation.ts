@@ -12,6 +12,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ormSql, type Orm } from '../db/orm.js';
 import { Transfer } from '../entities/Transfer.js';
 import { WiseLink } from '../entities/WiseLink.js';
+import type { Metrics } from '../ops/metrics.js';
 import type { Logger } from '../logger.js';
 import type { WiseApi, WiseTransfer } from '../wise/api.js';
 import { WiseError } from '../wise/errors.js';
@@ -50,7 +51,7 @@ type Row = { id: string; customer_id: string; profile_id: string; wise_transfer_
 
 export class Reconciliation {
   constructor(
-    private readonly deps: { orm: Orm; api: WiseApi; tokens: WiseTokens; ledger: Ledger; transfers: TransferService; logger: Logger },
+    private readonly deps: { orm: Orm; api: WiseApi; tokens: WiseTokens; ledger: Ledger; transfers: TransferService; logger: Logger; metrics?: Metrics },
   ) {}
 
   async run(options: { requestId?: string | null; now?: number } = {}): Promise<ReconciliationReport> {
@@ -67,6 +68,7 @@ export class Reconciliation {
     const note = (d: Omit<Discrepancy, 'repaired'>) => {
       const discrepancy = { ...d, repaired: REPAIRED.has(d.kind) };
       found.push(discrepancy);
+      this.deps.metrics?.reconciliationDiscrepancies.inc({ kind: d.kind, repaired: String(discrepancy.repaired) });
       const log = discrepancy.repaired ? this.deps.logger.info.bind(this.deps.logger) : this.deps.logger.warn.bind(this.deps.logger);
       log({ discrepancy: d.kind, repaired: discrepancy.repaired, transferId: d.transferId, wiseTransferId: d.wiseTransferId, customerId: d.customerId, detail: d.detail }, 'reconciliation discrepancy');
     };

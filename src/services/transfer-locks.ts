@@ -36,6 +36,11 @@ export class TransferLocks {
   private readonly queued = new Map<string, Promise<void>>();
   private readonly max: number;
 
+  /** Connections now (for the pool metrics). */
+  stats(): { totalCount: number; idleCount: number; waitingCount: number } {
+    return { totalCount: this.pool.totalCount, idleCount: this.pool.idleCount, waitingCount: this.pool.waitingCount };
+  }
+
   constructor(
     databaseUrl: string,
     private readonly options: { max?: number; waitMs?: number } = {},

@@ -19,6 +19,7 @@ import type { OnboardingModel } from '../config.js';
 import { ormSql, type Orm } from '../db/orm.js';
 import type { PlainDb, Sql } from '../db/plain.js';
 import { WiseProfile, type VerificationRoute } from '../entities/WiseProfile.js';
+import type { Metrics } from '../ops/metrics.js';
 import type { Logger } from '../logger.js';
 import type { WiseHttp } from '../wise/http.js';
 import { appendEvents, type DomainEvent, type EventBus } from './events.js';
@@ -89,6 +90,8 @@ export class WebhookService {
       publicKeyPem: () => string | undefined;
       /** Apply in this process right after answering; off when this process runs no jobs. */
       fastPath?: { concurrency: number; maxQueued: number };
+      /** Webhook lag (Wise's occurred_at → applied here), on every path that applies. */
+      metrics?: Metrics;
     },
   ) {}
 
@@ -252,6 +255,7 @@ export class WebhookService {
   private async applyInTransaction(deliveryId: string): Promise<void> {
     const em = this.deps.orm.em.fork() as EntityManager;
     const published: DomainEvent[] = [];
+    let applied: { eventType: string; occurredAt: Date | null } | undefined;
     await em.transactional(async (tx) => {
       const sql = ormSql(tx);
       const [row] = await sql<InboxRow>(LOCK_INBOX_ROW, [deliveryId]);
@@ -260,7 +264,9 @@ export class WebhookService {
       const outcome = await this.applyEvent(tx, deliveryId, row.event_type, row.body, occurredAt);
       await sql(MARK_INBOX_ROW, [outcome.status, outcome.note ?? null, deliveryId]);
       await this.publishWith(sql, outcome.events, published);
+      applied = { eventType: row.event_type, occurredAt };
     });
+    if (applied) this.deps.metrics?.recordWebhookApplied(applied.eventType, applied.occurredAt);
     for (const event of published) await this.deps.events.publish(event);
   }
 
@@ -272,6 +278,7 @@ export class WebhookService {
     const handler = this.transferHotPath;
     if (!handler) return false;
     const published: DomainEvent[] = [];
+    let appliedAt: Date | undefined;
     const done = await this.deps.db.transaction(async (sql) => {
       const [row] = await sql<InboxRow>(LOCK_INBOX_ROW, [deliveryId]);
       if (!row || row.status !== 'pending') return true;
@@ -282,8 +289,10 @@ export class WebhookService {
       if (!outcome) return false;
       await sql(MARK_INBOX_ROW, [outcome.applied ? 'applied' : 'stale', outcome.note ?? null, deliveryId]);
       await this.publishWith(sql, outcome.events, published);
+      appliedAt = event.occurredAt;
       return true;
     });
+    if (appliedAt) this.deps.metrics?.recordWebhookApplied('transfers#state-change', appliedAt);
     for (const event of published) await this.deps.events.publish(event);
     return done;
   }

@@ -12,6 +12,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Orm } from '../db/orm.js';
 import { WiseLink, type RelinkReason } from '../entities/WiseLink.js';
+import type { Metrics } from '../ops/metrics.js';
 import type { Logger } from '../logger.js';
 import { WiseError } from '../wise/errors.js';
 import type { TokenSet, WiseOAuth } from '../wise/oauth.js';
@@ -44,7 +45,7 @@ export class WiseTokens {
   private clientTokenInflight: Promise<string> | undefined;
 
   constructor(
-    private readonly deps: { orm: Orm; oauth: WiseOAuth; secrets: SecretBox; events: EventBus; logger: Logger },
+    private readonly deps: { orm: Orm; oauth: WiseOAuth; secrets: SecretBox; events: EventBus; logger: Logger; metrics?: Metrics },
   ) {}
 
   // ---- sealing -------------------------------------------------------------------------------
@@ -144,9 +145,11 @@ export class WiseTokens {
         try {
           const tokens = await this.deps.oauth.refresh(refreshToken);
           this.storeTokens(link, tokens);
+          this.deps.metrics?.tokenRefreshes.inc({ outcome: 'refreshed' });
           return { token: tokens.accessToken };
         } catch (error) {
           failure = this.relinkReasonFor(error);
+          this.deps.metrics?.tokenRefreshes.inc({ outcome: 'refused' });
         }
       }
       // Partner-created users: the registration code mints new tokens, unless the person has
@@ -156,6 +159,7 @@ export class WiseTokens {
         try {
           const tokens = await this.deps.oauth.registrationCode(link.signupEmail, registrationCode);
           this.storeTokens(link, tokens);
+          this.deps.metrics?.tokenRefreshes.inc({ outcome: 'registration_code' });
           this.deps.logger.info({ linkId, customerId: link.customerId }, 'tokens regenerated from the registration code');
           return { token: tokens.accessToken };
         } catch (error) {
@@ -175,7 +179,10 @@ export class WiseTokens {
       return { relink: failure, customerId: link.customerId };
     });
     if ('token' in outcome) return outcome.token as string;
-    if (outcome.customerId) this.deps.logger.warn({ linkId, reason: outcome.relink }, 'Wise link needs re-authorization');
+    if (outcome.customerId) {
+      this.deps.metrics?.relinks.inc({ reason: outcome.relink ?? 'UNKNOWN' });
+      this.deps.logger.warn({ linkId, reason: outcome.relink }, 'Wise link needs re-authorization');
+    }
     throw new RelinkRequiredError(outcome.relink);
   }
 

@@ -20,6 +20,8 @@ export type AuditRecord = {
   attempt: number;
   error: string | null;
   customerId: string | null;
+  /** The inbound request that made the call (filled from the log context when not given). */
+  requestId?: string | null;
 };
 
 export interface AuditSink {

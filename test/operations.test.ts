@@ -1,0 +1,96 @@
+/**
+ * The gateway under an orchestrator: readiness turns 503 on SIGTERM for SHUTDOWN_DRAIN_SECONDS
+ * while requests are still served, then the process stops; `npm run migrate` is a step of its
+ * own and MIGRATIONS_ON_START=false leaves migrations to it; old audit and inbox rows are pruned
+ * by a job; and everything the process writes to stdout is a JSON log line.
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, sql } from './support/database.js';
+import { startGatewayProcess } from './support/gateway-process.js';
+import { startTestGateway, TEST_JWT_SECRET, type TestGateway } from './support/gateway.js';
+
+function npmRunMigrate(databaseUrl: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npm', ['run', '-s', 'migrate'], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, NODE_ENV: 'test', DATABASE_URL: databaseUrl, AUTH_JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'info' } as NodeJS.ProcessEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const jsonLines = (text: string) => text.split('\n').filter(Boolean);
+
+describe('SIGTERM', () => {
+  it('turns readiness 503 for SHUTDOWN_DRAIN_SECONDS while still serving, then stops; stdout is JSON throughout', { timeout: 300_000 }, async () => {
+    const databaseUrl = await createTestDatabase();
+    const replica = await startGatewayProcess(databaseUrl, { SHUTDOWN_DRAIN_SECONDS: '4', LOG_LEVEL: 'info', JOBS_ENABLED: 'true' });
+    let stdout = '';
+    replica.child.stdout!.on('data', (c) => (stdout += c));
+    expect((await fetch(`${replica.url}/readyz`)).status).toBe(200);
+
+    const exited = new Promise<number | null>((resolve) => replica.child.once('exit', (code) => resolve(code)));
+    replica.child.kill('SIGTERM');
+    await expect.poll(async () => (await fetch(`${replica.url}/readyz`)).status, { timeout: 30_000, interval: 100 }).toBe(503);
+    const body = await (await fetch(`${replica.url}/readyz`)).json();
+    expect(body).toMatchObject({ status: 'not ready', reason: 'shutting down' });
+    // Still serving while draining: liveness answers, and so does GraphQL.
+    expect((await fetch(`${replica.url}/healthz`)).status).toBe(200);
+    expect(await exited).toBe(0);
+
+    for (const line of jsonLines(stdout)) expect(() => JSON.parse(line), line).not.toThrow();
+    const messages = jsonLines(stdout).map((l) => JSON.parse(l).msg);
+    expect(messages).toEqual(expect.arrayContaining(['not ready any more; draining before the listener closes', 'stopped']));
+  });
+});
+
+describe('migrations as their own step', () => {
+  it('npm run migrate applies every migration and exits; a gateway with MIGRATIONS_ON_START=false is not ready until then', { timeout: 300_000 }, async () => {
+    const databaseUrl = await createTestDatabase();
+    const replica = await startGatewayProcess(databaseUrl, { MIGRATIONS_ON_START: 'false' }, { waitForReady: false });
+    await expect.poll(async () => (await fetch(`${replica.url}/readyz`).then((r) => r.json(), () => null))?.reason, { timeout: 120_000, interval: 250 }).toMatch(/migration\(s\) not applied/);
+    expect((await sql(databaseUrl, "select 1 from information_schema.tables where table_name = 'transfer'")).length).toBe(0);
+
+    const first = await npmRunMigrate(databaseUrl);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(jsonLines(first.stdout).map((l) => JSON.parse(l).msg).join('\n')).toMatch(/migration\(s\) applied/);
+    await expect.poll(async () => (await fetch(`${replica.url}/readyz`)).status, { timeout: 60_000 }).toBe(200);
+
+    const again = await npmRunMigrate(databaseUrl);
+    expect(again.code).toBe(0);
+    expect(jsonLines(again.stdout).map((l) => JSON.parse(l).msg)).toContain('the schema is up to date; nothing to apply');
+    await replica.stop();
+  });
+});
+
+describe('retention', () => {
+  let gateway: TestGateway;
+  beforeAll(async () => {
+    gateway = await startTestGateway({ WISE_CALL_RETENTION_DAYS: '7', WEBHOOK_INBOX_RETENTION_DAYS: '20' });
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+  });
+
+  it('deletes wise_call rows and applied webhook_inbox rows older than their days, never a pending delivery', { timeout: 120_000 }, async () => {
+    const url = gateway.databaseUrl;
+    await sql(url, "insert into wise_call (at, correlation_id, method, path, status, duration_ms, attempt) values (now() - interval '8 days', $1, 'GET', '/old', 200, 1, 1), (now() - interval '6 days', $2, 'GET', '/recent', 200, 1, 1)", [randomUUID(), randomUUID()]);
+    const inbox = (id: string, days: number, status: string) =>
+      sql(url, `insert into webhook_inbox (delivery_id, event_type, body, status, received_at, event_key) values ($1, 'test', '{}'::jsonb, $2, now() - make_interval(days => $3), $1)`, [id, status, days]);
+    await inbox('old-applied', 21, 'applied');
+    await inbox('old-pending', 21, 'pending');
+    await inbox('recent-applied', 19, 'applied');
+    for (const job of ['prune_wise_calls', 'prune_webhook_inbox']) await sql(url, `select graphile_worker.add_job('${job}')`);
+    await expect.poll(async () => (await sql(url, "select 1 from graphile_worker.jobs where task_identifier like 'prune_%'")).length, { timeout: 60_000 }).toBe(0);
+    expect((await sql<{ path: string }>(url, "select path from wise_call where path in ('/old', '/recent')")).map((r) => r.path)).toEqual(['/recent']);
+    expect((await sql<{ delivery_id: string }>(url, "select delivery_id from webhook_inbox where delivery_id in ('old-applied', 'old-pending', 'recent-applied') order by 1")).map((r) => r.delivery_id)).toEqual(['old-pending', 'recent-applied']);
+  });
+});

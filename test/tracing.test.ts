@@ -1,0 +1,96 @@
+/**
+ * OpenTelemetry traces, as a platform team's collector receives them: the gateway runs as
+ * `npm start` does (a process of its own, OTEL_EXPORTER_OTLP_ENDPOINT set) and exports OTLP/HTTP
+ * to a collector this test plays — an in-memory span store behind the OTLP endpoint. A
+ * createTransfer sent with a W3C traceparent continues that trace, and the trace has spans for
+ * the GraphQL operation, its SQL statements and its calls to Wise.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mintCustomerToken } from '../src/http/auth.js';
+import { defaultSimulatorOptions, startSimulator, type Simulator } from '../src/simulator/server.js';
+import { createTestDatabase } from './support/database.js';
+import { TEST_JWT_SECRET } from './support/gateway.js';
+import { CREATE_TRANSFER } from './support/journey.js';
+import { quoteAndRecipient, readyOn } from './support/replica-journey.js';
+import { kill, startReplica, type Replica } from './support/replicas.js';
+
+type ExportedSpan = { traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number; attributes: Record<string, unknown> };
+
+/** The in-memory exporter at the far end of OTLP/HTTP: every span the gateway exported. */
+const spans: ExportedSpan[] = [];
+let collector: http.Server;
+let collectorUrl: string;
+let sim: Simulator;
+let replica: Replica;
+
+function attributesOf(list: { key: string; value: Record<string, unknown> }[] = []): Record<string, unknown> {
+  return Object.fromEntries(list.map((a) => [a.key, Object.values(a.value)[0]]));
+}
+
+beforeAll(async () => {
+  collector = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      if (req.url === '/v1/traces') {
+        const payload = JSON.parse(body);
+        for (const resource of payload.resourceSpans ?? []) {
+          for (const scope of resource.scopeSpans ?? []) {
+            for (const span of scope.spans ?? []) spans.push({ ...span, attributes: attributesOf(span.attributes) });
+          }
+        }
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+  collectorUrl = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
+  sim = await startSimulator(defaultSimulatorOptions({ clientId: 'trace-client', clientSecret: 'trace-secret', webhookRetryBaseMs: 200 }));
+  replica = await startReplica({ sim, databaseUrl: await createTestDatabase(), clientId: 'trace-client', clientSecret: 'trace-secret', env: { OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl, LOG_LEVEL: 'warn' } });
+});
+afterAll(async () => {
+  if (replica) await kill(replica.child);
+  await sim?.stop();
+  collector?.close();
+});
+
+describe('tracing', () => {
+  it('continues the caller\'s traceparent: createTransfer has spans for the operation, its SQL and its Wise calls', { timeout: 240_000 }, async () => {
+    await readyOn(replica, sim);
+    const { quoteId, recipientId } = await quoteAndRecipient(replica);
+
+    const traceId = randomBytes(16).toString('hex');
+    const parentSpanId = randomBytes(8).toString('hex');
+    const token = await mintCustomerToken(TEST_JWT_SECRET, 'cust-alice', { expiresIn: '1h' });
+    const response = await fetch(`${replica.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, traceparent: `00-${traceId}-${parentSpanId}-01` },
+      body: JSON.stringify({ query: CREATE_TRANSFER, variables: { quoteId, recipientId, key: randomUUID() }, operationName: 'T' }),
+    });
+    expect((await response.json()).data.createTransfer.__typename).toBe('TransferCreated');
+
+    const inTrace = () => spans.filter((s) => s.traceId === traceId);
+    const has = (predicate: (s: ExportedSpan) => boolean) => inTrace().some(predicate);
+    // Batches leave every few seconds: wait for the Wise call's span, the last to end.
+    await expect.poll(() => has((s) => String(s.attributes['url.full'] ?? '').endsWith('/v1/transfers')), { timeout: 60_000, interval: 500 }).toBe(true);
+    await expect.poll(() => has((s) => s.name === 'graphql mutation T'), { timeout: 30_000, interval: 500 }).toBe(true);
+
+    // The inbound request's span is a child of the caller's span: traceparent honoured.
+    const server = inTrace().find((s) => s.kind === 2 && s.parentSpanId === parentSpanId);
+    expect(server, JSON.stringify(inTrace().map((s) => s.name))).toBeDefined();
+    // Its SQL: statements on the gateway's tables, from the pg instrumentation.
+    const sql = inTrace().filter((s) => s.attributes['db.system'] === 'postgresql' || s.attributes['db.system.name'] === 'postgresql');
+    expect(sql.length).toBeGreaterThan(0);
+    expect(sql.map((s) => String(s.attributes['db.statement'] ?? s.attributes['db.query.text'] ?? '')).join('\n')).toMatch(/transfer/);
+    // Its Wise calls: client spans with Wise's URL, method and status.
+    const wise = inTrace().filter((s) => s.kind === 3 && String(s.attributes['url.full'] ?? '').startsWith(sim.url));
+    expect(wise.map((s) => s.attributes['http.request.method'])).toContain('POST');
+    expect(wise.find((s) => String(s.attributes['url.full']).endsWith('/v1/transfers'))?.attributes['http.response.status_code']).toBe(200);
+    // Probes are not traced.
+    await fetch(`${replica.url}/readyz`);
+    expect(spans.some((s) => String(s.attributes['url.path'] ?? s.attributes['http.target'] ?? '') === '/readyz')).toBe(false);
+  });
+});

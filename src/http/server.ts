@@ -132,8 +132,9 @@ export async function startHttpServer(
   });
 
   const apollo = new ApolloServer<GatewayContext>({
-    // The schema, executed by graphql-jit (executor.ts) through Apollo's executor interface.
-    gateway: jitGateway(schema),
+    // The schema, executed by graphql-jit (executor.ts) through Apollo's executor interface;
+    // GRAPHQL_EXECUTOR=graphql-js is the way back (and the bench's comparison).
+    ...(edge.http.executor === 'jit' ? { gateway: jitGateway(schema) } : { schema }),
     // Off in production unless INTROSPECTION_ENABLED=true (schema.graphql is the published schema).
     introspection: edge.http.introspection,
     validationRules: guards.validationRules,

@@ -930,6 +930,8 @@ try {
     }
   }
   if (selected.has('webhooks')) {
+    // BENCH_IDLE_MS: leave the gateway idle first, as the full run does before this phase.
+    await sleep(Number(process.env.BENCH_IDLE_MS ?? 0));
     log('webhook → subscription latency at 100 events/s');
     const latency = await webhookLatency(gateway, apiTokens, apiIds);
     report.webhookLatency = latency;

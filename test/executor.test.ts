@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import { execute, getOperationAST, parse, validate, type ExecutionResult, type GraphQLError } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { jitExecutor } from '../src/http/executor.js';
 import { mapDomainError } from '../src/resolvers/errors.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
@@ -140,5 +140,23 @@ describe('the compiled executor under Apollo', () => {
     expect(body.errors![0].message).toBe(js.errors![0].message);
     expect(body.errors![0].extensions?.code).toBe(js.errors![0].code);
     expect(body.errors![0].extensions?.code).not.toBe('INTERNAL_SERVER_ERROR');
+  });
+});
+
+describe('the per-request context', () => {
+  it('is copied by Apollo for each operation without forking an EntityManager or making DataLoaders; they are made on first use', () => {
+    const fork = vi.spyOn(gateway.orm.em, 'fork');
+    try {
+      const context = gateway.createContext({ customerId: 'cust-alice' }, randomUUID());
+      // What Apollo Server does with the context of every operation (ApolloServer.cloneObject).
+      const copy = Object.assign(Object.create(Object.getPrototypeOf(context)), context);
+      expect(fork).not.toHaveBeenCalled();
+      expect(copy.viewer).toEqual({ customerId: 'cust-alice' });
+      expect(copy.em).toBe(copy.em);
+      expect(fork).toHaveBeenCalledTimes(1);
+      expect(copy.loaders).toBe(copy.loaders);
+    } finally {
+      fork.mockRestore();
+    }
   });
 });

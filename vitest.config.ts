@@ -13,7 +13,8 @@ export default defineConfig({
     globalSetup: ['test/support/global-setup.ts'],
     setupFiles: ['test/support/setup.ts'],
     testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Set-up starts gateways, replicas and databases: on 2 busy cores that has taken minutes.
+    hookTimeout: 180_000,
     pool: 'forks',
     // Two cores: more workers than that only makes every test slower.
     maxWorkers: 2,

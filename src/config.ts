@@ -59,6 +59,8 @@ export type Config = {
     introspection: boolean;
     /** Who executes queries under Apollo: graphql-jit (compiled, the default) or graphql-js. */
     executor: 'jit' | 'graphql-js';
+    /** Serve the reference bank web app (web/dist) at /app; off in production unless asked for. */
+    webApp: boolean;
   };
   limits: Limits;
   database: {
@@ -296,6 +298,7 @@ export const variables = {
   GRAPHIQL_ENABLED: flag(),
   INTROSPECTION_ENABLED: flag(),
   GRAPHQL_EXECUTOR: oneOf(['jit', 'graphql-js'] as const),
+  WEB_APP_ENABLED: flag(),
 
   HTTP_BODY_LIMIT_BYTES: wholeNumber(1024, 10 * 1024 * 1024),
   GRAPHQL_MAX_DEPTH: wholeNumber(1, 100),
@@ -489,6 +492,7 @@ export function loadConfig(env: Env = process.env): Config {
       graphiql: v.GRAPHIQL_ENABLED ?? !production,
       introspection: v.INTROSPECTION_ENABLED ?? !production,
       executor: v.GRAPHQL_EXECUTOR ?? 'jit',
+      webApp: v.WEB_APP_ENABLED ?? !production,
     },
     limits: {
       document: {

@@ -7,7 +7,7 @@ import type { Config } from './config.js';
 import { EMBEDDED_DATABASE, resolveDataDir, startEmbeddedPostgres, type EmbeddedPostgresHandle } from './db/embedded.js';
 import { isReady, migrate, openOrm, type Orm } from './db/orm.js';
 import { PlainDb, sharedPool } from './db/plain.js';
-import { seedDemoCustomers, DEMO_CUSTOMERS, DEMO_WISE_USERS } from './dev/demo-customers.js';
+import { seedDemoCustomers, DEMO_CUSTOMERS, DEMO_STORIES, DEMO_WISE_USERS } from './dev/demo-customers.js';
 import { createAuthenticator, mintCustomerToken } from './http/auth.js';
 import { createPrivateKey, createSign, generateKeyPairSync } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -321,12 +321,19 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
         createContext,
         events,
         mountRoutes: (app) => {
-          mountOAuthCallback(app, { orm, onboarding, directoryFor, frontendUrl: () => config.onboarding.frontendUrl ?? `${publicUrl}/onboarding/result`, logger });
+          mountOAuthCallback(app, { orm, onboarding, directoryFor, frontendUrl: () => config.onboarding.frontendUrl ?? defaultFrontendUrl(config, publicUrl!), logger });
           mountWebhookReceiver(app, { webhooks, logger });
         },
         // From SIGTERM on, not ready: the orchestrator stops routing here while requests finish.
         readiness: async () => (draining ? { ready: false, reason: 'shutting down' } : isReady(orm)),
         edge: { http: config.http, limits: config.limits, rateLimits },
+        webAppDemoSignIn:
+          config.mode !== 'production' && config.seedDemoData && config.auth.jwtSecret
+            ? {
+                customers: DEMO_CUSTOMERS.map((c) => ({ id: c.id, name: `${c.givenName} ${c.familyName}`, story: DEMO_STORIES[c.id] ?? '' })),
+                mint: (customerId) => mintCustomerToken(config.auth.jwtSecret!, customerId, { expiresIn: '12h', issuer: config.auth.issuer, audience: config.auth.audience }),
+              }
+            : undefined,
         // METRICS_PORT=off: not even the per-operation bookkeeping.
         metrics: config.ops.metrics ? metrics : undefined,
         tracing: Boolean(config.ops.tracing),
@@ -372,6 +379,15 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     await stopAll();
     throw error;
   }
+}
+
+/**
+ * Where GET /oauth/callback sends the browser when FRONTEND_URL is unset: in development the web
+ * app (/app) when it is served, so `npm start` goes round the whole Wise KYC loop; otherwise the
+ * gateway's own plain result page.
+ */
+function defaultFrontendUrl(config: Config, publicUrl: string): string {
+  return config.mode === 'development' && config.http.webApp ? `${publicUrl}/app/onboarding/result` : `${publicUrl}/onboarding/result`;
 }
 
 /** Deletes rows older than `days` (by `column`), in batches so a first prune of a big table does not hold one long transaction. */

@@ -34,7 +34,7 @@ describe('configuration', () => {
     expect(problemsOf({ AUTH_JWT_SECRET: 'short' })).toEqual(['AUTH_JWT_SECRET must be at least 32 characters (an HS256 shared secret)']);
     expect(problemsOf({ JOBS_CONCURRENCY: '0' })).toEqual(['JOBS_CONCURRENCY must be a whole number from 1 to 50 (got "0")']);
     expect(problemsOf({ DATABASE_POOL_MAX: '1' })).toEqual(['DATABASE_POOL_MAX must be a whole number from 2 to 200 (got "1")']);
-    expect(problemsOf({ DATABASE_POOL_MIN: '30' })).toEqual(['DATABASE_POOL_MIN must be a whole number from 0 to DATABASE_POOL_MAX (16)']);
+    expect(problemsOf({ DATABASE_POOL_MIN: '30' })).toEqual(['DATABASE_POOL_MIN must be a whole number from 0 to DATABASE_POOL_MAX (24)']);
   });
 
   it('never echoes a database password in an error', () => {
@@ -180,9 +180,9 @@ describe('configuration: production refuses to start wrong', () => {
 
   it('turns GraphiQL and introspection off in production unless explicitly enabled', () => {
     const production = { NODE_ENV: 'production', WISE_ENV: 'sandbox', WISE_CLIENT_ID: 'bank', WISE_CLIENT_SECRET: 'secret', DATABASE_URL: 'postgres://db/wise', ...PRODUCTION_SECRETS };
-    expect(loadConfig(production).http).toMatchObject({ graphiql: false, introspection: false });
-    expect(loadConfig({ ...production, GRAPHIQL_ENABLED: 'true', INTROSPECTION_ENABLED: 'true' }).http).toMatchObject({ graphiql: true, introspection: true });
-    expect(loadConfig({}).http).toMatchObject({ graphiql: true, introspection: true });
+    expect(loadConfig(production).http).toMatchObject({ graphiql: false, introspection: false, webApp: false });
+    expect(loadConfig({ ...production, GRAPHIQL_ENABLED: 'true', INTROSPECTION_ENABLED: 'true', WEB_APP_ENABLED: 'true' }).http).toMatchObject({ graphiql: true, introspection: true, webApp: true });
+    expect(loadConfig({}).http).toMatchObject({ graphiql: true, introspection: true, webApp: true });
   });
 
   it('stops the standalone simulator with exit code 78 on a malformed variable', { timeout: 300_000 }, async () => {

@@ -97,7 +97,8 @@ describe.skipIf(!available)('through PgBouncer in transaction mode', () => {
     const env = { DATABASE_DIRECT_URL: directUrl, JOBS_ENABLED: 'true' };
     a = await startReplica({ sim, databaseUrl: pooledUrl, clientId: 'bouncer-client', clientSecret: 'bouncer-secret', env });
     b = await startReplica({ sim, databaseUrl: pooledUrl, clientId: 'bouncer-client', clientSecret: 'bouncer-secret', env });
-  });
+    // Two gateway processes start here: on a loaded 2-core machine that alone has taken minutes.
+  }, 900_000);
   afterAll(async () => {
     for (const replica of [a, b]) if (replica) await kill(replica.child);
     await sim?.stop();

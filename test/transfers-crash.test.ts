@@ -38,7 +38,7 @@ describe('a gateway stopped between the Wise call and its commit', () => {
     let gateway = await startGateway();
     const account = (await gateway.gql(CREATE_WISE_ACCOUNT)).data.createWiseAccount;
     await fetch(`${sim.url}/__simulator/profiles/${account.profile.wiseProfileId}/verification`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ verified: true }) });
-    await expect.poll(async () => (await gateway.gql('{ onboardingStatus(refresh: true) { state } }')).data.onboardingStatus.state, { timeout: 10_000 }).toBe('READY');
+    await expect.poll(async () => (await gateway.gql('{ onboardingStatus(refresh: true) { state } }')).data.onboardingStatus.state, { timeout: 60_000 }).toBe('READY');
     const quote = (await gateway.gql(`mutation { createQuote(input: { sourceCurrency: "GBP", targetCurrency: "EUR", sourceAmount: "250" }) { ... on QuoteCreated { quote { id } } ... on QuoteInvalid { code message field } } }`)).data.createQuote.quote;
     const recipient = (
       await gateway.gql(`mutation R($q: ID!) { createRecipient(input: { quoteId: $q, type: "iban", accountHolderName: "Max Mustermann", values: [{ key: "legalType", value: "PRIVATE" }, { key: "IBAN", value: "DE89370400440532013000" }] }) { ... on RecipientCreated { recipient { id } } } }`, { q: quote.id })
@@ -48,7 +48,7 @@ describe('a gateway stopped between the Wise call and its commit', () => {
     // Creating: Wise creates the transfer, answers 4 s later; the gateway dies in between.
     await arm({ method: 'POST', path: '/v1/transfers', kind: 'delay_response', delayMs: 4000 });
     void gateway.gql(CREATE_TRANSFER, variables).catch(() => undefined);
-    await expect.poll(() => Object.keys(sim.core.state.transfers).length, { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => Object.keys(sim.core.state.transfers).length, { timeout: 60_000 }).toBe(1);
     await kill(gateway.child);
     const [pending] = await sql<{ creation_state: string }>(databaseUrl, 'select creation_state from transfer');
     expect(pending.creation_state).toBe('PENDING');
@@ -63,7 +63,7 @@ describe('a gateway stopped between the Wise call and its commit', () => {
     // Funding: the bank debits, Wise funds, the answer is late, the gateway dies again.
     await arm({ method: 'POST', path: '/v3/profiles/:profileId/transfers/:transferId/payments', kind: 'delay_response', delayMs: 4000 });
     void gateway.gql(FUND_TRANSFER, { id: created.transfer.id }).catch(() => undefined);
-    await expect.poll(() => Object.values(sim.core.state.transfers)[0].funded, { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => Object.values(sim.core.state.transfers)[0].funded, { timeout: 60_000 }).toBe(true);
     await kill(gateway.child);
     const [debited] = await sql<{ funding_state: string }>(databaseUrl, 'select funding_state from transfer');
     expect(debited.funding_state).toBe('DEBITED');
@@ -77,7 +77,7 @@ describe('a gateway stopped between the Wise call and its commit', () => {
     expect(balance.balance).toBe('4750.00');
     expect(Object.values(sim.core.state.transfers)).toHaveLength(1);
     await kill(gateway.child);
-  }, 120_000);
+  }, 600_000);
 
   it('a gateway killed after the debit and before Wise funds, whose caller gives up: the restarted gateway funds it, once', async () => {
     let gateway = await startGateway();
@@ -104,5 +104,5 @@ describe('a gateway stopped between the Wise call and its commit', () => {
     const balanceAfter = Number((await sql<{ balance: string }>(databaseUrl, "select balance from bank_account where customer_id = 'cust-alice' and currency = 'GBP'"))[0].balance);
     expect(balanceBefore - balanceAfter).toBe(30);
     await kill(gateway.child);
-  }, 240_000);
+  }, 600_000);
 });

@@ -39,6 +39,13 @@ export const DEMO_CUSTOMERS: Customer[] = [
   },
 ];
 
+/** What each demo customer shows (the web app's sign-in page says it). */
+export const DEMO_STORIES: Record<string, string> = {
+  'cust-alice': 'New to Wise: the bank opens her Wise account (partner KYC).',
+  'cust-bob': 'Already has a Wise account with his email: he links it at Wise.',
+  'cust-carol': 'Lives in the US: state codes in addresses and forms.',
+};
+
 /**
  * People who already have a Wise account in the simulator. Bob's email is the bank's record
  * of him, so partner KYC meets a 409 and he links instead (password below, development only).

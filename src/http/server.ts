@@ -2,6 +2,7 @@
  * The HTTP edge: one express app and one http server carrying
  *   /graphql   GraphQL over HTTP (Apollo Server) and over WebSocket (graphql-ws), same path
  *   /graphiql  GraphiQL, served from this process with no CDN
+ *   /app       the reference bank web app (web/), outside production
  *   /healthz   alive;  /readyz  database reachable and migrations applied
  */
 import { randomUUID } from 'node:crypto';
@@ -32,6 +33,7 @@ import { graphiqlRoute } from './graphiql.js';
 import { graphqlOverHttpStatus } from './graphql-over-http.js';
 import type { RateLimits } from './rate-limits.js';
 import { graphiqlSecurityHeaders, securityHeaders } from './security-headers.js';
+import { mountWebApp, webAppDistDir, type DemoSignIn } from './web-app.js';
 import { subscriptionServerOptions } from './subscriptions.js';
 import { withWebSocketLimits, type LiveSockets } from './websocket-limits.js';
 import type { EventBus } from '../services/events.js';
@@ -47,6 +49,8 @@ export type HttpServerOptions = {
   readiness: () => Promise<{ ready: boolean; reason?: string }>;
   /** A token GraphiQL pre-fills in development, so the explorer works out of the box. */
   graphiqlToken?: () => Promise<string | undefined>;
+  /** The web app's demo sign-in (development tokens for the demo customers); none without it. */
+  webAppDemoSignIn?: DemoSignIn;
   /** Answer X-Gateway-Cost: 1 with extensions.cost (SQL statements, Wise calls); not in production. */
   exposeCost?: boolean;
   /** Where sockets learn that a customer unlinked (they close). */
@@ -108,6 +112,8 @@ export async function startHttpServer(
 
   // Off in production unless GRAPHIQL_ENABLED=true: a 9 MB page is no public landing page.
   if (edge.http.graphiql) app.get('/graphiql', graphiqlSecurityHeaders(), graphiqlRoute(options.graphiqlToken));
+  // Off in production unless WEB_APP_ENABLED=true: a bank serves its own build of web/.
+  if (edge.http.webApp) mountWebApp(app, { distDir: webAppDistDir(), demoSignIn: options.webAppDemoSignIn });
 
   const wsServer = new WebSocketServer({ server, path: '/graphql' });
   // The subscription protocol's life cycle (token lifetime, per-operation errors) wrapped by the

@@ -3,7 +3,7 @@
  * without /usr/bin/chromium the browser tests are skipped, not failed (.ci/run installs it).
  */
 import fs from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const hasChromium = fs.existsSync(CHROMIUM_PATH);
@@ -31,10 +31,11 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 /**
  * Blocks every request that leaves the machine and records it, so a test can assert that a
  * page needed nothing from outside (no CDN). blob: and data: URLs never reach the router.
+ * Given a context, it covers every page of it, popups included.
  */
-export async function blockNonLoopback(page: Page): Promise<string[]> {
+export async function blockNonLoopback(target: Page | BrowserContext): Promise<string[]> {
   const blocked: string[] = [];
-  await page.route('**/*', (route) => {
+  await target.route('**/*', (route) => {
     const url = new URL(route.request().url());
     if ((url.protocol === 'http:' || url.protocol === 'https:' || url.protocol === 'ws:' || url.protocol === 'wss:') && !LOOPBACK.has(url.hostname)) {
       blocked.push(url.toString());

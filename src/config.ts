@@ -57,6 +57,8 @@ export type Config = {
     graphiql: boolean;
     /** Answer introspection queries and suggest field names; off in production unless asked for. */
     introspection: boolean;
+    /** Who executes queries under Apollo: graphql-jit (compiled, the default) or graphql-js. */
+    executor: 'jit' | 'graphql-js';
     /** Serve the reference bank web app (web/dist) at /app; off in production unless asked for. */
     webApp: boolean;
   };
@@ -295,6 +297,7 @@ export const variables = {
   TRUST_PROXY_HOPS: wholeNumber(0, 10),
   GRAPHIQL_ENABLED: flag(),
   INTROSPECTION_ENABLED: flag(),
+  GRAPHQL_EXECUTOR: oneOf(['jit', 'graphql-js'] as const),
   WEB_APP_ENABLED: flag(),
 
   HTTP_BODY_LIMIT_BYTES: wholeNumber(1024, 10 * 1024 * 1024),
@@ -485,6 +488,7 @@ export function loadConfig(env: Env = process.env): Config {
       trustProxyHops: v.TRUST_PROXY_HOPS ?? 0,
       graphiql: v.GRAPHIQL_ENABLED ?? !production,
       introspection: v.INTROSPECTION_ENABLED ?? !production,
+      executor: v.GRAPHQL_EXECUTOR ?? 'jit',
       webApp: v.WEB_APP_ENABLED ?? !production,
     },
     limits: {

@@ -15,7 +15,7 @@ import { PostgresLedger, type Ledger } from './services/ledger.js';
 import { Reconciliation } from './services/reconciliation.js';
 import { TransferLocks } from './services/transfer-locks.js';
 import { TransferService } from './services/transfers.js';
-import { createContextFactory, type Services } from './resolvers/context.js';
+import { createContextFactory, type ContextFactory, type Services } from './resolvers/context.js';
 import { mountOAuthCallback } from './http/oauth-callback.js';
 import { PostgresCustomerDirectory, type CustomerDirectory } from './services/customers.js';
 import { pruneEvents, type EventBus } from './services/events.js';
@@ -39,7 +39,8 @@ import { RateLimits } from './http/rate-limits.js';
 import { startHttpServer, type RunningHttpServer } from './http/server.js';
 import type { Logger } from './logger.js';
 import 'reflect-metadata';
-import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { lexicographicSortSchema, printSchema, type GraphQLInterfaceType, type GraphQLSchema } from 'graphql';
+import { nodeTypeOf } from './schema/relay.js';
 import { buildSchema } from 'type-graphql';
 import { resolvers } from './resolvers/index.js';
 import { defaultSimulatorOptions, startSimulator, type Simulator } from './simulator/server.js';
@@ -65,6 +66,9 @@ export type Gateway = {
   config: Config;
   orm: Orm;
   http: RunningHttpServer;
+  /** The schema served, and the per-operation context its resolvers get (for tests that execute directly). */
+  schema: GraphQLSchema;
+  createContext: ContextFactory;
   /** Prometheus metrics of this gateway; `metricsServer` serves them (unless METRICS_PORT=off). */
   metrics: Metrics;
   metricsServer?: MetricsServer;
@@ -313,6 +317,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     const directoryFor = bankDirectory ? () => bankDirectory : (em: EntityManager) => new PostgresCustomerDirectory(em);
 
     const schema = await buildGatewaySchema();
+    const createContext = createContextFactory({ orm, reads: plain, logger, services, customerDirectory: directoryFor });
     const rateLimits = new RateLimits(shared, config.limits, logger, { prepared: !pooled });
     stack.push({ name: 'rate limits', stop: () => rateLimits.close() });
     const http = await startHttpServer(
@@ -321,7 +326,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
         logger,
         authenticate: createAuthenticator(config.auth),
         exposeCost: config.mode !== 'production',
-        createContext: createContextFactory({ orm, reads: plain, logger, services, customerDirectory: directoryFor }),
+        createContext,
         events,
         mountRoutes: (app) => {
           mountOAuthCallback(app, { orm, onboarding, directoryFor, frontendUrl: () => config.onboarding.frontendUrl ?? defaultFrontendUrl(config, publicUrl!), logger });
@@ -372,7 +377,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     }
 
     return {
-      url: http.url, publicUrl, wise, simulator, config, orm, http, metrics, metricsServer, database, services, tokens, events, webhooks, transferSweep, wiseHttp,
+      url: http.url, publicUrl, wise, simulator, config, orm, http, metrics, metricsServer, database, services, tokens, events, webhooks, transferSweep, wiseHttp, schema, createContext,
       startDraining: () => {
         draining = true;
       },
@@ -416,7 +421,7 @@ function ormPoolStats(orm: Orm): { totalCount: number; idleCount: number; waitin
 
 /** The GraphQL schema: the types of src/schema/, served by the resolvers of src/resolvers/. */
 export async function buildGatewaySchema(): Promise<GraphQLSchema> {
-  return buildSchema({
+  const schema = await buildSchema({
     resolvers: [...resolvers],
     validate: false,
     emitSchemaFile: false,
@@ -431,6 +436,10 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
       },
     },
   });
+  // type-graphql wraps a declared resolveType in an async function; the compiled executor
+  // (graphql-jit, http/executor.ts) needs the type name at once, which Node's id gives.
+  (schema.getType('Node') as GraphQLInterfaceType).resolveType = nodeTypeOf;
+  return schema;
 }
 
 /** The SDL written to schema.graphql, sorted so diffs show only real changes. */

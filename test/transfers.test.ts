@@ -342,7 +342,7 @@ describe('reads', () => {
     const small = await cost(5);
     const large = await cost(50);
     expect(large).toEqual(small);
-    expect(large.sqlStatements).toBeLessThanOrEqual(4);
+    expect(large.sqlStatements).toBeLessThanOrEqual(2);
     expect(large.wiseCalls).toBe(0);
   });
 

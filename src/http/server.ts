@@ -28,6 +28,7 @@ import { withWiseBudget } from '../wise/budget.js';
 import { compressResponses } from './compression.js';
 import { corsForOrigins } from './cors.js';
 import { allValidationRules, documentGuards, limitRefusalCode, tokenLimitRefusal } from './document-limits.js';
+import { jitGateway } from './executor.js';
 import { graphiqlRoute } from './graphiql.js';
 import { graphqlOverHttpStatus } from './graphql-over-http.js';
 import type { RateLimits } from './rate-limits.js';
@@ -137,7 +138,9 @@ export async function startHttpServer(
   });
 
   const apollo = new ApolloServer<GatewayContext>({
-    schema,
+    // The schema, executed by graphql-jit (executor.ts) through Apollo's executor interface;
+    // GRAPHQL_EXECUTOR=graphql-js is the way back (and the bench's comparison).
+    ...(edge.http.executor === 'jit' ? { gateway: jitGateway(schema) } : { schema }),
     // Off in production unless INTROSPECTION_ENABLED=true (schema.graphql is the published schema).
     introspection: edge.http.introspection,
     validationRules: guards.validationRules,

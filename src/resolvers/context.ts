@@ -71,32 +71,49 @@ export type ContextFactory = (viewer: Viewer, requestId: string, options?: { byp
 
 export function createContextFactory(deps: ContextDependencies): ContextFactory {
   const directoryFor = deps.customerDirectory ?? ((em: EntityManager) => new PostgresCustomerDirectory(em));
-  return (viewer, requestId, options = {}) => {
-    // Made when first used: most operations never touch one or the other (a cached transfer
-    // page reads through `reads`; a subscription only holds its context while it waits), and a
-    // forked EntityManager costs kilobytes per operation — per idle subscription, too.
-    let em: EntityManager | undefined;
-    let loaders: Loaders | undefined;
+  return (viewer, requestId, options = {}) => new RequestContext(deps, directoryFor, viewer, requestId, options.bypassCache ?? false);
+}
+
+/**
+ * The EntityManager and the DataLoaders are made when first used: most operations never touch
+ * one or the other (a cached transfer page reads through `reads`; a subscription only holds its
+ * context while it waits), and a forked EntityManager costs kilobytes per operation — per idle
+ * subscription, too. They are getters on the prototype, not on the object: Apollo Server copies
+ * the context for every operation (`Object.assign`), which runs an object's own getters — it
+ * forked an EntityManager and built five DataLoaders for every cached page (seen in a CPU
+ * profile) — while a prototype's getters stay where they are, on the copy too.
+ */
+class RequestContext implements GatewayContext {
+  readonly services: Services;
+  readonly reads: PlainDb;
+  private forked: EntityManager | undefined;
+  private made: Loaders | undefined;
+
+  constructor(
+    private readonly deps: ContextDependencies,
+    private readonly directoryFor: (em: EntityManager) => CustomerDirectory,
+    readonly viewer: Viewer,
+    readonly requestId: string,
+    readonly bypassCache: boolean,
+  ) {
+    this.services = deps.services;
+    this.reads = deps.reads;
+  }
+
+  get em(): EntityManager {
+    return (this.forked ??= this.deps.orm.em.fork() as EntityManager);
+  }
+
+  get loaders(): Loaders {
+    const { deps } = this;
     let directory: CustomerDirectory | undefined;
-    return {
-      requestId,
-      viewer,
-      get em() {
-        return (em ??= deps.orm.em.fork());
-      },
-      services: deps.services,
-      reads: deps.reads,
-      bypassCache: options.bypassCache ?? false,
-      get loaders() {
-        // One query per relation for a whole page, whatever its size.
-        return (loaders ??= {
-          customerById: new DataLoader((ids) => (directory ??= directoryFor(this.em)).findByIds(ids)),
-          quoteById: new DataLoader((ids) => quotesById(deps.reads, ids)),
-          quoteData: new DataLoader((ids) => quoteDataById(deps.reads, ids)),
-          recipientById: new DataLoader((ids) => recipientsById(deps.reads, ids)),
-          transferHistory: new DataLoader((ids) => historiesByTransferId(deps.reads, ids)),
-        });
-      },
-    };
-  };
+    // One query per relation for a whole page, whatever its size.
+    return (this.made ??= {
+      customerById: new DataLoader((ids) => (directory ??= this.directoryFor(this.em)).findByIds(ids)),
+      quoteById: new DataLoader((ids) => quotesById(deps.reads, ids)),
+      quoteData: new DataLoader((ids) => quoteDataById(deps.reads, ids)),
+      recipientById: new DataLoader((ids) => recipientsById(deps.reads, ids)),
+      transferHistory: new DataLoader((ids) => historiesByTransferId(deps.reads, ids)),
+    });
+  }
 }

@@ -1,10 +1,12 @@
 import { Field, ID, InterfaceType, ObjectType } from 'type-graphql';
 import { fromGlobalId } from './ids.js';
 
+/** The id says what the object is. */
+export const nodeTypeOf = (value: { id: string }) => fromGlobalId(value.id)?.type;
+
 @InterfaceType('Node', {
   description: 'An object with a global id: refetch it with node(id:). Ids are opaque.',
-  // The id says what the object is.
-  resolveType: (value: { id: string }) => fromGlobalId(value.id)?.type,
+  resolveType: nodeTypeOf,
 })
 export abstract class Node {
   @Field(() => ID, { description: 'Global, opaque, stable id.' })

@@ -15,7 +15,7 @@
  * (graphql-ws runs them).
  */
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
-import { execute, GraphQLError, isInterfaceType, isUnionType, printSchema, type ExecutionResult, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { execute, GraphQLError, isInterfaceType, isUnionType, OperationTypeNode, printSchema, type ExecutionResult, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values.js';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 
@@ -33,7 +33,7 @@ export function jitExecutor(schema: GraphQLSchema): GatewayExecutor {
     if (!byName) compiled.set(document, (byName = new Map()));
     let query = byName.get(operationName);
     if (!query) {
-      query = compileQuery(schema, document, operationName ?? undefined) as Compiled;
+      query = compileQuery(schema, document, operationName ?? undefined);
       byName.set(operationName, query);
     }
     return query;
@@ -43,7 +43,7 @@ export function jitExecutor(schema: GraphQLSchema): GatewayExecutor {
     const { document, operation, operationName, context } = requestContext;
     const variables = requestContext.request.variables ?? {};
     const fallback = () => execute({ schema, document, contextValue: context, variableValues: variables, operationName });
-    if (operation.operation !== 'query') return fallback();
+    if (operation.operation !== OperationTypeNode.QUERY) return fallback();
     if (operation.variableDefinitions?.length) {
       const coerced = getVariableValues(schema, operation.variableDefinitions, variables);
       if (coerced.errors) return fallback();

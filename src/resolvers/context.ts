@@ -101,7 +101,7 @@ class RequestContext implements GatewayContext {
   }
 
   get em(): EntityManager {
-    return (this.forked ??= this.deps.orm.em.fork() as EntityManager);
+    return (this.forked ??= this.deps.orm.em.fork());
   }
 
   get loaders(): Loaders {

@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
@@ -34,7 +35,9 @@ function webAppBuildIsStale(): boolean {
   };
   return ['web/src', 'web/index.html', 'schema.graphql'].some((source) => newest(path.join(root, source)) > built);
 }
-const SCREENSHOTS = path.join(root, 'docs/screenshots');
+// The README's pictures are refreshed on demand (UPDATE_SCREENSHOTS=1): an ordinary run still
+// takes every screenshot, but into a scratch directory, so it leaves the working tree as it was.
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS ? path.join(root, 'docs/screenshots') : fs.mkdtempSync(path.join(os.tmpdir(), 'wpg-screenshots-'));
 /** Conditions on a busy machine: generous, never a fixed sleep. */
 const WAIT = 60_000;
 

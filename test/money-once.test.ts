@@ -141,6 +141,27 @@ describe('an SCA-approved funding still running at Wise when its caller gave up'
   });
 });
 
+describe('a funding whose first attempt got no answer and whose retry Wise refused', () => {
+  it('keeps the customer debited, since Wise may still do the first attempt, and is funded once when it does', async () => {
+    const { transfer, profileId } = await readyTransfer();
+    await simulatorOf(gateway).control(`/profiles/${profileId}/sca`, { required: true });
+    // The first attempt waits at Wise past the gateway's patience (1.5 s); the client's retry
+    // is answered at once with an SCA challenge, and the transfer still looks unpaid.
+    await arm({ method: 'POST', path: PAYMENTS, kind: 'delay_request', delayMs: 4000 });
+    const challenged = (await gql(FUND_TRANSFER, { id: transfer.id })).data.fundTransfer;
+    expect(challenged).toMatchObject({ __typename: 'ScaRequired', transfer: { funding: 'DEBITED' } });
+    expect(await bankBalance(gateway, 'cust-alice', 'GBP')).toBe('4990.00');
+
+    // Wise no longer asks this customer for SCA by the time it reaches the first attempt: it pays.
+    await simulatorOf(gateway).control(`/profiles/${profileId}/sca`, { required: false });
+    await until(async () => atWise(transfer.wiseTransferId).funded);
+    await gateway.transferSweep.run(Date.now() + 60_000);
+    expect((await row(transfer.id)).funding_state).toBe('FUNDED');
+    expect(await bankBalance(gateway, 'cust-alice', 'GBP')).toBe('4990.00');
+    expect((await movements(transfer.id)).map((m) => m.direction)).toEqual(['debit']);
+  });
+});
+
 describe('a funding nobody finished (the caller gave up)', () => {
   it('is funded by the sweep when Wise never received it', async () => {
     const { transfer } = await readyTransfer();

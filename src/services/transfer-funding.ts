@@ -15,7 +15,9 @@
  * asked (the transfer read), says whether it took it: a refusal of *this* call does not prove
  * that an earlier call, whose answer was lost, did not fund it. Nor does the read, while that
  * earlier call may still be running at Wise: so when a funding was already DEBITED before the
- * call being answered (its earlier outcome unknown), a refusal gives the money back only once
+ * call being answered (its earlier outcome unknown), or when an attempt of this same call got
+ * no answer before Wise refused a retry (Wise may still be working on that first request), a
+ * refusal gives the money back only once
  * Wise shows the transfer cancelled, or once UNKNOWN_OUTCOME_QUARANTINE_MS have passed since the
  * debit — far longer than any call can take. Until then the money stays held: an SCA challenge
  * is passed on with the money still debited, and the sweep only reads the transfer.
@@ -137,17 +139,24 @@ export class TransferFunding {
     const link = await this.deps.linkFor(em, transfer);
     const approval = oneTimeToken ? { oneTimeToken, signature: this.deps.signOneTimeToken!(oneTimeToken) } : undefined;
     let outcome: FundingResult;
+    // Whether an attempt before the answer being settled may still fund it at Wise: one carried
+    // over from an earlier call, or one of this call's own retries that got no answer (a
+    // request Wise works on late, after this call has moved on, is as real as any other).
+    let uncertain = carriedOver;
     try {
-      outcome = await this.deps.tokens.withUserToken(link, (token) =>
+      const answer = await this.deps.tokens.withUserToken(link, (token) =>
         this.deps.api.fundTransfer({ token, customerId: transfer.customerId }, transfer.profileId, transfer.wiseTransferId!, approval),
       );
+      outcome = answer.payment;
+      uncertain ||= answer.unansweredAttempts > 0;
     } catch (error) {
       // No answer (timeout, 5xx, a lost response): unknown. The money stays debited; the next
       // fundTransfer or the sweep asks Wise again, and Wise funds a transfer once.
       if (!(error instanceof WiseError) || !REFUSALS.has(error.code)) throw error;
+      uncertain ||= error.unansweredAttempts > 0;
       const settled = await this.settleRefusal(em, transfer, link);
       if (settled) return settled;
-      if (carriedOver && this.mayStillBeFunding(transfer)) return this.holdRefused(em, transfer, error);
+      if (uncertain && this.mayStillBeFunding(transfer)) return this.holdRefused(em, transfer, error);
       if (error.code === 'SCA_REQUIRED') {
         await this.giveBack(em, transfer, 'NOT_FUNDED', error.oneTimeToken);
         return { kind: 'sca_required', transfer, oneTimeToken: error.oneTimeToken! };
@@ -158,7 +167,7 @@ export class TransferFunding {
     if (outcome.status === 'COMPLETED') return this.markFunded(em, transfer, link);
     const settled = await this.settleRefusal(em, transfer, link);
     if (settled) return settled;
-    if (carriedOver && this.mayStillBeFunding(transfer)) {
+    if (uncertain && this.mayStillBeFunding(transfer)) {
       return { kind: 'rejected', transfer, reason: outcome.errorCode ?? 'REJECTED', message: `${outcome.errorMessage ?? 'Wise did not accept the funding.'} ${HELD}` };
     }
     await this.giveBack(em, transfer, 'REJECTED', null);

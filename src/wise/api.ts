@@ -391,20 +391,20 @@ export class WiseApi {
 
   /**
    * Funds from the balance. A transfer is funded at most once, so a repeat is harmless: retried.
-   * With `approval`, the call carries the signed one-time token of an SCA challenge.
+   * With `approval`, the call carries the signed one-time token of an SCA challenge. Returns
+   * Wise's answer and how many earlier attempts of this call went unanswered (WiseResponse).
    */
-  async fundTransfer(who: Who, profileId: number, transferId: number, approval?: { oneTimeToken: string; signature: string }): Promise<FundingResult> {
-    return (
-      await this.http.request<FundingResult>({
-        method: 'POST',
-        path: `/v3/profiles/${profileId}/transfers/${transferId}/payments`,
-        pathTemplate: '/v3/profiles/{profileId}/transfers/{transferId}/payments',
-        token: who.token,
-        json: { type: 'BALANCE' },
-        headers: approval ? { 'x-2fa-approval': approval.oneTimeToken, 'X-Signature': approval.signature } : undefined,
-        retry: !approval,
-        customerId: who.customerId,
-      })
-    ).body;
+  async fundTransfer(who: Who, profileId: number, transferId: number, approval?: { oneTimeToken: string; signature: string }): Promise<{ payment: FundingResult; unansweredAttempts: number }> {
+    const response = await this.http.request<FundingResult>({
+      method: 'POST',
+      path: `/v3/profiles/${profileId}/transfers/${transferId}/payments`,
+      pathTemplate: '/v3/profiles/{profileId}/transfers/{transferId}/payments',
+      token: who.token,
+      json: { type: 'BALANCE' },
+      headers: approval ? { 'x-2fa-approval': approval.oneTimeToken, 'X-Signature': approval.signature } : undefined,
+      retry: !approval,
+      customerId: who.customerId,
+    });
+    return { payment: response.body, unansweredAttempts: response.unansweredAttempts };
   }
 }

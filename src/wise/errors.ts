@@ -28,6 +28,8 @@ export class WiseError extends Error {
   readonly oauthError: string | null;
   /** SCA one-time token (x-2fa-approval) when code is SCA_REQUIRED. */
   readonly oneTimeToken: string | null;
+  /** Earlier attempts of the same call that got no answer and may have done its work (WiseResponse). */
+  unansweredAttempts = 0;
 
   constructor(
     code: WiseErrorCode,

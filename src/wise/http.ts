@@ -44,7 +44,12 @@ export type WiseRequest = {
   customerId?: string | null;
 };
 
-export type WiseResponse<T> = { status: number; body: T; headers: Headers };
+/**
+ * `unansweredAttempts`: earlier attempts of this call that got no answer (a timeout, a lost
+ * connection, a 5xx) and so may still have done their work at Wise. A write's refusal after one
+ * of those says nothing about what that earlier attempt did (services/transfer-funding.ts).
+ */
+export type WiseResponse<T> = { status: number; body: T; headers: Headers; unansweredAttempts: number };
 
 export type WiseHttpOptions = {
   baseUrl: string;
@@ -88,6 +93,7 @@ export class WiseHttp {
     }
 
     const attempts = req.retry ? this.options.maxRetries + 1 : 1;
+    let unansweredAttempts = 0;
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
       let status: number | null = null;
@@ -102,12 +108,16 @@ export class WiseHttp {
         const text = await response.text();
         const parsed = text ? parseJson(text) : null;
         this.audit(req, correlationId, attempt, status, started, null);
-        if (response.ok) return { status, body: parsed as T, headers: response.headers };
+        if (response.ok) return { status, body: parsed as T, headers: response.headers, unansweredAttempts };
         const error = errorFromResponse(status, parsed, response.headers);
+        error.unansweredAttempts = unansweredAttempts;
         if (!error.transient || attempt >= attempts) throw error;
+        // A 429 was turned away before any work; a 5xx may have done it and failed after.
+        if (error.code === 'UNAVAILABLE') unansweredAttempts += 1;
         await this.sleep(this.delayFor(attempt, error.retryAfterSeconds));
       } catch (caught) {
         if (caught instanceof WiseError) throw caught;
+        unansweredAttempts += 1;
         const timedOut = (caught as Error).name === 'TimeoutError';
         const reason = timedOut ? `no answer within ${this.options.timeoutMs} ms` : describeNetworkError(caught);
         if (status === null) this.audit(req, correlationId, attempt, null, started, reason);

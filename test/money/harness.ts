@@ -79,6 +79,19 @@ export const KNOWN_SCENARIOS: Scenario[] = [
   { amount: 10, sca: false, steps: [[{ kind: 'fault', on: 'fund', fault: 'delay_response', count: 1, slow: true }, { kind: 'fund', replica: 0, approve: true }, { kind: 'fund', replica: 1, approve: true }]] },
   // An approved SCA funding whose answer is lost, retried (a fresh challenge): given back while Wise pays out.
   { amount: 10, sca: true, steps: [[{ kind: 'fund', replica: 0, approve: true }], [{ kind: 'fault', on: 'fund', fault: 'lose_response', count: 1, slow: false }, { kind: 'fund', replica: 0, approve: true }]] },
+  // The first attempt waits at Wise past the gateway's patience, the client's retry meets an SCA
+  // challenge and the money went back; Wise then did the first attempt once SCA was off (found by
+  // the long run, seed 23002): paid at Wise, given back here.
+  {
+    amount: 1,
+    sca: true,
+    steps: [
+      [{ kind: 'fault', on: 'fund', fault: 'delay_request', count: 2, slow: true }, { kind: 'fund', replica: 1, approve: true }],
+      [{ kind: 'create', replica: 0 }, { kind: 'create', replica: 1 }],
+      [{ kind: 'fund', replica: 1, approve: false }, { kind: 'fault', on: 'fund', fault: 'lose_response', count: 2, slow: true }],
+      [{ kind: 'fund', replica: 1, approve: false }, { kind: 'fund', replica: 1, approve: true }, { kind: 'fund', replica: 0, approve: false }, { kind: 'fund', replica: 0, approve: true }],
+    ],
+  },
   // A crash after the debit, before Wise funds: left debited for ever.
   { amount: 10, sca: false, steps: [[{ kind: 'fault', on: 'fund', fault: 'delay_request', count: 1, slow: true }, { kind: 'fund', replica: 0, approve: true }, { kind: 'kill', replica: 0, afterMs: 300 }]] },
 ];

@@ -51,8 +51,9 @@ describe('the layers below it', () => {
   const outside = (imports: { file: string; target: string }[], allowed: string[]) =>
     imports.filter((i) => !allowed.some((a) => i.target === a || i.target.startsWith(`${a}/`))).map((i) => `${i.file} → ${i.target}`);
 
-  it('keeps configuration at the bottom: config.ts imports nothing but lib/', async () => {
-    expect(outside(await fileImports('config.ts'), ['lib'])).toEqual([]);
+  it('keeps configuration at the bottom: config.ts and config/ import nothing but config/ and lib/', async () => {
+    expect(outside(await fileImports('config.ts'), ['config', 'lib'])).toEqual([]);
+    expect(outside(await importsOf('config'), ['config', 'lib'])).toEqual([]);
   });
 
   it('keeps the domain catalogues and lib free of everything else', async () => {

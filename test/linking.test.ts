@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { hashState } from '../src/services/onboarding.js';
+import { hashState } from '../src/services/oauth-states.js';
 import { sql } from './support/database.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { authorizeAtWise, BOB_AT_WISE, COMPLETE_LINK, CREATE_WISE_ACCOUNT, LINK_ACCOUNT, linkThroughWise, ONBOARDING_STATUS, simulatorOf } from './support/wise.js';

@@ -4,26 +4,14 @@
  * own and MIGRATIONS_ON_START=false leaves migrations to it; old audit and inbox rows are pruned
  * by a job; and everything the process writes to stdout is a JSON log line.
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, sql } from './support/database.js';
-import { startGatewayProcess } from './support/gateway-process.js';
-import { startTestGateway, TEST_JWT_SECRET, type TestGateway } from './support/gateway.js';
+import { runGatewayCommand, startGatewayProcess } from './support/gateway-process.js';
+import { startTestGateway, type TestGateway } from './support/gateway.js';
 
 function npmRunMigrate(databaseUrl: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '-s', 'migrate'], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, NODE_ENV: 'test', DATABASE_URL: databaseUrl, AUTH_JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runGatewayCommand('npm', ['run', '-s', 'migrate'], databaseUrl, { LOG_LEVEL: 'info' });
 }
 
 const jsonLines = (text: string) => text.split('\n').filter(Boolean);

@@ -3,12 +3,12 @@
  * customer's money for them and Wise's transfers compared. Safe repairs are made; the rest is
  * reported for a person, with the script's exit code saying so.
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from './support/database.js';
+import { runGatewayCommand } from './support/gateway-process.js';
 import { localId } from './support/ids.js';
-import { startTestGateway, TEST_JWT_SECRET, type TestGateway } from './support/gateway.js';
+import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { client, CREATE_TRANSFER, euroRecipient, FUND_TRANSFER, quote, readyCustomer, wiseUserToken, type Json } from './support/journey.js';
 import { simulatorOf } from './support/wise.js';
 
@@ -34,19 +34,12 @@ async function funded(recipientId?: string) {
 }
 
 /** `npm run reconcile`, as an operator runs it, against this gateway's database. */
-function reconcile(): Promise<{ code: number | null; report: Json; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'scripts/reconcile.ts'], {
-      env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: gateway.databaseUrl, AUTH_JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent', RECONCILE_WAIT_MS: '90000' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, report: stdout ? JSON.parse(stdout) : null, stderr }));
+async function reconcile(): Promise<{ code: number | null; report: Json; stderr: string }> {
+  const { code, stdout, stderr } = await runGatewayCommand(process.execPath, ['--import', '@swc-node/register/esm-register', 'scripts/reconcile.ts'], gateway.databaseUrl, {
+    LOG_LEVEL: 'silent',
+    RECONCILE_WAIT_MS: '90000',
   });
+  return { code, report: stdout ? JSON.parse(stdout) : null, stderr };
 }
 
 const kinds = (report: Json) => report.discrepancies.map((d: { kind: string; repaired: boolean }) => `${d.kind}${d.repaired ? ' (repaired)' : ''}`).sort();

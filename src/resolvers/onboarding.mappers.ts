@@ -1,6 +1,7 @@
 import type { WiseProfile as ProfileEntity, VerificationRoute as RouteEntity } from '../entities/WiseProfile.js';
 import { toGlobalId } from '../schema/ids.js';
-import { NotOfferedReasonEnum, type OnboardingStatus, type VerificationRoute, type WiseAvailability, type WiseProfile } from '../schema/onboarding.js';
+import { NotOfferedReasonEnum, type OnboardingStatus, type VerificationRoute, type WiseAvailability } from '../schema/onboarding.js';
+import type { WiseProfile } from '../schema/profiles.js';
 import type { OnboardingStatus as DomainStatus } from '../services/onboarding.js';
 import type { Availability } from '../services/rollout.js';
 import { ISO2_BY_ISO3 } from '../wise/countries.js';

@@ -7,24 +7,25 @@ import {
   CheckWiseAccountResult,
   CompleteLinkInput,
   CompleteLinkResult,
-  CreateBusinessProfileInput,
-  CreateBusinessProfileResult,
-  CreatePersonalProfileInput,
-  CreatePersonalProfileResult,
   CreateWiseAccountResult,
   LinkAccountResult,
   LinkCompleted,
   LinkRejected,
   LinkRequired,
-  NotLinked,
-  OnboardingStatus,
-  ProfileCreated,
-  ProfileRejected,
   UnlinkAccountResult,
   WiseAccountCreated,
-  WiseAvailability,
+} from '../schema/linking.js';
+import { OnboardingStatus, WiseAvailability } from '../schema/onboarding.js';
+import {
+  CreateBusinessProfileInput,
+  CreateBusinessProfileResult,
+  CreatePersonalProfileInput,
+  CreatePersonalProfileResult,
+  NotLinked,
+  ProfileCreated,
+  ProfileRejected,
   WiseProfile,
-} from '../schema/onboarding.js';
+} from '../schema/profiles.js';
 import { oncePerEvent } from '../services/event-memo.js';
 import type { DomainEvent } from '../services/events.js';
 import type { ProfileCreation } from '../services/onboarding.js';

@@ -4,7 +4,7 @@ import type { Quote } from '../schema/quotes.js';
 import { amountString, fromNumeric, rateString } from '../domain/money.js';
 import { effectiveStatus } from '../services/quotes.js';
 import type { QuoteRow } from '../services/read-models.js';
-import type { WiseQuote } from '../wise/api.js';
+import type { WiseQuote } from '../wise/objects.js';
 
 /** Payment options and notices from Wise's quote: the part of a quote kept as JSON. */
 export function quoteExtras(data: WiseQuote, sourceCurrency: string, targetCurrency: string): Pick<Quote, 'paymentOptions' | 'notices'> {

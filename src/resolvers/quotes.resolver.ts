@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'ty
 import { notFound, userError, UserErrorCode } from '../schema/errors.js';
 import { CreateQuoteInput, CreateQuoteResult, PaymentOption, Quote, QuoteCreated, QuoteInvalid, QuoteNotice, RequoteInput, RequoteResult } from '../schema/quotes.js';
 import { isGatewayError } from '../domain/errors.js';
-import type { WiseQuote } from '../wise/api.js';
+import type { WiseQuote } from '../wise/objects.js';
 import type { GatewayContext } from './context.js';
 import { localId, localIdOrNull } from './ids.js';
 import { quoteExtras, toQuote } from './quotes.mappers.js';

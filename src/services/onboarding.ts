@@ -12,26 +12,24 @@
  *
  * `status()` folds all of it into one value a frontend can switch on.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { ormSql } from '../db/orm.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../config.js';
-import { OAuthState } from '../entities/OAuthState.js';
 import { WiseLink, type LinkModel, type RelinkReason } from '../entities/WiseLink.js';
 import { WiseProfile } from '../entities/WiseProfile.js';
 import type { Logger } from '../logger.js';
-import type { BusinessProfileInput, PersonalProfileInput, WiseApi } from '../wise/api.js';
+import type { WiseApi } from '../wise/api.js';
+import type { BusinessProfileInput, PersonalProfileInput } from '../wise/objects.js';
 import { WiseError, type WiseFieldError } from '../wise/errors.js';
 import type { TokenSet, WiseOAuth } from '../wise/oauth.js';
 import type { Customer } from './customers.js';
 import { onboardingChanged, describeOnboarding, type OnboardingStatus } from './onboarding-status.js';
 import { commitWithEvents, type EventBody, type EventBus } from './events.js';
+import { consumeState, issueAuthorizationUrl, voidStates } from './oauth-states.js';
 import type { ProfileService } from './profiles.js';
 import type { WiseTokens } from './wise-tokens.js';
 import { GatewayError, isGatewayError } from '../domain/errors.js';
-
-const STATE_LIFETIME_MS = 10 * 60_000;
 
 export type { NextAction, OnboardingState, OnboardingStatus } from './onboarding-status.js';
 
@@ -71,10 +69,6 @@ export type OnboardingDeps = {
   wise: { authorizeUrl: string; clientId: string };
   redirectUri: () => string;
 };
-
-export function hashState(state: string): string {
-  return createHash('sha256').update(state).digest('hex');
-}
 
 export class OnboardingService {
   constructor(private readonly deps: OnboardingDeps) {}
@@ -200,9 +194,7 @@ export class OnboardingService {
     this.deps.tokens.storeTokens(link, tokens);
     link.status = 'LINKED';
     link.wiseUserId = userId ?? (await this.deps.api.me({ token: tokens.accessToken, customerId: customer.id })).id;
-    await this.commitChange(em, customer.id, async (tx) => {
-      await ormSql(tx)('update oauth_state set used_at = now() where customer_id = ? and used_at is null', [customer.id]);
-    });
+    await this.commitChange(em, customer.id, (tx) => voidStates(tx, customer.id));
     return { kind: 'created', link };
   }
 
@@ -252,17 +244,8 @@ export class OnboardingService {
   }
 
   /** A fresh, single-use state bound to this customer, and the URL of Wise's page. */
-  private async authorizationUrl(em: EntityManager, customerId: string, claimAccountCode?: string): Promise<{ authorizationUrl: string; expiresAt: Date }> {
-    const state = randomBytes(32).toString('base64url');
-    const expiresAt = new Date(Date.now() + STATE_LIFETIME_MS);
-    em.create(OAuthState, { stateHash: hashState(state), customerId, expiresAt });
-    await em.flush();
-    const url = new URL(this.deps.wise.authorizeUrl);
-    url.searchParams.set('client_id', this.deps.wise.clientId);
-    url.searchParams.set('redirect_uri', this.deps.redirectUri());
-    url.searchParams.set('state', state);
-    if (claimAccountCode) url.searchParams.set('claim_account_code', claimAccountCode);
-    return { authorizationUrl: url.toString(), expiresAt };
+  private authorizationUrl(em: EntityManager, customerId: string, claimAccountCode?: string): Promise<{ authorizationUrl: string; expiresAt: Date }> {
+    return issueAuthorizationUrl(em, { ...this.deps.wise, redirectUri: this.deps.redirectUri() }, customerId, claimAccountCode);
   }
 
   /**
@@ -275,17 +258,9 @@ export class OnboardingService {
     customerFor: (customerId: string) => Promise<Customer | null>,
   ): Promise<CompleteLinkResult> {
     const reject = (customerId: string | null, reason: LinkRejectionReason, message: string): CompleteLinkResult => ({ kind: 'rejected', customerId, reason, message });
-    const stored = await em.findOne(OAuthState, { stateHash: hashState(input.state) });
-    if (!stored) return reject(input.customerId, 'INVALID_STATE', 'This link request is unknown. Start connecting again.');
-    if (input.customerId && stored.customerId !== input.customerId) {
-      return reject(input.customerId, 'STATE_OF_ANOTHER_CUSTOMER', 'This link request was started by someone else.');
-    }
-    const customerId = stored.customerId;
-    if (stored.usedAt) return reject(customerId, 'STATE_ALREADY_USED', 'This link request was already used. Start connecting again.');
-    if (stored.expiresAt.getTime() < Date.now()) return reject(customerId, 'STATE_EXPIRED', 'This link request has expired. Start connecting again.');
-    // Consumed atomically: two callbacks racing with one state cannot both proceed.
-    const consumed = await em.getConnection().execute('update oauth_state set used_at = now() where state_hash = ? and used_at is null', [stored.stateHash], 'run');
-    if ((consumed as unknown as { affectedRows: number }).affectedRows !== 1) return reject(customerId, 'STATE_ALREADY_USED', 'This link request was already used. Start connecting again.');
+    const consumed = await consumeState(em, input.state, input.customerId);
+    if ('reason' in consumed) return reject(consumed.customerId, consumed.reason, consumed.message);
+    const { customerId } = consumed;
 
     if (input.error) {
       return reject(customerId, 'AUTHORIZATION_DENIED', input.errorDescription ? `Wise says: ${input.errorDescription}` : 'Access was not granted at Wise.');
@@ -344,7 +319,7 @@ export class OnboardingService {
       // Linked to a different Wise user now: the old user's profiles are no longer ours to show.
       if (previousUser) await tx.nativeDelete(WiseProfile, { linkId: previousUser });
       // Linked: every other authorization URL handed to this customer is void from now on.
-      await ormSql(tx)('update oauth_state set used_at = now() where customer_id = ? and used_at is null', [customerId]);
+      await voidStates(tx, customerId);
       await this.deps.profiles.place(tx, linked, granted);
     });
     return { kind: 'completed', customerId, status: await this.status(em, customerId, true) };

@@ -5,7 +5,8 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Quote, type QuoteStatus } from '../entities/Quote.js';
-import type { WiseApi, WisePaymentOption, WiseQuote } from '../wise/api.js';
+import type { WiseApi } from '../wise/api.js';
+import type { WisePaymentOption, WiseQuote } from '../wise/objects.js';
 import { amountString, checkAmount, rateString, toWiseNumber } from '../domain/money.js';
 import { requireLinkedProfile } from './links.js';
 import type { WiseTokens } from './wise-tokens.js';

@@ -11,6 +11,11 @@ export function validationError(res: Response, status: number, errors: FieldErro
   res.status(status).json(withTimestamp ? { timestamp: new Date().toISOString(), errors } : { errors });
 }
 
+/** A required field that is missing, as Wise's validation reports it. */
+export function notNull(path: string): FieldError {
+  return { code: 'NotNull', message: `${path} must not be null`, path, arguments: [path] };
+}
+
 /** Family 2: OAuth and bearer-token errors. */
 export function oauthError(res: Response, status: number, error: string, description: string): void {
   res.status(status).json({ error, error_description: description });

@@ -13,7 +13,9 @@ import { springError } from './errors.js';
 import { authorizeRoutes } from './routes/authorize.js';
 import { CONTROL_PREFIX, controlRoutes, createSeedUser } from './routes/controls.js';
 import { moneyRoutes } from './routes/money.js';
-import { cancelAutoVerify, usersAndProfilesRoutes } from './routes/users-and-profiles.js';
+import { profileRoutes } from './routes/profiles.js';
+import { userRoutes } from './routes/users.js';
+import { cancelAutoVerify, verificationRoutes } from './routes/verification.js';
 import { findUserByEmail } from './state.js';
 import { bearer, oauthRoutes } from './tokens.js';
 import { WebhookDispatcher, webhookRoutes } from './webhooks.js';
@@ -72,7 +74,9 @@ export async function startSimulator(options: SimulatorOptions, listen: { host?:
   // what every public client and recording uses, so only those are served.
   const authenticate = bearer(sim);
   api.use((req, res, next) => (/^\/v\d+\//.test(req.path) ? authenticate(req, res, next) : next()));
-  usersAndProfilesRoutes(sim, dispatcher, api);
+  userRoutes(sim, api);
+  profileRoutes(sim, dispatcher, api);
+  verificationRoutes(sim, dispatcher, api);
   moneyRoutes(sim, dispatcher, api);
   webhookRoutes(sim, dispatcher, api);
   app.use(api);

@@ -6,8 +6,8 @@
 import type { NextFunction, Request, Response, Router } from 'express';
 import express from 'express';
 import type { SimulatorCore } from './core.js';
-import { oauthError } from './errors.js';
-import { findUserByEmail, opaqueToken, sha256, type SimToken, type SimUser } from './state.js';
+import { forbidden, notFound, oauthError } from './errors.js';
+import { findUserByEmail, opaqueToken, sha256, type SimProfile, type SimToken, type SimUser } from './state.js';
 
 export const ACCESS_TOKEN_SECONDS = 43199;
 const REFRESH_TOKEN_SECONDS = 628639555;
@@ -224,4 +224,23 @@ export function requireClient(res: Response): boolean {
     return false;
   }
   return true;
+}
+
+/**
+ * The profile named in the path (`:profileId`), when this bearer reaches it: a user token its
+ * own user's profiles, a client-credentials token every profile linked to the application.
+ * Answers 404 or 403 and returns undefined otherwise.
+ */
+export function reachableProfile(sim: SimulatorCore, req: Request, res: Response): SimProfile | undefined {
+  const { token, user } = authOf(res);
+  const profile = sim.state.profiles[Number(req.params.profileId)];
+  if (!profile) {
+    notFound(res, 'Profile');
+    return undefined;
+  }
+  if (token.kind === 'user' && profile.userId !== user!.id) {
+    forbidden(res);
+    return undefined;
+  }
+  return profile;
 }

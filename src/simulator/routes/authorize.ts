@@ -13,7 +13,7 @@ import express, { type Response, type Router } from 'express';
 import { COUNTRIES, ISO3, STATES_BY_COUNTRY } from '../countries.js';
 import type { SimulatorCore } from '../core.js';
 import { addSelfRegisteredUser, findUserByEmail, profilesOf, randomCode, sha256, type SimUser } from '../state.js';
-import { createProfileRecord, profileJson } from './users-and-profiles.js';
+import { createProfileRecord, profileJson } from './profiles.js';
 
 const AUTH_CODE_MS = 30 * 60_000;
 const SESSION_MS = 15 * 60_000;

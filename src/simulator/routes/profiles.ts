@@ -1,55 +1,14 @@
-/**
- * Users (sign-up with registration code, exists, me, claim-account), v2 profiles and the
- * verification check with its sandbox simulation.
- */
+/** v2 profiles: list, read, create personal and business ones, and Wise's profile object. */
 import { randomUUID } from 'node:crypto';
-import express, { type Request, type Response, type Router } from 'express';
-import { isoSeconds, localDateTime } from '../clock.js';
+import express, { type Router } from 'express';
+import { localDateTime } from '../clock.js';
 import { ISO2_BY_ISO3, STATES_BY_COUNTRY } from '../countries.js';
 import type { SimulatorCore } from '../core.js';
-import { forbidden, notFound, validationError, type FieldError } from '../errors.js';
-import { isSupportedCurrency } from '../currencies.js';
-import {
-  findUserByEmail,
-  nextId,
-  personalProfileOf,
-  profilesOf,
-  randomCode,
-  sha256,
-  type SimProfile,
-  type SimUser,
-} from '../state.js';
-import { requireClient, requireUser, authOf } from '../tokens.js';
+import { notNull, validationError, type FieldError } from '../errors.js';
+import { nextId, personalProfileOf, profilesOf, type SimProfile, type SimUser } from '../state.js';
+import { reachableProfile, requireUser } from '../tokens.js';
 import type { WebhookDispatcher } from '../webhooks.js';
-
-const LANGUAGES = new Set(['EN', 'US', 'PT', 'ES', 'FR', 'DE', 'IT', 'JA', 'RU', 'PL', 'HU', 'TR', 'RO', 'NL', 'HK']);
-const CLAIM_CODE_MS = 5 * 60_000;
-
-export function userJson(sim: SimulatorCore, user: SimUser) {
-  const personal = personalProfileOf(sim.state, user.id);
-  if (!personal?.personal) return { id: user.id, name: null, email: user.email, active: user.active, details: null };
-  const p = personal.personal;
-  return {
-    id: user.id,
-    name: `${p.firstName} ${p.lastName}`,
-    email: user.email,
-    active: user.active,
-    details: {
-      firstName: p.firstName,
-      lastName: p.lastName,
-      phoneNumber: personal.phoneNumber,
-      dateOfBirth: p.dateOfBirth,
-      primaryAddress: personal.address.id,
-      address: {
-        countryCode: personal.address.countryIso2Code,
-        firstLine: personal.address.addressFirstLine,
-        postCode: personal.address.postCode ?? '',
-        city: personal.address.city,
-        ...(personal.address.stateCode ? { state: personal.address.stateCode } : {}),
-      },
-    },
-  };
-}
+import { scheduleAutoVerify } from './verification.js';
 
 export function profileJson(profile: SimProfile) {
   const common = {
@@ -106,10 +65,6 @@ function checkAddress(address: AddressInput | undefined, errors: FieldError[]) {
   return iso2;
 }
 
-function notNull(path: string): FieldError {
-  return { code: 'NotNull', message: `${path} must not be null`, path, arguments: [path] };
-}
-
 export function createProfileRecord(
   sim: SimulatorCore,
   user: SimUser,
@@ -161,104 +116,17 @@ export function createProfileRecord(
   return profile;
 }
 
-export function setVerified(sim: SimulatorCore, dispatcher: WebhookDispatcher, profile: SimProfile, verified: boolean): void {
-  if (profile.verified === verified) return;
-  profile.verified = verified;
-  sim.changed();
-  dispatcher.emit('profiles#verification-state-change', profile.id, {
-    resource: { type: 'profile', id: profile.id },
-    current_state: verified ? 'verified' : 'not_verified',
-    occurred_at: isoSeconds(sim.clock.now()),
-  });
-}
-
-export function usersAndProfilesRoutes(sim: SimulatorCore, dispatcher: WebhookDispatcher, router: Router): void {
+export function profileRoutes(sim: SimulatorCore, dispatcher: WebhookDispatcher, router: Router): void {
   const json = express.json();
-
-  router.post('/v1/user/signup/registration_code', json, (req, res) => {
-    if (!requireClient(res)) return;
-    const { email, registrationCode, language } = (req.body ?? {}) as Record<string, unknown>;
-    const errors: FieldError[] = [];
-    if (typeof email !== 'string' || !email) errors.push(notNull('email'));
-    else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) errors.push({ code: 'NOT_VALID', message: 'Email is not valid', path: 'email', arguments: ['email', email] });
-    if (typeof registrationCode !== 'string' || !registrationCode) errors.push(notNull('registrationCode'));
-    else if (registrationCode.length < 32) {
-      errors.push({ code: 'NOT_VALID', message: 'Registration code must be at least 32 characters', path: 'registrationCode', arguments: ['registrationCode'] });
-    }
-    if (language !== undefined && (typeof language !== 'string' || !LANGUAGES.has(language))) {
-      errors.push({ code: 'NOT_VALID', message: 'Unsupported language', path: 'language', arguments: ['language', String(language)] });
-    }
-    if (errors.length) return validationError(res, 400, errors);
-    if (findUserByEmail(sim.state, email as string)) {
-      const [local, domain] = (email as string).split('@');
-      return validationError(res, 409, [
-        { code: 'NOT_UNIQUE', message: "You're already a member. Please login", path: 'email', arguments: ['email', `${local.slice(0, 2)}******@${domain}`] },
-      ]);
-    }
-    const user: SimUser = {
-      id: nextId(sim.state, 'user'),
-      email: email as string,
-      passwordHash: null,
-      active: true,
-      createdAt: new Date().toISOString(),
-      createdByClientId: sim.options.clientId,
-      registrationCodeHash: sha256(registrationCode as string),
-      reclaimed: false,
-    };
-    sim.state.users[user.id] = user;
-    sim.changed();
-    res.json(userJson(sim, user));
-  });
-
-  router.post('/v1/users/exists', json, (req, res) => {
-    if (!requireClient(res)) return;
-    const { email } = (req.body ?? {}) as Record<string, unknown>;
-    if (typeof email !== 'string' || !email) return validationError(res, 400, [notNull('email')]);
-    res.json({ exists: Boolean(findUserByEmail(sim.state, email)) });
-  });
-
-  router.get('/v1/me', (_req, res) => {
-    const user = requireUser(res);
-    if (user) res.json(userJson(sim, user));
-  });
-
-  router.post('/v1/user/claim-account', json, (req, res) => {
-    const user = requireUser(res);
-    if (!user) return;
-    const { registrationCode } = (req.body ?? {}) as Record<string, unknown>;
-    if (typeof registrationCode !== 'string' || !registrationCode) return validationError(res, 400, [notNull('registrationCode')]);
-    if (user.reclaimed || user.registrationCodeHash !== sha256(registrationCode)) {
-      return validationError(res, 400, [{ code: 'NOT_VALID', message: 'Registration code is not valid for this user', path: 'registrationCode', arguments: ['registrationCode'] }]);
-    }
-    const code = randomCode(18);
-    sim.state.claimCodes[code] = { code, userId: user.id, expiresAt: sim.clock.nowMs() + CLAIM_CODE_MS };
-    sim.changed();
-    res.json({ claimAccountCode: code });
-  });
 
   router.get('/v2/profiles', (_req, res) => {
     const user = requireUser(res);
     if (user) res.json(profilesOf(sim.state, user.id).map(profileJson));
   });
 
-  const ownProfile = (req: Request, res: Response): SimProfile | undefined => {
-    const { token, user } = authOf(res);
-    const profile = sim.state.profiles[Number(req.params.profileId)];
-    if (!profile) {
-      notFound(res, 'Profile');
-      return undefined;
-    }
-    // Client-credentials tokens reach every profile linked to the application.
-    if (token.kind === 'user' && profile.userId !== user!.id) {
-      forbidden(res);
-      return undefined;
-    }
-    return profile;
-  };
-
   router.get('/v2/profiles/:profileId', (req, res) => {
     if (!requireUser(res)) return;
-    const profile = ownProfile(req, res);
+    const profile = reachableProfile(sim, req, res);
     if (profile) res.json(profileJson(profile));
   });
 
@@ -349,61 +217,4 @@ export function usersAndProfilesRoutes(sim: SimulatorCore, dispatcher: WebhookDi
     scheduleAutoVerify(sim, dispatcher, profile);
     res.json(profileJson(profile));
   });
-
-  router.post('/v3/profiles/:profileId/verification-status/bank-transfer', (req, res) => {
-    if (!requireUser(res)) return;
-    const profile = ownProfile(req, res);
-    if (!profile) return;
-    const currencies = String(req.query.source_currencies ?? '')
-      .split(',')
-      .map((c) => c.trim())
-      .filter(Boolean);
-    if (currencies.length === 0) return validationError(res, 400, [notNull('source_currencies')]);
-    const unknown = currencies.find((c) => !isSupportedCurrency(c));
-    if (unknown) {
-      return validationError(res, 400, [{ code: 'CurrencyCode', message: "That wasn't a valid ISO-4217 currency code (like GBP, USD or EUR).", path: 'source_currencies', arguments: [unknown] }]);
-    }
-    res.json({
-      routes: currencies.map((currency) => ({
-        source_currency: currency,
-        maximum_entitled_amount: profile.verified ? 1_000_000 : profile.maximumEntitledAmount,
-        current_status: profile.verified ? 'verified' : 'not_verified',
-      })),
-      request_id: randomUUID(),
-    });
-  });
-
-  router.post('/v1/simulation/profiles/:profileId/verifications', (req, res) => {
-    const profile = ownProfile(req, res);
-    if (!profile) return;
-    setVerified(sim, dispatcher, profile, true);
-    res.status(200).end();
-  });
-
-  router.post('/v1/simulation/verify-profile', (_req, res) => {
-    const user = requireUser(res);
-    if (!user) return;
-    for (const profile of profilesOf(sim.state, user.id)) setVerified(sim, dispatcher, profile, true);
-    res.status(200).end();
-  });
 }
-
-const autoVerifyTimers = new Set<NodeJS.Timeout>();
-
-function scheduleAutoVerify(sim: SimulatorCore, dispatcher: WebhookDispatcher, profile: SimProfile): void {
-  const after = sim.options.autoVerifyAfterMs;
-  if (after === undefined) return;
-  const timer = setTimeout(() => {
-    autoVerifyTimers.delete(timer);
-    const current = sim.state.profiles[profile.id];
-    if (current) setVerified(sim, dispatcher, current, true);
-  }, after);
-  timer.unref();
-  autoVerifyTimers.add(timer);
-}
-
-export function cancelAutoVerify(): void {
-  for (const t of autoVerifyTimers) clearTimeout(t);
-  autoVerifyTimers.clear();
-}
-

@@ -1,6 +1,6 @@
 /** A bank plugs its own systems in through the ports, with no knowledge of the gateway's ORM. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Customer, CustomerDirectory } from '../src/services/customers.js';
+import type { Customer, CustomerDirectory } from '../src/ports/customer-directory.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 
 const ZED: Customer = {

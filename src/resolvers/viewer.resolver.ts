@@ -1,7 +1,7 @@
 import { Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { ErrorCode, gatewayError } from '../schema/errors.js';
 import { BankAccount, Customer } from '../schema/viewer.js';
-import type { Customer as BankCustomer } from '../services/customers.js';
+import type { Customer as BankCustomer } from '../ports/customer-directory.js';
 import type { GatewayContext } from './context.js';
 import { toBankAccount, toCustomer } from './viewer.mappers.js';
 

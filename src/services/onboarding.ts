@@ -24,7 +24,7 @@ import type { Logger } from '../logger.js';
 import type { BusinessProfileInput, PersonalProfileInput, WiseApi } from '../wise/api.js';
 import { WiseError, type WiseFieldError } from '../wise/errors.js';
 import type { TokenSet, WiseOAuth } from '../wise/oauth.js';
-import type { Customer } from './customers.js';
+import type { Customer } from '../ports/customer-directory.js';
 import { onboardingChanged, describeOnboarding, type OnboardingStatus } from './onboarding-status.js';
 import { commitWithEvents, type EventBody, type EventBus } from './events.js';
 import type { ProfileService } from './profiles.js';

@@ -8,7 +8,7 @@ import { type WiseLink } from '../entities/WiseLink.js';
 import { WiseProfile, type VerificationRoute } from '../entities/WiseProfile.js';
 import type { BusinessProfileInput, PersonalProfileInput, WiseApi, WiseV2Profile } from '../wise/api.js';
 import { ISO3 } from '../wise/countries.js';
-import type { Customer } from './customers.js';
+import type { Customer } from '../ports/customer-directory.js';
 import type { OnboardingModel } from '../config.js';
 import { commitWithEvents, type EventBody, type EventBus } from './events.js';
 import { isVerified, onboardingChanged } from './onboarding-status.js';

@@ -1,0 +1,2 @@
+/** The gateway's own adapters on its PostgreSQL: the defaults when a bank plugs in nothing. */
+export { PostgresCustomerDirectory } from './customer-directory.js';

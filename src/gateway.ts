@@ -11,14 +11,13 @@ import { seedDemoCustomers, DEMO_CUSTOMERS, DEMO_STORIES, DEMO_WISE_USERS } from
 import { createAuthenticator, mintCustomerToken } from './http/auth.js';
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { PostgresLedger, type Ledger } from './services/ledger.js';
-import type { CustomerDirectory } from './ports/index.js';
+import type { CustomerDirectory, Ledger } from './ports/index.js';
 import { Reconciliation } from './services/reconciliation.js';
 import { TransferLocks } from './services/transfer-locks.js';
 import { TransferService } from './services/transfers.js';
 import { createContextFactory, type ContextFactory, type Services } from './resolvers/context.js';
 import { mountOAuthCallback } from './http/oauth-callback.js';
-import { PostgresCustomerDirectory } from './adapters/postgres/index.js';
+import { PostgresCustomerDirectory, PostgresLedger } from './adapters/postgres/index.js';
 import { pruneEvents, type EventBus } from './services/events.js';
 import { PostgresEventBus } from './services/pg-events.js';
 import { advisoryLock, ensureWebhookSubscriptions, WebhookService } from './services/webhooks.js';

@@ -21,7 +21,7 @@ import type { TransferService } from '../services/transfers.js';
 import { historiesByTransferId, quoteDataById, quotesById, recipientsById, type QuoteRow, type RecipientRow } from '../services/read-models.js';
 import type { EventBus } from '../services/events.js';
 import type { Viewer } from '../http/auth.js';
-import type { Ledger } from '../services/ledger.js';
+import type { Ledger } from '../ports/ledger.js';
 
 /** The domain services, built once per process and shared by every request. */
 export type Services = {

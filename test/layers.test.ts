@@ -1,7 +1,8 @@
 /**
  * The GraphQL layer's dependencies run one way (ARCHITECTURE.md, "The GraphQL layer"): resolvers
  * use schema types and services; the schema imports no resolver and no service; nothing below
- * the GraphQL layer imports either.
+ * the GraphQL layer imports either. Below it, the bank's ports carry domain types only, adapters
+ * implement them, and only gateway.ts picks an adapter.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -24,6 +25,8 @@ async function importsOf(folder: string): Promise<{ file: string; target: string
 }
 
 const into = (imports: { file: string; target: string }[], ...folders: string[]) => imports.filter((i) => folders.some((f) => i.target.startsWith(`${f}/`))).map((i) => `${i.file} → ${i.target}`);
+const outside = (imports: { file: string; target: string }[], allowed: string[]) =>
+  imports.filter((i) => !allowed.some((a) => i.target === a || i.target.startsWith(`${a}/`))).map((i) => `${i.file} → ${i.target}`);
 
 describe('the GraphQL layer', () => {
   it('has a schema that imports no resolver and no service', async () => {
@@ -48,8 +51,6 @@ describe('the GraphQL layer', () => {
 describe('the layers below it', () => {
   const FOLDERS = ['http', 'resolvers', 'schema', 'services', 'jobs', 'wise', 'db', 'entities', 'domain', 'lib', 'simulator', 'adapters', 'ports'];
   const fileImports = async (file: string) => (await importsOf('.')).filter((i) => i.file === file);
-  const outside = (imports: { file: string; target: string }[], allowed: string[]) =>
-    imports.filter((i) => !allowed.some((a) => i.target === a || i.target.startsWith(`${a}/`))).map((i) => `${i.file} → ${i.target}`);
 
   it('keeps configuration at the bottom: config.ts and config/ import nothing but config/ and lib/', async () => {
     expect(outside(await fileImports('config.ts'), ['config', 'lib'])).toEqual([]);
@@ -70,11 +71,32 @@ describe('the layers below it', () => {
     expect(into(await importsOf('simulator'), ...gateway)).toEqual([]);
   });
 
-  it('keeps the Wise client to HTTP and Wise: no service, entity or edge', async () => {
-    expect(into(await importsOf('wise'), 'services', 'entities', 'http', 'resolvers', 'schema', 'jobs', 'simulator')).toEqual([]);
+  it('keeps the Wise client to HTTP and Wise: no service, entity, database, adapter, request context or edge', async () => {
+    expect(into(await importsOf('wise'), 'services', 'entities', 'db', 'adapters', 'ops', 'http', 'resolvers', 'schema', 'jobs', 'simulator')).toEqual([]);
   });
 
   it('keeps services below the edge', async () => {
     expect(into(await importsOf('services'), 'http', 'resolvers', 'schema', 'jobs', 'simulator')).toEqual([]);
+  });
+});
+
+describe('ports and adapters (ARCHITECTURE.md, "The bank\'s side: ports")', () => {
+  it('keeps the ports to domain types: a bank implements them without the ORM, the driver or a service', async () => {
+    expect(outside(await importsOf('ports'), ['ports', 'domain', 'lib'])).toEqual([]);
+    for (const file of await fs.readdir(path.join(src, 'ports'))) {
+      const text = await fs.readFile(path.join(src, 'ports', file), 'utf8');
+      // No package at all: not MikroORM, not pg, nothing a bank would have to install to implement them.
+      expect(text, file).not.toMatch(/from\s+['"][^.'"]/);
+    }
+  });
+
+  it('keeps adapters below the services: they implement ports on entities and the database, and call no service', async () => {
+    expect(into(await importsOf('adapters'), 'services', 'http', 'resolvers', 'schema', 'jobs', 'simulator')).toEqual([]);
+  });
+
+  it('lets only the composition root (gateway.ts) choose an adapter: services and the edge see ports', async () => {
+    for (const folder of ['services', 'resolvers', 'schema', 'http', 'jobs', 'wise', 'entities', 'domain', 'db']) {
+      expect(into(await importsOf(folder), 'adapters'), folder).toEqual([]);
+    }
   });
 });

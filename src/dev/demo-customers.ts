@@ -6,7 +6,7 @@
  * - Carol lives in the US (state required), for recipient and profile forms with a state.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Customer } from '../services/customers.js';
+import type { Customer } from '../ports/customer-directory.js';
 import type { SeedUser } from '../simulator/core.js';
 
 export const DEMO_CUSTOMERS: Customer[] = [

@@ -1,19 +1,10 @@
 import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
-
-export type PostalAddress = {
-  firstLine: string;
-  city: string;
-  postCode: string | null;
-  /** State, province or territory code; required by Wise for US, CA, AU and BR. */
-  stateCode: string | null;
-  /** ISO 3166-1 alpha-2, upper case. */
-  country: string;
-};
+import type { PostalAddress } from '../domain/postal-address.js';
 
 /**
- * The bank's own record of a customer: the default, Postgres-backed adapter of the customer
- * directory port (src/services/customers.ts). A bank with its own customer system swaps the
- * adapter; nothing else reads this table.
+ * The bank's own record of a customer, read by the default adapter of the customer directory
+ * port (src/adapters/postgres/customer-directory.ts). A bank with its own customer system swaps
+ * the adapter; nothing else reads this table.
  */
 @Entity({ tableName: 'bank_customer' })
 export class BankCustomer {

@@ -7,7 +7,7 @@ import type { Express, Request, Response } from 'express';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Orm } from '../db/orm.js';
 import type { Logger } from '../logger.js';
-import type { CustomerDirectory } from '../services/customers.js';
+import type { CustomerDirectory } from '../ports/customer-directory.js';
 import type { OnboardingService } from '../services/onboarding.js';
 
 export function mountOAuthCallback(

@@ -9,7 +9,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Orm } from '../db/orm.js';
 import type { PlainDb } from '../db/plain.js';
 import type { Logger } from '../logger.js';
-import { PostgresCustomerDirectory, type Customer, type CustomerDirectory } from '../services/customers.js';
+import type { Customer, CustomerDirectory } from '../ports/customer-directory.js';
 import type { OnboardingService } from '../services/onboarding.js';
 import type { ProfileService } from '../services/profiles.js';
 import type { VerificationService } from '../services/verification.js';
@@ -20,7 +20,7 @@ import type { TransferService } from '../services/transfers.js';
 import { historiesByTransferId, quoteDataById, quotesById, recipientsById, type QuoteRow, type RecipientRow } from '../services/read-models.js';
 import type { EventBus } from '../services/events.js';
 import type { Viewer } from '../http/auth.js';
-import type { Ledger } from '../services/ledger.js';
+import type { Ledger } from '../ports/ledger.js';
 
 /** The domain services, built once per process and shared by every request. */
 export type Services = {
@@ -63,15 +63,14 @@ export type ContextDependencies = {
   reads: PlainDb;
   logger: Logger;
   services: Services;
-  /** Swap in the bank's own customer system; defaults to the gateway's Postgres table. */
-  customerDirectory?: (em: EntityManager) => CustomerDirectory;
+  /** The customer directory for a request's EntityManager: the bank's own, or the gateway's Postgres one (chosen in gateway.ts). */
+  customerDirectory: (em: EntityManager) => CustomerDirectory;
 };
 
 export type ContextFactory = (viewer: Viewer, requestId: string, options?: { bypassCache?: boolean }) => GatewayContext;
 
 export function createContextFactory(deps: ContextDependencies): ContextFactory {
-  const directoryFor = deps.customerDirectory ?? ((em: EntityManager) => new PostgresCustomerDirectory(em));
-  return (viewer, requestId, options = {}) => new RequestContext(deps, directoryFor, viewer, requestId, options.bypassCache ?? false);
+  return (viewer, requestId, options = {}) => new RequestContext(deps, deps.customerDirectory, viewer, requestId, options.bypassCache ?? false);
 }
 
 /**

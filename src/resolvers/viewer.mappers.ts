@@ -1,4 +1,4 @@
-import type { Customer as BankCustomer } from '../services/customers.js';
+import type { Customer as BankCustomer } from '../ports/customer-directory.js';
 import { toGlobalId } from '../schema/ids.js';
 import type { BankAccount, Customer } from '../schema/viewer.js';
 import { amountString } from '../domain/money.js';

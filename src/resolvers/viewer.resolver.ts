@@ -1,7 +1,8 @@
 import { Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { ErrorCode, gatewayError } from '../schema/errors.js';
 import { BankAccount, Customer } from '../schema/viewer.js';
-import type { Customer as BankCustomer } from '../services/customers.js';
+import { ledgerTransaction } from '../db/ledger-transaction.js';
+import type { Customer as BankCustomer } from '../ports/customer-directory.js';
 import type { GatewayContext } from './context.js';
 import { toBankAccount, toCustomer } from './viewer.mappers.js';
 
@@ -17,7 +18,8 @@ export async function requireCustomer(ctx: GatewayContext): Promise<BankCustomer
 export async function bankAccounts(ctx: GatewayContext): Promise<BankAccount[]> {
   const { ledger, sourceCurrencies } = ctx.services;
   const customerId = ctx.viewer.customerId;
-  const balances = await Promise.all(sourceCurrencies.map(async (currency) => [currency, await ledger.available(ctx.em, customerId, currency)] as const));
+  const tx = ledgerTransaction(ctx.em);
+  const balances = await Promise.all(sourceCurrencies.map(async (currency) => [currency, await ledger.available(tx, customerId, currency)] as const));
   return balances.filter(([, available]) => available !== null).map(([currency, available]) => toBankAccount(customerId, currency, available!));
 }
 

@@ -23,7 +23,7 @@ import type { WiseApi } from '../wise/api.js';
 import type { BusinessProfileInput, PersonalProfileInput } from '../wise/objects.js';
 import { WiseError, type WiseFieldError } from '../wise/errors.js';
 import type { TokenSet, WiseOAuth } from '../wise/oauth.js';
-import type { Customer } from './customers.js';
+import type { Customer } from '../ports/customer-directory.js';
 import { onboardingChanged, describeOnboarding, type OnboardingStatus } from './onboarding-status.js';
 import { commitWithEvents, type EventBody, type EventBus } from './events.js';
 import { consumeState, issueAuthorizationUrl, voidStates } from './oauth-states.js';

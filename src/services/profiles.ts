@@ -9,7 +9,7 @@ import { WiseProfile, type VerificationRoute } from '../entities/WiseProfile.js'
 import type { WiseApi } from '../wise/api.js';
 import type { BusinessProfileInput, PersonalProfileInput, WiseV2Profile } from '../wise/objects.js';
 import { ISO3 } from '../wise/countries.js';
-import type { Customer } from './customers.js';
+import type { Customer } from '../ports/customer-directory.js';
 import type { OnboardingModel } from '../config.js';
 import { commitWithEvents, type EventBody, type EventBus } from './events.js';
 import { isVerified, onboardingChanged } from './onboarding-status.js';

@@ -9,6 +9,7 @@
  * (`npm run reconcile`, which asks a running gateway for a run and prints its report).
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { ledgerTransaction } from '../db/ledger-transaction.js';
 import { ormSql, type Orm } from '../db/orm.js';
 import { Transfer } from '../entities/Transfer.js';
 import { WiseLink } from '../entities/WiseLink.js';
@@ -17,7 +18,7 @@ import type { Logger } from '../logger.js';
 import type { WiseApi } from '../wise/api.js';
 import type { WiseTransfer } from '../wise/objects.js';
 import { WiseError } from '../wise/errors.js';
-import type { Ledger } from './ledger.js';
+import type { Ledger } from '../ports/ledger.js';
 import { parseWiseTime } from './transfer-states.js';
 import type { TransferService } from './transfers.js';
 import type { WiseTokens } from './wise-tokens.js';
@@ -141,7 +142,7 @@ export class Reconciliation {
       'select m.transfer_id, m.idempotency_key, t.customer_id from transfer_movement m join transfer t on t.id = m.transfer_id where m.transfer_id = any(?::uuid[])',
       [pgArray(rows.map((r) => r.id))],
     );
-    const known = await this.deps.ledger.entries(em, journal.map((m) => m.idempotency_key));
+    const known = await this.deps.ledger.entries(ledgerTransaction(em), journal.map((m) => m.idempotency_key));
     for (const movement of journal) {
       if (known.has(movement.idempotency_key)) continue;
       note({ kind: 'LEDGER_ENTRY_MISSING', transferId: movement.transfer_id, wiseTransferId: null, customerId: movement.customer_id, detail: `the bank's ledger has no entry ${movement.idempotency_key}` });

@@ -24,6 +24,7 @@
  */
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { ledgerTransaction } from '../db/ledger-transaction.js';
 import { Quote } from '../entities/Quote.js';
 import { Transfer, type FundingState } from '../entities/Transfer.js';
 import type { WiseLink } from '../entities/WiseLink.js';
@@ -32,7 +33,7 @@ import type { WiseApi } from '../wise/api.js';
 import type { FundingResult, WiseTransfer } from '../wise/objects.js';
 import { WiseError } from '../wise/errors.js';
 import type { DomainEvent } from './events.js';
-import type { Ledger } from './ledger.js';
+import type { Ledger } from '../ports/ledger.js';
 import { amountString } from '../domain/money.js';
 import type { TransferLocks } from './transfer-locks.js';
 import type { TransferMoney } from './transfer-money.js';
@@ -125,7 +126,7 @@ export class TransferFunding {
     await em.refresh(transfer);
     if (!refused) return null;
     if (refused === 'NOT_FUNDABLE') return { kind: 'rejected', transfer, reason: 'NOT_FUNDABLE', message: `The transfer is ${transfer.status}.` };
-    const available = await this.deps.ledger.available(em, transfer.customerId, transfer.sourceCurrency);
+    const available = await this.deps.ledger.available(ledgerTransaction(em), transfer.customerId, transfer.sourceCurrency);
     return {
       kind: 'insufficient_funds',
       transfer,

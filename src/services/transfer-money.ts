@@ -6,9 +6,10 @@
  * and a ledger asked twice with one key moves the money once.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { ledgerTransaction } from '../db/ledger-transaction.js';
 import { ormSql } from '../db/orm.js';
 import type { Transfer } from '../entities/Transfer.js';
-import type { Ledger } from './ledger.js';
+import type { Ledger, Movement } from '../ports/ledger.js';
 import { amountString } from '../domain/money.js';
 
 /** Why money goes back: the funding was not taken by Wise, or Wise returned the money. */
@@ -31,7 +32,7 @@ export class TransferMoney {
     try {
       await em.transactional(async (tx) => {
         await this.journal(tx, transfer, 'debit', 'fund', key);
-        const result = await this.ledger.debit(tx, this.movement(transfer, key, `Wise transfer ${transfer.wiseTransferId}`));
+        const result = await this.ledger.debit(ledgerTransaction(tx), this.movement(transfer, key, `Wise transfer ${transfer.wiseTransferId}`));
         if (!result.ok) throw new DebitRefusedByLedger(result.reason);
       });
       return { ok: true };
@@ -54,7 +55,7 @@ export class TransferMoney {
       const [outstanding] = await sql<{ amount: string }>('select amount from transfer_outstanding_debit where transfer_id = ? for update', [transfer.id]);
       if (!outstanding) return false;
       await this.journal(tx, transfer, 'credit', reason, key, outstanding.amount);
-      await this.ledger.credit(tx, { ...this.movement(transfer, key, `Wise transfer ${transfer.wiseTransferId} ${note}`), amount: amountString(outstanding.amount, transfer.sourceCurrency) });
+      await this.ledger.credit(ledgerTransaction(tx), { ...this.movement(transfer, key, `Wise transfer ${transfer.wiseTransferId} ${note}`), amount: amountString(outstanding.amount, transfer.sourceCurrency) });
       return true;
     });
   }
@@ -76,7 +77,7 @@ export class TransferMoney {
     ]);
   }
 
-  private movement(transfer: Transfer, idempotencyKey: string, reference: string) {
+  private movement(transfer: Transfer, idempotencyKey: string, reference: string): Movement {
     return { customerId: transfer.customerId, currency: transfer.sourceCurrency, amount: amountString(transfer.sourceAmount, transfer.sourceCurrency), reference, idempotencyKey };
   }
 }

@@ -11,6 +11,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { ledgerTransaction } from '../db/ledger-transaction.js';
 import type { Orm } from '../db/orm.js';
 import { Quote } from '../entities/Quote.js';
 import { Recipient } from '../entities/Recipient.js';
@@ -21,7 +22,7 @@ import type { WiseApi } from '../wise/api.js';
 import type { WiseTransfer } from '../wise/objects.js';
 import { WiseError, type WiseFieldError } from '../wise/errors.js';
 import type { DomainEvent, EventBus } from './events.js';
-import type { Ledger } from './ledger.js';
+import type { Ledger } from '../ports/ledger.js';
 import { requireLinkedProfile } from './links.js';
 import { amountString, isLess, rateString } from '../domain/money.js';
 import { stableUuid } from './profiles.js';
@@ -146,7 +147,7 @@ export class TransferService {
     }
 
     // The bank's side first: the customer must have the money.
-    const available = await this.deps.ledger.available(em, customerId, quote.sourceCurrency);
+    const available = await this.deps.ledger.available(ledgerTransaction(em), customerId, quote.sourceCurrency);
     if (available === null || isLess(available, sourceAmount)) {
       return { kind: 'insufficient_funds', available: available === null ? null : amountString(available, quote.sourceCurrency), required: sourceAmount, currency: quote.sourceCurrency };
     }

@@ -1,31 +1,30 @@
 /**
- * The ledger port: the bank's record of its customers' money. The gateway checks funds before
- * creating a transfer, debits the customer before funding it at Wise, and credits the money
- * back when Wise returns it. Every movement carries an idempotency key: asked twice, it moves
- * money once. The default adapter keeps balances in the gateway's Postgres and joins the
- * caller's transaction; a bank plugs in its core-banking ledger instead.
+ * The ledger port on the gateway's own Postgres (`bank_account`, `ledger_entry`; demo balances in
+ * development). It joins the caller's transaction, so its entry commits with the journal row and
+ * the transfer's funding state — or not at all. An entry's idempotency key is unique: a movement
+ * asked again finds its entry and moves nothing.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { DebitResult, Ledger, LedgerTransaction, Movement } from '../../ports/ledger.js';
 
-export type Movement = { customerId: string; currency: string; amount: string; reference: string; idempotencyKey: string };
-export type DebitResult = { ok: true; alreadyDone: boolean } | { ok: false; reason: 'INSUFFICIENT_FUNDS' | 'NO_ACCOUNT' };
+/** The one place the port's opaque transaction is opened: the EntityManager db/ledger-transaction.ts wrapped. */
+function entityManagerOf(tx: LedgerTransaction): EntityManager {
+  return tx as unknown as EntityManager;
+}
 
-export interface Ledger {
-  available(em: EntityManager, customerId: string, currency: string): Promise<string | null>;
-  debit(em: EntityManager, movement: Movement): Promise<DebitResult>;
-  credit(em: EntityManager, movement: Movement): Promise<{ alreadyDone: boolean }>;
-  /** Which of these idempotency keys the ledger holds (for reconciliation; optional). */
-  entries?(em: EntityManager, idempotencyKeys: string[]): Promise<Set<string>>;
+async function balance(em: EntityManager, customerId: string, currency: string): Promise<string | null> {
+  const rows = await em.getConnection().execute<{ balance: string }[]>('select balance from bank_account where customer_id = ? and currency = ?', [customerId, currency], 'all', em.getTransactionContext());
+  return rows[0]?.balance ?? null;
 }
 
 export class PostgresLedger implements Ledger {
-  async available(em: EntityManager, customerId: string, currency: string): Promise<string | null> {
-    const rows = await em.getConnection().execute<{ balance: string }[]>('select balance from bank_account where customer_id = ? and currency = ?', [customerId, currency], 'all', em.getTransactionContext());
-    return rows[0]?.balance ?? null;
+  async available(tx: LedgerTransaction, customerId: string, currency: string): Promise<string | null> {
+    return balance(entityManagerOf(tx), customerId, currency);
   }
 
-  async entries(em: EntityManager, idempotencyKeys: string[]): Promise<Set<string>> {
+  async entries(tx: LedgerTransaction, idempotencyKeys: string[]): Promise<Set<string>> {
     if (!idempotencyKeys.length) return new Set();
+    const em = entityManagerOf(tx);
     const rows = await em.getConnection().execute<{ idempotency_key: string }[]>(
       `select idempotency_key from ledger_entry where idempotency_key in (${idempotencyKeys.map(() => '?').join(', ')})`,
       idempotencyKeys,
@@ -35,10 +34,10 @@ export class PostgresLedger implements Ledger {
     return new Set(rows.map((r) => r.idempotency_key));
   }
 
-  async debit(em: EntityManager, m: Movement): Promise<DebitResult> {
-    return em.transactional(async (tx): Promise<DebitResult> => {
-      const conn = tx.getConnection();
-      const ctx = tx.getTransactionContext();
+  async debit(tx: LedgerTransaction, m: Movement): Promise<DebitResult> {
+    return entityManagerOf(tx).transactional(async (em): Promise<DebitResult> => {
+      const conn = em.getConnection();
+      const ctx = em.getTransactionContext();
       const entry = await conn.execute<{ id: string }[]>(
         `insert into ledger_entry (customer_id, currency, amount, reference, idempotency_key) values (?, ?, ?, ?, ?)
          on conflict (idempotency_key) do nothing returning id`,
@@ -54,8 +53,8 @@ export class PostgresLedger implements Ledger {
         ctx,
       );
       if (updated.length === 0) {
-        const exists = await this.available(tx, m.customerId, m.currency);
-        // Undo the entry with the rest of this (sub)transaction.
+        const exists = await balance(em, m.customerId, m.currency);
+        // Undo the entry with the rest of this subtransaction (a savepoint in the caller's).
         throw new DebitRefused(exists === null ? 'NO_ACCOUNT' : 'INSUFFICIENT_FUNDS');
       }
       return { ok: true, alreadyDone: false };
@@ -65,10 +64,10 @@ export class PostgresLedger implements Ledger {
     });
   }
 
-  async credit(em: EntityManager, m: Movement): Promise<{ alreadyDone: boolean }> {
-    return em.transactional(async (tx) => {
-      const conn = tx.getConnection();
-      const ctx = tx.getTransactionContext();
+  async credit(tx: LedgerTransaction, m: Movement): Promise<{ alreadyDone: boolean }> {
+    return entityManagerOf(tx).transactional(async (em) => {
+      const conn = em.getConnection();
+      const ctx = em.getTransactionContext();
       const entry = await conn.execute<{ id: string }[]>(
         `insert into ledger_entry (customer_id, currency, amount, reference, idempotency_key) values (?, ?, ?, ?, ?)
          on conflict (idempotency_key) do nothing returning id`,

@@ -20,7 +20,10 @@ import { mountOAuthCallback } from './http/oauth-callback.js';
 import { PostgresCustomerDirectory, type CustomerDirectory } from './services/customers.js';
 import { pruneEvents, type EventBus } from './services/events.js';
 import { PostgresEventBus } from './services/pg-events.js';
-import { advisoryLock, ensureWebhookSubscriptions, WebhookService } from './services/webhooks.js';
+import { ensureWebhookSubscriptions, WebhookService } from './services/webhooks.js';
+import { webhookHandlers } from './services/webhook-handlers.js';
+import { advisoryLock } from './adapters/postgres/advisory-lock.js';
+import { PostgresWebhookInbox } from './adapters/postgres/webhook-inbox.js';
 import { mountWebhookReceiver } from './http/webhooks.js';
 import { startJobs } from './jobs/worker.js';
 import { OnboardingService } from './services/onboarding.js';
@@ -195,10 +198,8 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     const plain = new PlainDb(shared, undefined, { prepared: !pooled });
     metrics.pool('shared', () => plain.stats());
     metrics.pool('orm', () => ormPoolStats(orm));
-    metrics.gauge('gateway_webhook_inbox_pending', 'Webhook deliveries stored and not yet applied', [], async (set) => {
-      const [row] = await plain.query<{ n: number }>("select count(*)::int as n from webhook_inbox where status = 'pending'", []);
-      set({}, row.n);
-    });
+    const inbox = new PostgresWebhookInbox(plain);
+    metrics.gauge('gateway_webhook_inbox_pending', 'Webhook deliveries stored and not yet applied', [], async (set) => set({}, await inbox.pendingCount()));
     metrics.gauge('gateway_job_queue_depth', 'Jobs in the graphile-worker queue by state (waiting, running, failed)', ['state'], async (set) => {
       const [row] = await plain.query<{ waiting: number; running: number; failed: number }>(
         `select count(*) filter (where locked_at is null and attempts < max_attempts)::int as waiting,
@@ -233,17 +234,6 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
       wise: { authorizeUrl: wise.authorizeUrl!, clientId: wise.clientId },
       redirectUri,
     });
-    const webhooks = new WebhookService({
-      orm,
-      db: plain,
-      events,
-      logger,
-      onboardingModel: config.onboarding.model,
-      publicKeyPem: () => wise.webhookPublicKeyPem,
-      fastPath: config.jobs.enabled ? { concurrency: config.jobs.concurrency, maxQueued: 1000 } : undefined,
-      metrics,
-    });
-    stack.push({ name: 'webhook fast path', stop: () => webhooks.drain() });
     const verification = new VerificationService(profiles);
     const sca = scaSigner(config.wise.scaPrivateKeyPem, simulator);
     // Money operations on one transfer, one at a time across replicas (a small pool of its own).
@@ -251,9 +241,19 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     stack.push({ name: 'transfer locks', stop: () => locks.close() });
     metrics.pool('locks', () => locks.stats());
     const transfers = new TransferService({ orm, api, tokens, verification, ledger: options.ledger ?? new PostgresLedger(), locks, events, logger, signOneTimeToken: sca });
-    webhooks.transferHandler = transfers.states.webhookHandler;
-    webhooks.transferHotPath = transfers.states.webhookHotPath;
-    webhooks.transferLock = transfers.states.underMoneyLock;
+    // Each Wise event type with its handler (services/webhook-handlers.ts).
+    const webhooks = new WebhookService({
+      orm,
+      db: plain,
+      inbox,
+      events,
+      logger,
+      handlers: webhookHandlers({ states: transfers.states, locks, db: plain, onboardingModel: config.onboarding.model }),
+      publicKeyPem: () => wise.webhookPublicKeyPem,
+      fastPath: config.jobs.enabled ? { concurrency: config.jobs.concurrency, maxQueued: 1000 } : undefined,
+      metrics,
+    });
+    stack.push({ name: 'webhook fast path', stop: () => webhooks.drain() });
     const services: Services = {
       onboarding,
       profiles,

@@ -29,9 +29,14 @@ import type { DomainEvent, EventBus } from './events.js';
 import { SUBSCRIBED_EVENTS } from './webhook-handlers.js';
 import { verifyRsaSha256 } from '../lib/rsa-signature.js';
 
+/**
+ * What became of a delivery: stored (or recognised as a repeat), or refused — `malformed` when the
+ * request is not a Wise delivery at all, `unauthenticated` when it is not signed by Wise. The edge
+ * (http/webhooks.ts) says it in HTTP.
+ */
 export type ReceiveOutcome =
-  | { status: 200; result: 'accepted' | 'duplicate' | 'ignored' }
-  | { status: 400 | 401; error: string };
+  | { result: 'accepted' | 'duplicate' | 'ignored' }
+  | { refused: 'malformed' | 'unauthenticated'; error: string };
 
 /** A stored delivery, as its handler gets it: Wise's `data`, and when the event happened at Wise. */
 export type WebhookDelivery = { deliveryId: string; eventType: string; data: any; occurredAt: Date };
@@ -93,23 +98,23 @@ export class WebhookService {
   async receive(rawBody: Buffer, headers: Record<string, string | undefined>): Promise<ReceiveOutcome> {
     const signature = headers['x-signature-sha256'];
     const deliveryId = headers['x-delivery-id'];
-    if (!signature) return { status: 400, error: 'X-Signature-SHA256 is missing' };
+    if (!signature) return { refused: 'malformed', error: 'X-Signature-SHA256 is missing' };
     const key = this.deps.publicKeyPem();
-    if (!key) return { status: 401, error: 'No Wise webhook key is configured' };
-    if (!verifyRsaSha256(rawBody, signature, key)) return { status: 401, error: 'The signature does not match the body' };
-    if (!deliveryId || deliveryId.length > 100) return { status: 400, error: 'X-Delivery-Id is missing' };
+    if (!key) return { refused: 'unauthenticated', error: 'No Wise webhook key is configured' };
+    if (!verifyRsaSha256(rawBody, signature, key)) return { refused: 'unauthenticated', error: 'The signature does not match the body' };
+    if (!deliveryId || deliveryId.length > 100) return { refused: 'malformed', error: 'X-Delivery-Id is missing' };
 
     let event: { event_type?: unknown; subscription_id?: unknown; schema_version?: unknown; data?: { occurred_at?: unknown } };
     try {
       event = JSON.parse(rawBody.toString('utf8'));
     } catch {
-      return { status: 400, error: 'The body is not JSON' };
+      return { refused: 'malformed', error: 'The body is not JSON' };
     }
-    if (!event || typeof event !== 'object' || typeof event.event_type !== 'string') return { status: 400, error: 'The body is not a Wise event' };
+    if (!event || typeof event !== 'object' || typeof event.event_type !== 'string') return { refused: 'malformed', error: 'The body is not a Wise event' };
 
     const occurredAt = typeof event.data?.occurred_at === 'string' && !Number.isNaN(Date.parse(event.data.occurred_at)) ? new Date(event.data.occurred_at) : null;
     // Wise retries a delivery for about two weeks; a signed event older than that is a replay.
-    if (occurredAt && Date.now() - occurredAt.getTime() > MAX_EVENT_AGE_MS) return { status: 400, error: `The event is older than ${MAX_EVENT_AGE_DAYS} days` };
+    if (occurredAt && Date.now() - occurredAt.getTime() > MAX_EVENT_AGE_MS) return { refused: 'malformed', error: `The event is older than ${MAX_EVENT_AGE_DAYS} days` };
     // X-Test-Notification is outside the signature: it labels the row, it decides nothing. A
     // test notification names profile and transfer 0, which nothing here has, so it changes nothing.
     const test = headers['x-test-notification'] === 'true';
@@ -122,9 +127,9 @@ export class WebhookService {
       { deliveryId, eventType: event.event_type, subscriptionId: scalarText(event.subscription_id), schemaVersion: scalarText(event.schema_version), occurredAt, body: rawBody.toString('utf8'), test, status, note },
       status === 'pending' && !fast,
     );
-    if (!inserted) return { status: 200, result: 'duplicate' };
+    if (!inserted) return { result: 'duplicate' };
     if (fast && status === 'pending') this.enqueueFastPath(deliveryId);
-    return { status: 200, result: known ? 'accepted' : 'ignored' };
+    return { result: known ? 'accepted' : 'ignored' };
   }
 
   private enqueueFastPath(deliveryId: string): void {

@@ -201,10 +201,10 @@ export class WebhookService {
     const stored = await this.deps.inbox.read(deliveryId);
     if (!stored || stored.status !== 'pending') return;
     const writes = this.writesFor(deliveryId, stored.eventType, stored.occurredAt);
-    if (!stored.occurredAt) return void (await writes.plain(ignored('no occurred_at')));
     const handler = this.handlerFor(stored.eventType);
-    if (!handler) return void (await writes.plain(ignored('event type not applied by this gateway')));
-    await handler.apply({ deliveryId, eventType: stored.eventType, data: stored.data, occurredAt: stored.occurredAt }, writes);
+    if (!stored.occurredAt) await writes.plain(ignored('no occurred_at'));
+    else if (!handler) await writes.plain(ignored('event type not applied by this gateway'));
+    else await handler.apply({ deliveryId, eventType: stored.eventType, data: stored.data, occurredAt: stored.occurredAt }, writes);
   }
 
   private handlerFor(eventType: string): WebhookHandler | undefined {

@@ -9,7 +9,6 @@ import { isReady, migrate, openOrm, type Orm } from './db/orm.js';
 import { PlainDb, sharedPool } from './db/plain.js';
 import { seedDemoCustomers, DEMO_CUSTOMERS, DEMO_STORIES, DEMO_WISE_USERS } from './dev/demo-customers.js';
 import { createAuthenticator, mintCustomerToken } from './http/auth.js';
-import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CustomerDirectory, Ledger } from './ports/index.js';
 import { Reconciliation } from './services/reconciliation.js';
@@ -18,11 +17,16 @@ import { TransferService } from './services/transfers.js';
 import { createContextFactory, type ContextFactory, type Services } from './resolvers/context.js';
 import { mountOAuthCallback } from './http/oauth-callback.js';
 import { PostgresAuditSink, PostgresCustomerDirectory, PostgresLedger } from './adapters/postgres/index.js';
-import { pruneEvents, type EventBus } from './services/events.js';
+import type { EventBus } from './services/events.js';
 import { PostgresEventBus } from './services/pg-events.js';
-import { advisoryLock, ensureWebhookSubscriptions, WebhookService } from './services/webhooks.js';
+import { ensureWebhookSubscriptions, WebhookService } from './services/webhooks.js';
+import { webhookHandlers } from './services/webhook-handlers.js';
+import { advisoryLock } from './adapters/postgres/advisory-lock.js';
+import { PostgresWebhookInbox } from './adapters/postgres/webhook-inbox.js';
+import { jobQueueDepth } from './adapters/postgres/job-queue.js';
 import { mountWebhookReceiver } from './http/webhooks.js';
 import { startJobs } from './jobs/worker.js';
+import { CRONTAB, enqueueStartUpJobs, gatewayTasks } from './jobs/tasks.js';
 import { OnboardingService } from './services/onboarding.js';
 import { ProfileService } from './services/profiles.js';
 import { VerificationService } from './services/verification.js';
@@ -44,8 +48,9 @@ import { buildSchema } from 'type-graphql';
 import { resolvers } from './resolvers/index.js';
 import { defaultSimulatorOptions, startSimulator, type Simulator } from './simulator/server.js';
 import { TransferSweep } from './jobs/transfer-sweep.js';
-import { signRsaSha256 } from './lib/rsa-signature.js';
+import { scaSigner } from './wise/sca-signer.js';
 import { Metrics, startMetricsServer, type MetricsServer } from './ops/metrics.js';
+import { registerDatabaseGauges } from './ops/database-gauges.js';
 
 export type Gateway = {
   url: string;
@@ -86,22 +91,6 @@ export type GatewayOptions = {
   /** The bank's view of its customers; defaults to the gateway's `bank_customer` table (demo customers). */
   customerDirectory?: CustomerDirectory;
 };
-
-/**
- * Signs SCA one-time tokens with the bank's key registered at Wise. In simulator mode without a
- * configured key, a key pair is made for this run and its public half handed to the simulator.
- */
-function scaSigner(privateKeyPem: string | undefined, simulator: Simulator | undefined): ((token: string) => string) | undefined {
-  let key = privateKeyPem ? createPrivateKey(privateKeyPem) : undefined;
-  if (!key && simulator) {
-    const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    key = pair.privateKey;
-    simulator.core.scaPublicKeyPem = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
-  }
-  if (!key) return undefined;
-  const signingKey = key;
-  return (token) => signRsaSha256(token, signingKey);
-}
 
 export async function startGateway(config: Config, logger: Logger, options: GatewayOptions = {}): Promise<Gateway> {
   const stack: { name: string; stop: () => Promise<unknown> }[] = [];
@@ -192,22 +181,8 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     const shared = sharedPool(databaseUrl, config.database.pool);
     stack.push({ name: 'shared pool', stop: () => shared.end() });
     const plain = new PlainDb(shared, undefined, { prepared: !pooled });
-    metrics.pool('shared', () => plain.stats());
-    metrics.pool('orm', () => ormPoolStats(orm));
-    metrics.gauge('gateway_webhook_inbox_pending', 'Webhook deliveries stored and not yet applied', [], async (set) => {
-      const [row] = await plain.query<{ n: number }>("select count(*)::int as n from webhook_inbox where status = 'pending'", []);
-      set({}, row.n);
-    });
-    metrics.gauge('gateway_job_queue_depth', 'Jobs in the graphile-worker queue by state (waiting, running, failed)', ['state'], async (set) => {
-      const [row] = await plain.query<{ waiting: number; running: number; failed: number }>(
-        `select count(*) filter (where locked_at is null and attempts < max_attempts)::int as waiting,
-                count(*) filter (where locked_at is not null)::int as running,
-                count(*) filter (where locked_at is null and attempts >= max_attempts)::int as failed
-           from graphile_worker.jobs`,
-        [],
-      );
-      for (const state of ['waiting', 'running', 'failed'] as const) set({ state }, row[state]);
-    });
+    const inbox = new PostgresWebhookInbox(plain);
+    registerDatabaseGauges(metrics, { plain, orm, inbox, jobQueueDepth });
     const wiseHttp = new WiseHttp({ baseUrl: wise.apiUrl!, ...config.wiseHttp, backoffCapMs: 10_000, audit, logger });
     const api = new WiseApi(wiseHttp);
     const oauth = new WiseOAuth({ apiUrl: wise.apiUrl!, clientId: wise.clientId, clientSecret: wise.clientSecret, redirectUri, timeoutMs: config.wiseHttp.timeoutMs, maxRetries: config.wiseHttp.maxRetries, audit });
@@ -232,27 +207,26 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
       wise: { authorizeUrl: wise.authorizeUrl!, clientId: wise.clientId },
       redirectUri,
     });
-    const webhooks = new WebhookService({
-      orm,
-      db: plain,
-      events,
-      logger,
-      onboardingModel: config.onboarding.model,
-      publicKeyPem: () => wise.webhookPublicKeyPem,
-      fastPath: config.jobs.enabled ? { concurrency: config.jobs.concurrency, maxQueued: 1000 } : undefined,
-      metrics,
-    });
-    stack.push({ name: 'webhook fast path', stop: () => webhooks.drain() });
     const verification = new VerificationService(profiles);
-    const sca = scaSigner(config.wise.scaPrivateKeyPem, simulator);
+    const sca = scaSigner(config.wise.scaPrivateKeyPem, simulator && ((publicKeyPem) => (simulator.core.scaPublicKeyPem = publicKeyPem)));
     // Money operations on one transfer, one at a time across replicas (a small pool of its own).
     const locks = new TransferLocks(databaseUrl, { max: config.database.lockPoolMax });
     stack.push({ name: 'transfer locks', stop: () => locks.close() });
     metrics.pool('locks', () => locks.stats());
     const transfers = new TransferService({ orm, api, tokens, verification, ledger: options.ledger ?? new PostgresLedger(), locks, events, logger, signOneTimeToken: sca });
-    webhooks.transferHandler = transfers.states.webhookHandler;
-    webhooks.transferHotPath = transfers.states.webhookHotPath;
-    webhooks.transferLock = transfers.states.underMoneyLock;
+    // Each Wise event type with its handler (services/webhook-handlers.ts).
+    const webhooks = new WebhookService({
+      orm,
+      db: plain,
+      inbox,
+      events,
+      logger,
+      handlers: webhookHandlers({ states: transfers.states, locks, db: plain, onboardingModel: config.onboarding.model }),
+      publicKeyPem: () => wise.webhookPublicKeyPem,
+      fastPath: config.jobs.enabled ? { concurrency: config.jobs.concurrency, maxQueued: 1000 } : undefined,
+      metrics,
+    });
+    stack.push({ name: 'webhook fast path', stop: () => webhooks.drain() });
     const services: Services = {
       onboarding,
       profiles,
@@ -275,43 +249,18 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
       logger,
       enabled: config.jobs.enabled,
       concurrency: config.jobs.concurrency,
-      tasks: {
-        apply_webhook: async (payload) => webhooks.apply((payload as { deliveryId: string }).deliveryId),
-        apply_pending_webhooks: async () => {
-          const applied = await webhooks.applyOrphans();
-          if (applied) logger.info({ applied }, 'applied webhooks their receiver left pending');
-        },
-        reconcile_transfers: async (payload) => {
-          await reconciliation.run({ requestId: (payload as { requestId?: string } | null)?.requestId ?? null });
-        },
-        sweep_transfers: async () => {
-          const result = await transferSweep.run();
-          if (result.refreshed || result.resumed || result.settled) logger.info(result, 'transfer sweep');
-        },
-        prune_wise_calls: async () => {
-          const pruned = await pruneOlderThan(plain, 'wise_call', 'at', config.ops.wiseCallRetentionDays);
-          if (pruned) logger.info({ pruned, retentionDays: config.ops.wiseCallRetentionDays }, 'pruned the Wise call audit');
-        },
-        prune_webhook_inbox: async () => {
-          const pruned = await pruneOlderThan(plain, 'webhook_inbox', 'received_at', config.ops.webhookInboxRetentionDays, "status <> 'pending'");
-          if (pruned) logger.info({ pruned, retentionDays: config.ops.webhookInboxRetentionDays }, 'pruned the webhook inbox');
-        },
-        prune_event_log: async () => {
-          const pruned = await pruneEvents(plain, config.jobs.eventRetentionDays);
-          if (pruned) logger.info({ pruned, retentionDays: config.jobs.eventRetentionDays }, 'pruned the customer event log');
-        },
-      },
-      // Once a minute on one replica (graphile-worker's cron is cluster-wide).
-      crontab: '* * * * * sweep_transfers\n* * * * * apply_pending_webhooks\n*/5 * * * * reconcile_transfers\n17 3 * * * prune_event_log\n27 3 * * * prune_wise_calls\n37 3 * * * prune_webhook_inbox',
+      tasks: gatewayTasks({
+        webhooks,
+        reconciliation,
+        transferSweep,
+        db: plain,
+        logger,
+        retentionDays: { wiseCalls: config.ops.wiseCallRetentionDays, webhookInbox: config.ops.webhookInboxRetentionDays, eventLog: config.jobs.eventRetentionDays },
+      }),
+      crontab: CRONTAB,
     });
     stack.push({ name: 'jobs', stop: () => jobs.stop() });
-    // A replica starting after a crash picks up the deliveries it left pending now, not at the
-    // next minute (the job key makes replicas starting together enqueue it once).
-    if (config.jobs.enabled) {
-      await orm.em.getConnection().execute(`select graphile_worker.add_job('apply_pending_webhooks', job_key := 'apply_pending_webhooks')`);
-      // …and finishes the creations and fundings a crash interrupted (ARCHITECTURE.md).
-      await orm.em.getConnection().execute(`select graphile_worker.add_job('sweep_transfers', job_key := 'sweep_transfers')`);
-    }
+    if (config.jobs.enabled) await enqueueStartUpJobs(plain);
     const bankDirectory = options.customerDirectory;
     const directoryFor = bankDirectory ? () => bankDirectory : (em: EntityManager) => new PostgresCustomerDirectory(em);
 
@@ -395,27 +344,6 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
  */
 function defaultFrontendUrl(config: Config, publicUrl: string): string {
   return config.mode === 'development' && config.http.webApp ? `${publicUrl}/app/onboarding/result` : `${publicUrl}/onboarding/result`;
-}
-
-/** Deletes rows older than `days` (by `column`), in batches so a first prune of a big table does not hold one long transaction. */
-async function pruneOlderThan(db: PlainDb, table: 'wise_call' | 'webhook_inbox', column: 'at' | 'received_at', days: number, also = 'true'): Promise<number> {
-  const key = table === 'wise_call' ? 'id' : 'delivery_id';
-  let total = 0;
-  for (;;) {
-    const [row] = await db.query<{ n: number }>(
-      `with gone as (delete from ${table} where ${key} in (select ${key} from ${table} where ${column} < now() - make_interval(days => $1) and ${also} limit 5000) returning 1) select count(*)::int as n from gone`,
-      [days],
-    );
-    total += row.n;
-    if (row.n < 5000) return total;
-  }
-}
-
-/** The ORM's (knex/tarn) pool in pg.Pool's terms, for the pool metrics. */
-function ormPoolStats(orm: Orm): { totalCount: number; idleCount: number; waitingCount: number } {
-  const pool = (orm.em.getConnection() as unknown as { getKnex(): { client: { pool?: { numUsed(): number; numFree(): number; numPendingAcquires(): number } } } }).getKnex().client.pool;
-  if (!pool) return { totalCount: 0, idleCount: 0, waitingCount: 0 };
-  return { totalCount: pool.numUsed() + pool.numFree(), idleCount: pool.numFree(), waitingCount: pool.numPendingAcquires() };
 }
 
 /** The GraphQL schema: the types of src/schema/, served by the resolvers of src/resolvers/. */

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mintCustomerToken } from '../src/http/auth.js';
 import { sign } from '../src/simulator/webhooks.js';
+import type { TransferWebhook } from '../src/services/transfer-webhook.js';
 import { sql } from './support/database.js';
 import { localId } from './support/ids.js';
 import { startTestGateway, TEST_JWT_SECRET, type TestGateway } from './support/gateway.js';
@@ -291,11 +292,12 @@ describe('events out of order', () => {
     const ctx = await readyToSend();
     const transfer = await created(ctx);
     // States that move no money stay on the plain hot path: the ORM handler is never asked.
-    const ormHandler = gateway.webhooks.transferHandler;
+    const transferWebhook = gateway.webhooks.handlers['transfers#state-change'] as TransferWebhook;
+    const throughOrm = transferWebhook.throughOrm.bind(transferWebhook);
     let ormCalls = 0;
-    gateway.webhooks.transferHandler = async (em, event) => {
+    transferWebhook.throughOrm = async (em, event) => {
       ormCalls += 1;
-      return ormHandler!(em, event);
+      return throughOrm(em, event);
     };
     const now = Date.now();
     expect(await deliver(transfer.wiseTransferId, 'funds_converted', new Date(now + 20_000))).toBe('applied');

@@ -5,7 +5,10 @@
  */
 import express, { type Express } from 'express';
 import type { Logger } from '../logger.js';
-import type { WebhookService } from '../services/webhooks.js';
+import type { ReceiveOutcome, WebhookService } from '../services/webhooks.js';
+
+/** A refusal in HTTP: not signed by Wise is 401, anything else that is not a Wise delivery 400. */
+const REFUSED_STATUS: Record<Extract<ReceiveOutcome, { refused: string }>['refused'], 400 | 401> = { malformed: 400, unauthenticated: 401 };
 
 export function mountWebhookReceiver(app: Express, deps: { webhooks: WebhookService; logger: Logger }): void {
   app.post('/webhooks/wise', express.raw({ type: () => true, limit: '256kb' }), async (req, res, next) => {
@@ -20,10 +23,12 @@ export function mountWebhookReceiver(app: Express, deps: { webhooks: WebhookServ
         'x-delivery-id': header('x-delivery-id'),
         'x-test-notification': header('x-test-notification'),
       });
-      if (outcome.status !== 200) {
-        deps.logger.warn({ status: outcome.status, reason: outcome.error, deliveryId: header('x-delivery-id') }, 'webhook refused');
-        return res.status(outcome.status).json({ error: outcome.error });
+      if ('refused' in outcome) {
+        const status = REFUSED_STATUS[outcome.refused];
+        deps.logger.warn({ status, reason: outcome.error, deliveryId: header('x-delivery-id') }, 'webhook refused');
+        return res.status(status).json({ error: outcome.error });
       }
+      // Stored (or a repeat of one stored): Wise stops retrying on any 2xx.
       res.status(200).json({ result: outcome.result });
     } catch (error) {
       next(error);

@@ -3,18 +3,15 @@
  * (creation, webhook, poll, cancel) records into, the current state that moves in Wise's order
  * (a webhook follows the state Wise says came before it), the events subscribers receive for
  * each state that becomes current, and the money Wise returns going back to the customer — once.
+ * Webhooks bring their states through transfer-webhook.ts.
  */
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ormSql } from '../db/orm.js';
 import { rankOf, returnsMoney } from '../domain/transfer-states.js';
-import type { PlainDb, Sql } from '../db/plain.js';
-import { Transfer } from '../entities/Transfer.js';
+import type { Sql } from '../db/plain.js';
+import type { Transfer } from '../entities/Transfer.js';
 import { appendEvents, type DomainEvent } from './events.js';
-import type { TransferLocks } from './transfer-locks.js';
 import type { TransferMoney } from './transfer-money.js';
-import type { HotPathTransferHandler, TransferEventHandler } from './webhooks.js';
-import { GatewayError } from '../domain/errors.js';
 
 export type StateSource = 'create' | 'webhook' | 'poll' | 'cancel';
 
@@ -149,12 +146,12 @@ export async function writePlan(sql: Sql, transfer: { id: string; customerId: st
 }
 
 const REDATED = 'a state a poll had seen, now dated by Wise';
-const noteOf = (plan: StatePlan) => (plan.kind === 'held' ? HELD : plan.kind === 'redate' ? REDATED : plan.kind === 'advance' ? undefined : NOT_NEWER);
+export const noteOf = (plan: StatePlan) => (plan.kind === 'held' ? HELD : plan.kind === 'redate' ? REDATED : plan.kind === 'advance' ? undefined : NOT_NEWER);
 /** Whether the arrival changed anything (the inbox says `applied`, else `stale`). */
-const tookEffect = (plan: StatePlan) => plan.kind === 'advance' || plan.kind === 'held' || plan.kind === 'redate';
+export const tookEffect = (plan: StatePlan) => plan.kind === 'advance' || plan.kind === 'held' || plan.kind === 'redate';
 
 export class TransferStates {
-  constructor(private readonly deps: { money: TransferMoney; locks: TransferLocks }) {}
+  constructor(private readonly deps: { money: TransferMoney }) {}
 
   /**
    * Records a state the transfer was in (`previousState`: what Wise says came before it, from a
@@ -195,61 +192,6 @@ export class TransferStates {
    */
   pollTime(transfer: Transfer): Date {
     return new Date(Math.max(Math.floor(Date.now() / 1000) * 1000, transfer.stateAt?.getTime() ?? 0));
-  }
-
-  /**
-   * transfers#state-change on the hot path: plain statements on the locked row, in the
-   * webhook's transaction (this runs for every event; entity loading and flushing showed in the
-   * bench's profile). Null when the event needs the ORM path: a transfer not (yet) stored, or a
-   * state that returns money, which goes through applyState and the ledger like every route.
-   */
-  readonly webhookHotPath: HotPathTransferHandler = async (sql, event) => {
-    const [row] = await sql<{ id: string; customer_id: string; status: string; state_ms: number | null; funding_state: string; refunded: boolean }>(
-      `select id, customer_id, status, (extract(epoch from state_at) * 1000)::float8 as state_ms, funding_state, refunded
-       from transfer where wise_transfer_id = ? for update`,
-      [event.transferId],
-    );
-    if (!row) return null;
-    const transfer = { id: row.id, customerId: row.customer_id, status: row.status, stateAt: row.state_ms === null ? null : new Date(Number(row.state_ms)) };
-    const plan = await planState(sql, transfer, { state: event.currentState, occurredAt: event.occurredAt, previousState: event.previousState, source: 'webhook' });
-    // Money going back (this state, or one it releases) goes through the ORM path and the ledger.
-    const funded = !row.refunded && (row.funding_state === 'FUNDED' || row.funding_state === 'DEBITED');
-    if (funded && plan.kind === 'advance' && plan.advances.some((item) => returnsMoney(item.state))) return null;
-    const events = await writePlan(sql, transfer, plan);
-    return { applied: tookEffect(plan), note: noteOf(plan), events };
-  };
-
-  /**
-   * Runs a whole webhook transaction (`work`) under the money lock of the transfer Wise names,
-   * when it is stored here. A state that returns money must wait for any funding or cancel in
-   * progress, and they for it until it has *committed* — so the lock is taken before the
-   * transaction begins and released after its commit, as every money path does (lock, then row
-   * lock, then commit, then unlock).
-   */
-  readonly underMoneyLock = async <T>(db: PlainDb, wiseTransferId: number, work: () => Promise<T>): Promise<T> => {
-    const [row] = await db.query<{ id: string }>('select id from transfer where wise_transfer_id = $1', [wiseTransferId]);
-    return row ? this.deps.locks.run(row.id, work) : work();
-  };
-
-  /** transfers#state-change through the ORM: what the hot path hands over (under underMoneyLock). */
-  readonly webhookHandler: TransferEventHandler = async (em, event) => {
-    // Already held when the webhook service took it around the transaction (re-entrant); taken
-    // here too for a transfer stored after that look-up, so nothing applies money unlocked.
-    const [row] = await ormSql(em)<{ id: string }>('select id from transfer where wise_transfer_id = ?', [event.transferId]);
-    if (row) return this.deps.locks.run(row.id, () => this.applyWebhook(em, event));
-    return this.applyWebhook(em, event);
-  };
-
-  private async applyWebhook(em: EntityManager, event: Parameters<TransferEventHandler>[1]): ReturnType<TransferEventHandler> {
-    const transfer = await em.findOne(Transfer, { wiseTransferId: event.transferId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    if (!transfer) {
-      // Wise may announce a transfer before our creation committed: try again shortly.
-      const pending = await em.count(Transfer, { profileId: event.profileId, creationState: 'PENDING' });
-      if (pending > 0) throw new GatewayError('RETRY_LATER', 'Wise announced a transfer whose creation has not committed yet');
-      return { applied: false, note: 'transfer not created through this gateway', events: [] };
-    }
-    const result = await this.applyState(em, transfer, event.currentState, event.occurredAt, 'webhook', event.previousState);
-    return { applied: result.changed || Boolean(result.tookEffect), note: result.note, events: result.events };
   }
 }
 

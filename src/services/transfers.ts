@@ -77,7 +77,7 @@ export class TransferService {
   ) {
     this.ledger = deps.ledger;
     this.money = new TransferMoney(deps.ledger);
-    this.states = new TransferStates({ money: this.money, locks: deps.locks });
+    this.states = new TransferStates({ money: this.money });
     this.funding = new TransferFunding({
       ...deps,
       money: this.money,

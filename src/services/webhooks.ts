@@ -11,146 +11,125 @@
  * When the fast path is busy beyond its queue, or this process runs no jobs, a job is enqueued
  * with the delivery, in the same statement that stores it.
  *
+ * The pipeline, one module per step: the signature (lib/rsa-signature.ts), the inbox and its jobs
+ * (adapters/postgres/webhook-inbox.ts), then the handler of the event's type
+ * (services/webhook-handlers.ts), which writes through the transactions this service opens on the
+ * locked inbox row — so the row is marked, and the events published, with exactly what it wrote.
+ *
  * Also keeps the application's webhook subscriptions at Wise in place (idempotently).
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { OnboardingModel } from '../config.js';
+import type { WebhookInbox } from '../ports/webhook-inbox.js';
 import { ormSql, type Orm } from '../db/orm.js';
 import type { PlainDb, Sql } from '../db/plain.js';
-import { WiseProfile, type VerificationRoute } from '../entities/WiseProfile.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Logger } from '../logger.js';
 import type { WiseHttp } from '../wise/http.js';
-import { appendEvents, type DomainEvent, type EventBus } from './events.js';
-import { onboardingChanged } from './onboarding-status.js';
-import { verificationChanged } from './profiles.js';
+import type { DomainEvent, EventBus } from './events.js';
+import { SUBSCRIBED_EVENTS } from './webhook-handlers.js';
 import { verifyRsaSha256 } from '../lib/rsa-signature.js';
 
-/** The events the gateway subscribes to and applies. */
-export const SUBSCRIBED_EVENTS = ['profiles#verification-state-change', 'transfers#state-change'] as const;
-
+/**
+ * What became of a delivery: stored (or recognised as a repeat), or refused — `malformed` when the
+ * request is not a Wise delivery at all, `unauthenticated` when it is not signed by Wise. The edge
+ * (http/webhooks.ts) says it in HTTP.
+ */
 export type ReceiveOutcome =
-  | { status: 200; result: 'accepted' | 'duplicate' | 'ignored' }
-  | { status: 400 | 401; error: string };
+  | { result: 'accepted' | 'duplicate' | 'ignored' }
+  | { refused: 'malformed' | 'unauthenticated'; error: string };
 
-export type TransferStateEvent = { transferId: number; profileId: number; currentState: string; previousState: string | null; occurredAt: Date; deliveryId: string };
+/** A stored delivery, as its handler gets it: Wise's `data`, and when the event happened at Wise. */
+export type WebhookDelivery = { deliveryId: string; eventType: string; data: any; occurredAt: Date };
 
-export type TransferEventOutcome = { applied: boolean; note?: string; events: DomainEvent[] };
+/** What applying a delivery did: the inbox row's status and why, and the events it appended. */
+export type WebhookOutcome = { status: 'applied' | 'ignored' | 'stale'; note?: string; events: DomainEvent[] };
 
-/** How transfer events are applied through the ORM; the transfers service registers it. */
-export type TransferEventHandler = (em: EntityManager, event: TransferStateEvent) => Promise<TransferEventOutcome>;
+/**
+ * The transactions a handler writes in. Each locks the delivery's inbox row first and does nothing
+ * when another applier got there before (a job retried, the sweep racing the fast path); then
+ * runs `write`, marks the row with its outcome and commits it with the events.
+ */
+export type WebhookWrites = {
+  /** On the plain pool (db/plain.ts). `write` answering null commits nothing of its own: false, for another way. */
+  plain(write: (sql: Sql) => Promise<WebhookOutcome | null>): Promise<boolean>;
+  /** Through the ORM, on a fork of its entity manager. */
+  orm(write: (em: EntityManager) => Promise<WebhookOutcome>): Promise<void>;
+};
 
-/** The hot path for transfer events, on a plain transaction; null hands the event to the ORM path. */
-export type HotPathTransferHandler = (sql: Sql, event: TransferStateEvent) => Promise<TransferEventOutcome | null>;
+/** Applies the deliveries of one Wise event type (one entry in services/webhook-handlers.ts). */
+export type WebhookHandler = { apply(delivery: WebhookDelivery, writes: WebhookWrites): Promise<void> };
 
-function transferEventOf(deliveryId: string, data: any, occurredAt: Date): TransferStateEvent {
-  return {
-    transferId: Number(data.resource?.id),
-    profileId: Number(data.resource?.profile_id),
-    currentState: String(data.current_state),
-    previousState: data.previous_state ?? null,
-    occurredAt,
-    deliveryId,
-  };
-}
-
-type InboxRow = { event_type: string; body: any; status: string; occurred_ms: number | null };
-const LOCK_INBOX_ROW = 'select event_type, body, status, (extract(epoch from occurred_at) * 1000)::float8 as occurred_ms from webhook_inbox where delivery_id = ? for update';
-const MARK_INBOX_ROW = 'update webhook_inbox set status = ?, note = ?, applied_at = now() where delivery_id = ?';
-
-/** The job that applies a delivery, keyed so that a delivery never has two (SQL: `column` holds its id). */
-const JOB_KEY = (column: string) => `'webhook:' || ${column}`;
-const ADD_JOB = (column: string) => `graphile_worker.add_job('apply_webhook', json_build_object('deliveryId', ${column}), job_key := ${JOB_KEY(column)})`;
+/** The handlers, by Wise event type: a delivery of any other type is stored as ignored. */
+export type WebhookHandlers = Readonly<Record<string, WebhookHandler>>;
 
 /** Events older than this are refused: Wise retries a delivery for about two weeks, not longer. */
 export const MAX_EVENT_AGE_DAYS = 15;
 const MAX_EVENT_AGE_MS = MAX_EVENT_AGE_DAYS * 24 * 3600_000;
 
-/** An event's identity (SQL): a hash of its type and its data as Postgres normalizes jsonb. */
-const EVENT_KEY = (type: string, body: string) => `encode(sha256(convert_to(${type} || ':' || (${body} -> 'data')::text, 'UTF8')), 'hex')`;
-
 /** A pending delivery older than this is an orphan (its receiver died): the sweep applies it. */
 const ORPHANED_AFTER_SECONDS = 5;
 
+const ignored = (note: string) => async (): Promise<WebhookOutcome> => ({ status: 'ignored', note, events: [] });
+
 export class WebhookService {
-  transferHandler: TransferEventHandler | undefined;
-  transferHotPath: HotPathTransferHandler | undefined;
-  /** Serialises a transfer event's transaction with the transfer's other money operations. */
-  transferLock: (<T>(db: PlainDb, wiseTransferId: number, work: () => Promise<T>) => Promise<T>) | undefined;
+  /** How each event type is applied, as given (tests wrap a handler to watch it). */
+  readonly handlers: WebhookHandlers;
   private readonly fastPath: { running: number; queue: string[]; idle: Array<() => void> } = { running: 0, queue: [], idle: [] };
 
   constructor(
     private readonly deps: {
       orm: Orm;
       db: PlainDb;
+      inbox: WebhookInbox<Sql>;
       events: EventBus;
       logger: Logger;
-      /** How the bank onboards customers (the snapshot a verification change's onboarding event carries). */
-      onboardingModel: OnboardingModel;
+      handlers: WebhookHandlers;
       publicKeyPem: () => string | undefined;
       /** Apply in this process right after answering; off when this process runs no jobs. */
       fastPath?: { concurrency: number; maxQueued: number };
       /** Webhook lag (Wise's occurred_at → applied here), on every path that applies. */
       metrics?: Metrics;
     },
-  ) {}
+  ) {
+    this.handlers = deps.handlers;
+  }
 
   /** Verifies and stores one delivery. Nothing is stored from a request that fails a check. */
   async receive(rawBody: Buffer, headers: Record<string, string | undefined>): Promise<ReceiveOutcome> {
     const signature = headers['x-signature-sha256'];
     const deliveryId = headers['x-delivery-id'];
-    if (!signature) return { status: 400, error: 'X-Signature-SHA256 is missing' };
+    if (!signature) return { refused: 'malformed', error: 'X-Signature-SHA256 is missing' };
     const key = this.deps.publicKeyPem();
-    if (!key) return { status: 401, error: 'No Wise webhook key is configured' };
-    if (!verifyRsaSha256(rawBody, signature, key)) return { status: 401, error: 'The signature does not match the body' };
-    if (!deliveryId || deliveryId.length > 100) return { status: 400, error: 'X-Delivery-Id is missing' };
+    if (!key) return { refused: 'unauthenticated', error: 'No Wise webhook key is configured' };
+    if (!verifyRsaSha256(rawBody, signature, key)) return { refused: 'unauthenticated', error: 'The signature does not match the body' };
+    if (!deliveryId || deliveryId.length > 100) return { refused: 'malformed', error: 'X-Delivery-Id is missing' };
 
     let event: { event_type?: unknown; subscription_id?: unknown; schema_version?: unknown; data?: { occurred_at?: unknown } };
     try {
       event = JSON.parse(rawBody.toString('utf8'));
     } catch {
-      return { status: 400, error: 'The body is not JSON' };
+      return { refused: 'malformed', error: 'The body is not JSON' };
     }
-    if (!event || typeof event !== 'object' || typeof event.event_type !== 'string') return { status: 400, error: 'The body is not a Wise event' };
+    if (!event || typeof event !== 'object' || typeof event.event_type !== 'string') return { refused: 'malformed', error: 'The body is not a Wise event' };
 
     const occurredAt = typeof event.data?.occurred_at === 'string' && !Number.isNaN(Date.parse(event.data.occurred_at)) ? new Date(event.data.occurred_at) : null;
     // Wise retries a delivery for about two weeks; a signed event older than that is a replay.
-    if (occurredAt && Date.now() - occurredAt.getTime() > MAX_EVENT_AGE_MS) return { status: 400, error: `The event is older than ${MAX_EVENT_AGE_DAYS} days` };
+    if (occurredAt && Date.now() - occurredAt.getTime() > MAX_EVENT_AGE_MS) return { refused: 'malformed', error: `The event is older than ${MAX_EVENT_AGE_DAYS} days` };
     // X-Test-Notification is outside the signature: it labels the row, it decides nothing. A
     // test notification names profile and transfer 0, which nothing here has, so it changes nothing.
     const test = headers['x-test-notification'] === 'true';
-    const known = (SUBSCRIBED_EVENTS as readonly string[]).includes(event.event_type);
+    const known = this.handlerFor(event.event_type) !== undefined;
     const status = known ? 'pending' : 'ignored';
     const note = known ? null : 'event type not applied by this gateway';
 
     const fast = this.deps.fastPath && this.fastPath.queue.length < this.deps.fastPath.maxQueued;
-    // One statement, so one round trip and atomic by itself: the delivery is stored with its
-    // job (when it needs one) or not at all. The event's identity is what the signature covers
-    // — its type and data — so a repeat (under the same or any other X-Delivery-Id, from a
-    // retry, a second subscription or a replay) inserts nothing and gets no job.
-    const stored = await this.deps.db.query<{ delivery_id: string }>(
-      `with stored as (
-         insert into webhook_inbox (delivery_id, event_type, subscription_id, schema_version, occurred_at, body, test, status, note, event_key)
-         values ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, ${EVENT_KEY('$2', '$6::jsonb')}) on conflict do nothing returning delivery_id
-       )
-       select delivery_id, case when $10::boolean then (${ADD_JOB('delivery_id')}).id end as job_id from stored`,
-      [
-        deliveryId,
-        event.event_type,
-        scalarText(event.subscription_id),
-        scalarText(event.schema_version),
-        occurredAt,
-        rawBody.toString('utf8'),
-        test,
-        status,
-        note,
-        status === 'pending' && !fast,
-      ],
+    const inserted = await this.deps.inbox.store(
+      { deliveryId, eventType: event.event_type, subscriptionId: scalarText(event.subscription_id), schemaVersion: scalarText(event.schema_version), occurredAt, body: rawBody.toString('utf8'), test, status, note },
+      status === 'pending' && !fast,
     );
-    const inserted = stored.length > 0;
-    if (!inserted) return { status: 200, result: 'duplicate' };
+    if (!inserted) return { result: 'duplicate' };
     if (fast && status === 'pending') this.enqueueFastPath(deliveryId);
-    return { status: 200, result: known ? 'accepted' : 'ignored' };
+    return { result: known ? 'accepted' : 'ignored' };
   }
 
   private enqueueFastPath(deliveryId: string): void {
@@ -168,7 +147,7 @@ export class WebhookService {
       void this.apply(deliveryId)
         .catch(async (error) => {
           this.deps.logger.warn({ err: error, deliveryId }, 'applying a webhook failed; handing it to a job');
-          await this.enqueueJobs([deliveryId]).catch((error) => this.deps.logger.warn({ err: error, deliveryId }, 'could not enqueue the webhook job; the sweep will apply it'));
+          await this.deps.inbox.enqueueJobs([deliveryId]).catch((error) => this.deps.logger.warn({ err: error, deliveryId }, 'could not enqueue the webhook job; the sweep will apply it'));
         })
         .finally(() => {
           this.fastPath.running -= 1;
@@ -178,38 +157,22 @@ export class WebhookService {
     if (this.fastPath.running === 0 && this.fastPath.queue.length === 0) for (const done of this.fastPath.idle.splice(0)) done();
   }
 
-  /** Hands deliveries to jobs (one each at most: the job key). */
-  private async enqueueJobs(deliveryIds: string[]): Promise<void> {
-    await this.deps.db.query(`select ${ADD_JOB('id')} from json_array_elements_text($1::json) as id`, [JSON.stringify(deliveryIds)]);
-  }
-
   /**
    * Applies deliveries left pending longer than a receiver needs (it died after answering Wise)
    * and with no job to apply them. Safe beside a live fast path: apply() locks the row and
    * skips what is no longer pending. One that fails becomes a job, with the job's retries.
    */
   async applyOrphans(limit = 500): Promise<number> {
-    const rows = await this.deps.orm.em
-      .getConnection()
-      .execute<{ delivery_id: string }[]>(
-        // A delivery with a job is the job's (it retries with backoff); the sweep takes orphans.
-        `select delivery_id from webhook_inbox i
-         where status = 'pending' and received_at < now() - make_interval(secs => ?)
-           and not exists (select 1 from graphile_worker.jobs j where j.key = ${JOB_KEY('i.delivery_id')})
-         order by received_at limit ?`,
-        [ORPHANED_AFTER_SECONDS, limit],
-        'all',
-      );
     let applied = 0;
-    for (const row of rows) {
+    for (const deliveryId of await this.deps.inbox.orphans(ORPHANED_AFTER_SECONDS, limit)) {
       // One delivery that cannot be applied yet (its transfer not stored) must not hold up the rest.
       try {
-        await this.apply(row.delivery_id);
+        await this.apply(deliveryId);
         applied += 1;
       } catch (error) {
-        this.deps.logger.warn({ err: error, deliveryId: row.delivery_id }, 'pending webhook not applied yet; handing it to a job');
-        await this.enqueueJobs([row.delivery_id]).catch((enqueueError: unknown) =>
-          this.deps.logger.warn({ err: enqueueError, deliveryId: row.delivery_id }, 'could not hand a pending webhook to a job; the next sweep tries it again'),
+        this.deps.logger.warn({ err: error, deliveryId }, 'pending webhook not applied yet; handing it to a job');
+        await this.deps.inbox.enqueueJobs([deliveryId]).catch((enqueueError: unknown) =>
+          this.deps.logger.warn({ err: enqueueError, deliveryId }, 'could not hand a pending webhook to a job; the next sweep tries it again'),
         );
       }
     }
@@ -223,7 +186,7 @@ export class WebhookService {
   async drain(): Promise<void> {
     const waiting = this.fastPath.queue.splice(0);
     if (waiting.length > 0) {
-      await this.enqueueJobs(waiting).catch((error) => this.deps.logger.warn({ err: error, count: waiting.length }, 'could not hand waiting webhooks to jobs; the sweep will apply them'));
+      await this.deps.inbox.enqueueJobs(waiting).catch((error) => this.deps.logger.warn({ err: error, count: waiting.length }, 'could not hand waiting webhooks to jobs; the sweep will apply them'));
     }
     if (this.fastPath.running === 0) return;
     await new Promise<void>((resolve) => this.fastPath.idle.push(resolve));
@@ -231,121 +194,69 @@ export class WebhookService {
 
   /**
    * Applies one stored delivery, once: a job may run again after a crash, or the sweep race the
-   * fast path; the row lock and its status say who applied it.
+   * fast path; the row lock and its status say who applied it. The handler of its type decides
+   * how it is written (services/webhook-handlers.ts).
    */
   async apply(deliveryId: string): Promise<void> {
-    if (await this.applyOnHotPath(deliveryId)) return;
-    // A transfer event may move money: its whole transaction runs under the transfer's money lock.
-    const [peek] = await this.deps.db.query<{ event_type: string; transfer_id: string | null }>(
-      "select event_type, body -> 'data' -> 'resource' ->> 'id' as transfer_id from webhook_inbox where delivery_id = $1",
-      [deliveryId],
-    );
-    const wiseTransferId = peek?.event_type === 'transfers#state-change' ? Number(peek.transfer_id) : NaN;
-    if (this.transferLock && Number.isSafeInteger(wiseTransferId)) {
-      await this.transferLock(this.deps.db, wiseTransferId, () => this.applyInTransaction(deliveryId));
-      return;
-    }
-    await this.applyInTransaction(deliveryId);
+    const stored = await this.deps.inbox.read(deliveryId);
+    if (!stored || stored.status !== 'pending') return;
+    const writes = this.writesFor(deliveryId, stored.eventType, stored.occurredAt);
+    const handler = this.handlerFor(stored.eventType);
+    if (!stored.occurredAt) await writes.plain(ignored('no occurred_at'));
+    else if (!handler) await writes.plain(ignored('event type not applied by this gateway'));
+    else await handler.apply({ deliveryId, eventType: stored.eventType, data: stored.data, occurredAt: stored.occurredAt }, writes);
   }
 
-  private async applyInTransaction(deliveryId: string): Promise<void> {
-    const em = this.deps.orm.em.fork();
-    const published: DomainEvent[] = [];
-    let applied: { eventType: string; occurredAt: Date | null } | undefined;
-    await em.transactional(async (tx) => {
-      const sql = ormSql(tx);
-      const [row] = await sql<InboxRow>(LOCK_INBOX_ROW, [deliveryId]);
-      if (!row || row.status !== 'pending') return;
-      const occurredAt = row.occurred_ms === null ? null : new Date(Math.round(Number(row.occurred_ms)));
-      const outcome = await this.applyEvent(tx, deliveryId, row.event_type, row.body, occurredAt);
-      await sql(MARK_INBOX_ROW, [outcome.status, outcome.note ?? null, deliveryId]);
-      await this.publishWith(sql, outcome.events, published);
-      applied = { eventType: row.event_type, occurredAt };
-    });
-    if (applied) this.deps.metrics?.recordWebhookApplied(applied.eventType, applied.occurredAt);
-    for (const event of published) await this.deps.events.publish(event);
+  private handlerFor(eventType: string): WebhookHandler | undefined {
+    return Object.hasOwn(this.deps.handlers, eventType) ? this.deps.handlers[eventType] : undefined;
+  }
+
+  private writesFor(deliveryId: string, eventType: string, occurredAt: Date | null): WebhookWrites {
+    const { inbox } = this.deps;
+    // After the commit: the lag metric, and the events for an in-process bus.
+    const committed = async (published: DomainEvent[]) => {
+      this.deps.metrics?.recordWebhookApplied(eventType, occurredAt);
+      for (const event of published) await this.deps.events.publish(event);
+    };
+    return {
+      plain: async (write) => {
+        const published: DomainEvent[] = [];
+        let wrote = false;
+        const done = await this.deps.db.transaction(async (sql) => {
+          if ((await inbox.lock(sql, deliveryId)) !== 'pending') return true;
+          const outcome = await write(sql);
+          if (!outcome) return false;
+          await this.finish(sql, deliveryId, outcome, published);
+          wrote = true;
+          return true;
+        });
+        if (wrote) await committed(published);
+        return done;
+      },
+      orm: async (write) => {
+        const published: DomainEvent[] = [];
+        let wrote = false;
+        await this.deps.orm.em.fork().transactional(async (tx) => {
+          const sql = ormSql(tx);
+          if ((await inbox.lock(sql, deliveryId)) !== 'pending') return;
+          await this.finish(sql, deliveryId, await write(tx), published);
+          wrote = true;
+        });
+        if (wrote) await committed(published);
+      },
+    };
   }
 
   /**
-   * Nearly every delivery is a transfer moving to a state that moves no money: applied here in
-   * one plain transaction. False when it is anything else, for the ORM path above.
+   * Marks the row and hands the events to the bus in the same transaction: subscribers hear of
+   * the change exactly when it is committed (or after, on an in-process bus: `after`).
    */
-  private async applyOnHotPath(deliveryId: string): Promise<boolean> {
-    const handler = this.transferHotPath;
-    if (!handler) return false;
-    const published: DomainEvent[] = [];
-    let appliedAt: Date | undefined;
-    const done = await this.deps.db.transaction(async (sql) => {
-      const [row] = await sql<InboxRow>(LOCK_INBOX_ROW, [deliveryId]);
-      if (!row || row.status !== 'pending') return true;
-      if (row.event_type !== 'transfers#state-change' || row.occurred_ms === null) return false;
-      const event = transferEventOf(deliveryId, row.body?.data ?? {}, new Date(Math.round(Number(row.occurred_ms))));
-      if (!Number.isSafeInteger(event.transferId)) return false;
-      const outcome = await handler(sql, event);
-      if (!outcome) return false;
-      await sql(MARK_INBOX_ROW, [outcome.applied ? 'applied' : 'stale', outcome.note ?? null, deliveryId]);
-      await this.publishWith(sql, outcome.events, published);
-      appliedAt = event.occurredAt;
-      return true;
-    });
-    if (appliedAt) this.deps.metrics?.recordWebhookApplied('transfers#state-change', appliedAt);
-    for (const event of published) await this.deps.events.publish(event);
-    return done;
-  }
-
-  /** Subscribers hear of the change exactly when it is committed (or after, on an in-process bus). */
-  private async publishWith(sql: Sql, events: DomainEvent[], after: DomainEvent[]): Promise<void> {
-    if (this.deps.events.publishOnCommit) await this.deps.events.publishOnCommit(sql, events);
-    else after.push(...events);
-  }
-
-  private async applyEvent(
-    em: EntityManager,
-    deliveryId: string,
-    eventType: string,
-    body: { data?: any },
-    occurredAt: Date | null,
-  ): Promise<{ status: 'applied' | 'ignored' | 'stale'; note?: string; events: DomainEvent[] }> {
-    const data = body.data ?? {};
-    if (!occurredAt) return { status: 'ignored', note: 'no occurred_at', events: [] };
-    if (eventType === 'profiles#verification-state-change') {
-      const profile = await em.findOne(WiseProfile, Number(data.resource?.id));
-      if (!profile) return { status: 'ignored', note: 'profile not linked here', events: [] };
-      const verified = data.current_state === 'verified';
-      const last = profile.verificationEventAt;
-      const sameSecond = last !== null && Math.floor(last.getTime() / 1000) === Math.floor(occurredAt.getTime() / 1000);
-      if (last && last > occurredAt && !sameSecond) return { status: 'stale', note: 'a newer verification event was applied', events: [] };
-      const current = (profile.verification ?? []).some((r) => r.status === 'verified');
-      if (sameSecond && current === verified) return { status: 'stale', note: 'a verification event of the same second said the same', events: [] };
-      // Not verified closes the gate now: whatever amount Wise allowed before no longer stands
-      // (the next check from Wise says what it allows now).
-      const routes: VerificationRoute[] = (profile.verification ?? []).map((r) => ({ ...r, status: verified ? 'verified' : 'not_verified', maximumEntitledAmount: verified ? r.maximumEntitledAmount : 0 }));
-      profile.verification = routes.length ? routes : null;
-      if (!last || occurredAt > last) profile.verificationEventAt = occurredAt;
-      // With no routes cached yet the next read asks Wise for the amounts per currency; so does
-      // a second event of the same second that disagrees (Wise dates to the second, so only
-      // Wise can say which came last — until it does, the gate stays closed).
-      if (!routes.length || sameSecond) {
-        profile.verificationSyncedAt = null;
-        if (sameSecond) profile.verification = routes.map((r) => ({ ...r, status: 'not_verified', maximumEntitledAmount: 0 }));
-      }
-      await em.flush();
-      return {
-        status: 'applied',
-        events: await appendEvents(ormSql(em), [verificationChanged(profile), await onboardingChanged(em, profile.customerId, this.deps.onboardingModel)]),
-      };
-    }
-    if (eventType === 'transfers#state-change') {
-      if (!this.transferHandler) return { status: 'ignored', note: 'transfers are not applied yet', events: [] };
-      // Signed by Wise but naming no transfer: nothing to apply, and retrying would not help.
-      if (!Number.isSafeInteger(Number(data.resource?.id))) return { status: 'ignored', note: 'the event names no transfer', events: [] };
-      const outcome = await this.transferHandler(em, transferEventOf(deliveryId, data, occurredAt));
-      return { status: outcome.applied ? 'applied' : 'stale', note: outcome.note, events: outcome.events };
-    }
-    return { status: 'ignored', note: 'event type not applied by this gateway', events: [] };
+  private async finish(sql: Sql, deliveryId: string, outcome: WebhookOutcome, after: DomainEvent[]): Promise<void> {
+    await this.deps.inbox.mark(sql, deliveryId, outcome.status, outcome.note ?? null);
+    if (this.deps.events.publishOnCommit) await this.deps.events.publishOnCommit(sql, outcome.events);
+    else after.push(...outcome.events);
   }
 }
-
 
 /**
  * Makes sure the application subscriptions the gateway needs exist at Wise, pointing at this
@@ -387,17 +298,6 @@ export async function ensureWebhookSubscriptions(deps: {
     return { created, existing };
   };
   return deps.serialize ? deps.serialize(work) : work();
-}
-
-/** Runs work while holding a Postgres advisory lock (one holder across all replicas). */
-export function advisoryLock(orm: Orm, name: string) {
-  return async <T>(work: () => Promise<T>): Promise<T> => {
-    const em = orm.em.fork();
-    return em.transactional(async (tx) => {
-      await tx.getConnection().execute('select pg_advisory_xact_lock(hashtext(?))', [name], 'all', tx.getTransactionContext());
-      return work();
-    });
-  };
 }
 
 /** A JSON scalar as text for a text column; anything else (absent, an object) as ''. */

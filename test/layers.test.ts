@@ -69,6 +69,10 @@ describe('the layers below it', () => {
   it('keeps the simulator independent of the gateway: it holds its own beliefs about Wise', async () => {
     const gateway = FOLDERS.filter((f) => f !== 'simulator' && f !== 'lib');
     expect(into(await importsOf('simulator'), ...gateway)).toEqual([]);
+    // Its stand-alone entry point reads its settings through config.ts, the one reader of the
+    // environment (config.test.ts); nothing else of the simulator sees the gateway's settings.
+    const settings = (await importsOf('simulator')).filter((i) => i.target === 'config.js' || i.target.startsWith('config/'));
+    expect(settings.map((i) => i.file)).toEqual(['simulator/main.ts']);
   });
 
   it('keeps the Wise client to HTTP and Wise: no service, entity, database, adapter, request context or edge', async () => {

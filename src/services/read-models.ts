@@ -149,9 +149,17 @@ const prefixed = (alias: string, columns: string) =>
     .map((c) => (c === 'created_at' || c === 'expires_at' ? `${epoch(`${alias}.${c}`)} as ${alias}_${c}` : `${alias}.${c} as ${alias}_${c}`))
     .join(', ');
 
+const TRANSFER_COLUMNS = 'id, wise_transfer_id, status, funding_state, refunded, source_currency, source_amount, target_currency, target_amount, rate, fee, reference, created_at, updated_at, quote_id, recipient_id';
+const TIMESTAMPS = new Set(['created_at', 'updated_at']);
+
+/**
+ * The columns each read model selects, by table: written by hand beside the entities, so
+ * test/read-models.test.ts checks every one is a column an entity maps.
+ */
+export const READ_MODEL_COLUMNS = { quote: QUOTE_COLUMNS.split(', '), recipient: RECIPIENT_COLUMNS.split(', '), transfer: TRANSFER_COLUMNS.split(', ') };
+
 /** Transfers with their quote and recipient joined in: one statement, whatever the count. */
-const TRANSFER_SELECT = `select t.id, t.wise_transfer_id, t.status, t.funding_state, t.refunded, t.source_currency, t.source_amount, t.target_currency, t.target_amount,
-        t.rate, t.fee, t.reference, ${epoch('t.created_at')} as created_at, ${epoch('t.updated_at')} as updated_at, t.quote_id, t.recipient_id,
+const TRANSFER_SELECT = `select ${READ_MODEL_COLUMNS.transfer.map((c) => (TIMESTAMPS.has(c) ? `${epoch(`t.${c}`)} as ${c}` : `t.${c}`)).join(', ')},
         ${prefixed('q', QUOTE_COLUMNS)}, ${prefixed('r', RECIPIENT_COLUMNS)}
  from transfer t
  left join quote q on q.id = t.quote_id

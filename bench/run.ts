@@ -744,7 +744,8 @@ ${r.bound.map((l: Json) => row('bare graphql-js, in memory', l)).join('\n')}
  * BENCH_ONLY=observability (npm run bench:observability): cached-read throughput of the same
  * gateway on the same data with metrics and tracing off, then on (METRICS_PORT set, traces
  * exported over OTLP to a local sink that accepts and drops them), alternating restarts for
- * BENCH_ROUNDS rounds so drift on a shared machine hits both alike; the median of each side.
+ * BENCH_ROUNDS rounds so drift on a shared machine hits both alike — each measurement on a
+ * process started for it — and the median of each side.
  * The issue's bar: instrumented ≥ 95 % of uninstrumented.
  */
 async function observabilityComparison(gateway: Awaited<ReturnType<typeof startGateway>>, tokens: string[], seeded: Json) {
@@ -761,7 +762,12 @@ async function observabilityComparison(gateway: Awaited<ReturnType<typeof startG
   const sinkUrl = `http://127.0.0.1:${(sink.address() as { port: number }).port}`;
   // As README.md ("Traces") advises for production: one new trace in ten, callers' decisions kept.
   const sampleRatio = process.env.BENCH_TRACE_RATIO ?? '0.1';
-  const ON = { METRICS_PORT: '0', OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl, OTEL_TRACES_SAMPLER_ARG: sampleRatio };
+  // BENCH_ON=metrics or tracing turns on one of the two, to see which one costs what.
+  const only = process.env.BENCH_ON;
+  const ON = {
+    ...(only !== 'tracing' ? { METRICS_PORT: '0' } : {}),
+    ...(only !== 'metrics' ? { OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl, OTEL_TRACES_SAMPLER_ARG: sampleRatio } : {}),
+  };
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
   const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
   const off: Json[] = [];
@@ -779,10 +785,10 @@ async function observabilityComparison(gateway: Awaited<ReturnType<typeof startG
     return { ...result, gatewayCpuMsPerRequest: round(((await processCpuMs(current.child.pid!)) - cpuBefore) / served, 3) };
   };
   for (let round = 1; round <= rounds; round++) {
-    if (round > 1) {
-      await stop(current.child);
-      current = await gateway.launch(OBSERVABILITY_OFF);
-    }
+    // Every measurement on a process started for it: the one that did the seeding has had
+    // minutes of JIT and heap growth that a fresh one lacks, and would flatter "off".
+    await stop(current.child);
+    current = await gateway.launch(OBSERVABILITY_OFF);
     off.push(await measure(`round ${round}, metrics and tracing off`));
     await stop(current.child);
     current = await gateway.launch(ON);
@@ -804,6 +810,7 @@ async function observabilityComparison(gateway: Awaited<ReturnType<typeof startG
     connections,
     rounds,
     traceSampleRatio: Number(sampleRatio),
+    turnedOn: only ?? 'metrics and tracing',
     off,
     on,
     otlpExportsReceived: spansReceived,

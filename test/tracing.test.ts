@@ -25,6 +25,9 @@ let collector: http.Server;
 let collectorUrl: string;
 let sim: Simulator;
 let replica: Replica;
+/** The customer is onboarded once, by whichever test runs first. */
+let onboarded: Promise<unknown> | undefined;
+const ready = () => (onboarded ??= readyOn(replica, sim));
 
 function attributesOf(list: { key: string; value: Record<string, unknown> }[] = []): Record<string, unknown> {
   return Object.fromEntries(list.map((a) => [a.key, Object.values(a.value)[0]]));
@@ -59,7 +62,7 @@ afterAll(async () => {
 
 describe('tracing', () => {
   it('continues the caller\'s traceparent: createTransfer has spans for the operation, its SQL and its Wise calls', { timeout: 240_000 }, async () => {
-    await readyOn(replica, sim);
+    await ready();
     const { quoteId, recipientId } = await quoteAndRecipient(replica);
 
     const traceId = randomBytes(16).toString('hex');
@@ -92,5 +95,27 @@ describe('tracing', () => {
     // Probes are not traced.
     await fetch(`${replica.url}/readyz`);
     expect(spans.some((s) => String(s.attributes['url.path'] ?? s.attributes['http.target'] ?? '') === '/readyz')).toBe(false);
+  });
+
+  it('leaves out what the sampler left out, and only that: an unsampled createTransfer runs untraced, the next sampled read is traced', { timeout: 240_000 }, async () => {
+    await ready();
+    const { quoteId, recipientId } = await quoteAndRecipient(replica);
+    const token = await mintCustomerToken(TEST_JWT_SECRET, 'cust-alice', { expiresIn: '1h' });
+    const send = (traceId: string, flags: string, query: string, variables: Record<string, unknown>) =>
+      fetch(`${replica.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-${flags}` },
+        body: JSON.stringify({ query, variables }),
+      }).then((r) => r.json());
+
+    const unsampled = randomBytes(16).toString('hex');
+    expect((await send(unsampled, '00', CREATE_TRANSFER, { quoteId, recipientId, key: randomUUID() })).data.createTransfer.__typename).toBe('TransferCreated');
+    const sampled = randomBytes(16).toString('hex');
+    expect((await send(sampled, '01', '{ transfers(first: 1) { edges { node { id } } } }', {})).data.transfers.edges).toHaveLength(1);
+
+    // The sampled read's SQL arrives: the untraced request left nothing suppressed behind it.
+    const sqlOf = (traceId: string) => spans.filter((s) => s.traceId === traceId && (s.attributes['db.system'] === 'postgresql' || s.attributes['db.system.name'] === 'postgresql'));
+    await expect.poll(() => sqlOf(sampled).length, { timeout: 60_000, interval: 500 }).toBeGreaterThan(0);
+    expect(spans.filter((s) => s.traceId === unsampled)).toEqual([]);
   });
 });

@@ -39,7 +39,7 @@ import { withWebSocketLimits, type LiveSockets } from './websocket-limits.js';
 import type { EventBus } from '../services/events.js';
 import { logContext, type LogContext } from '../ops/log-context.js';
 import type { Metrics } from '../ops/metrics.js';
-import { graphqlOperationSpans } from '../ops/graphql-spans.js';
+import { graphqlOperationSpans, unsampledRequestsUntraced } from '../ops/graphql-spans.js';
 
 export type HttpServerOptions = {
   schema: GraphQLSchema;
@@ -219,6 +219,7 @@ export async function startHttpServer(
     edge.rateLimits.byAddress(),
     express.json({ limit: edge.limits.bodyBytes }),
     reenterLogContext,
+    ...(options.tracing ? [unsampledRequestsUntraced()] : []),
     // After the body is read: from here on the request's async work shares one cost counter
     // (only for callers who asked to see it).
     (req, _res, next) => (req.headers['x-gateway-cost'] === '1' ? requestCost.run({ sqlStatements: 0, wiseCalls: 0 }, next) : next()),

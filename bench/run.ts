@@ -765,20 +765,22 @@ async function observabilityComparison(gateway: Awaited<ReturnType<typeof startG
   // BENCH_ON=metrics or tracing turns on one of the two, to see which one costs what.
   const only = process.env.BENCH_ON;
   const ON = {
-    ...(only !== 'tracing' ? { METRICS_PORT: '0' } : {}),
+    // Outside production the metrics listener is on unless turned off (port 0 picks a free one).
+    METRICS_PORT: only === 'tracing' ? 'off' : '0',
     ...(only !== 'metrics' ? { OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl, OTEL_TRACES_SAMPLER_ARG: sampleRatio } : {}),
   };
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
   const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
   const off: Json[] = [];
   const on: Json[] = [];
-  let current: { child: ChildProcess } = gateway;
+  let current: { child: ChildProcess; output: () => string } = gateway;
   const measure = async (label: string) => {
     // Warm the read caches of every customer after the restart, then measure.
     await load(gateway.url, connections, tokens, {}, 3);
     log(`${label}: ${connections} connections, ${DURATION} s`);
     const cpuBefore = await processCpuMs(current.child.pid!);
-    const result = await load(gateway.url, connections, tokens);
+    // BENCH_PROFILE=<dir>: a CPU profile of every measurement, to compare off and on.
+    const result = await profiled(current, label.replace(/\W+/g, '-'), () => load(gateway.url, connections, tokens));
     // What each request cost the gateway's own CPU: unlike req/s, barely moved by what else the
     // shared machine runs meanwhile, so it corroborates (or not) the throughput ratio.
     const served = result.requestsPerSecond * DURATION;

@@ -655,8 +655,14 @@ async function fanOut(gateway: Awaited<ReturnType<typeof startGateway>> & { pid:
   const rssAfter = await rssKb(gateway.pid);
   const rounds: number[] = [];
   const postsMs: number[] = [];
+  const arrivals: Json[] = [];
+  const summaryOf = (xs: number[]) => ({ first: round(Math.min(...xs)), p10: round(percentile(xs, 10)), p50: round(percentile(xs, 50)), p90: round(percentile(xs, 90)), last: round(Math.max(...xs)) });
   const states = ['bounced_back', 'funds_refunded', 'charged_back'];
-  for (const [r, state] of states.entries()) {
+  // What the rounds cost each side: the gateway (with its PostgreSQL backends) and this process,
+  // whose 500 clients read the 10,000 messages on the same two cores.
+  const gatewayCpuBefore = await treeCpuMs(gateway.pid);
+  const benchCpuBefore = process.cpuUsage();
+  const playRound = async (r: number, state: string) => {
     const wanted = state.toUpperCase();
     const allIn = new Promise<void>((resolve) => {
       onAnyMessage = () => {
@@ -673,8 +679,17 @@ async function fanOut(gateway: Awaited<ReturnType<typeof startGateway>> & { pid:
     await Promise.race([allIn, sleep(30_000)]);
     const got = subs.filter((s) => s.status === wanted);
     rounds.push(got.length === subs.length ? Math.max(...got.map((s) => s.at)) - sent : Infinity);
+    // When the messages came, from the first POST: a spread as wide as the round means events
+    // reached the subscribers one after another (applying the webhooks); a late p10, the push.
+    arrivals.push(summaryOf(got.map((s) => s.at - sent)));
     log(`  round ${r + 1}: ${got.length}/${subs.length} subscriptions notified, the last ${round(rounds.at(-1)!)} ms after the first POST`);
-  }
+  };
+  // BENCH_PROFILE=<dir>: the gateway's CPU profile over the rounds.
+  await profiled(gateway, 'fanout', async () => {
+    for (const [r, state] of states.entries()) await playRound(r, state);
+  });
+  const benchCpu = process.cpuUsage(benchCpuBefore);
+  const cpuMs = { gateway: round((await treeCpuMs(gateway.pid)) - gatewayCpuBefore), bench: round((benchCpu.user + benchCpu.system) / 1000) };
   await Promise.all(sockets.map(async (ws) => ws.close()));
   return {
     subscribers: subs.length,
@@ -685,6 +700,9 @@ async function fanOut(gateway: Awaited<ReturnType<typeof startGateway>> & { pid:
     eventsPerRound: rows.length,
     allNotifiedMs: rounds.map((r) => round(r)),
     webhookPostsMs: postsMs,
+    arrivalsMs: arrivals,
+    // CPU over the three rounds, gateway (and its PostgreSQL backends) and bench process.
+    cpuMs,
     rssMb: round(rssAfter / 1024),
     // JS heap and external (buffers) after a full collection, before and after opening them.
     memoryPerIdleSubscriptionKb: round((heapAfter.heapUsedKb + heapAfter.externalKb - heapBefore.heapUsedKb - heapBefore.externalKb) / subs.length, 2),

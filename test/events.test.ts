@@ -72,6 +72,29 @@ describe('events published with a transaction', () => {
     await expect.poll(() => second.seen).toEqual(expected);
   });
 
+  it("reach a subscriber for one customer only when they are that customer's, and none after it unsubscribes", async () => {
+    const url = await createTestDatabase('events');
+    const [replica] = await replicas(url, 1);
+    const alices: DomainEvent[] = [];
+    const bobs: DomainEvent[] = [];
+    const stopAlice = replica.bus.subscribe((event) => alices.push(event), undefined, 'cust-alice');
+    replica.bus.subscribe((event) => bobs.push(event), undefined, 'cust-bob');
+    const forAlice = changed('t-alice');
+    const forBob: DomainEvent = { ...changed('t-bob'), customerId: 'cust-bob' };
+    await replica.bus.publish(forAlice);
+    await replica.bus.publish(forBob);
+    // The subscriber of every customer's events has both, in order.
+    await expect.poll(() => replica.seen).toEqual([forAlice, forBob]);
+    expect(alices).toEqual([forAlice]);
+    expect(bobs).toEqual([forBob]);
+
+    stopAlice();
+    const later = changed('t-alice-later');
+    await replica.bus.publish(later);
+    await expect.poll(() => replica.seen.at(-1)).toEqual(later);
+    expect(alices).toEqual([forAlice]);
+  });
+
   it('never reach anyone when the transaction rolls back', async () => {
     const url = await createTestDatabase('events');
     const [first, second] = await replicas(url, 2);

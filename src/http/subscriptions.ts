@@ -14,6 +14,7 @@ import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type 
 import type { ServerOptions } from 'graphql-ws';
 import type { Extra } from 'graphql-ws/use/ws';
 import { decodeJwt } from 'jose';
+import { LRUCache } from 'lru-cache';
 import type { Logger } from '../logger.js';
 import type { EventBus } from '../services/events.js';
 import { AuthenticationError, type Authenticator, type Viewer } from './auth.js';
@@ -41,6 +42,23 @@ export function subscriptionServerOptions(deps: {
 }): ServerOptions<Record<string, unknown>, Extra & ConnectionExtra> & { dispose(): void } {
   const { schema, authenticate, createContext, logger } = deps;
   const socketsOf = new Map<string, Set<Socket>>();
+
+  /**
+   * Documents by query text, parsed and validated once (or their errors): an app's screens
+   * subscribe with the same few texts on every socket, and one document object per text lets
+   * the compiled executor (executor.ts) compile each once rather than once per subscription.
+   */
+  const documents = new LRUCache<string, DocumentNode | readonly GraphQLError[]>({ max: 500 });
+  const parseAndValidate = (query: string): DocumentNode | readonly GraphQLError[] => {
+    let document: DocumentNode;
+    try {
+      document = parse(query);
+    } catch (error) {
+      return [error instanceof GraphQLError ? error : new GraphQLError('The document could not be parsed')];
+    }
+    const errors = validate(schema, document, deps.validationRules ?? specifiedRules);
+    return errors.length > 0 ? errors : document;
+  };
 
   const forget = (customerId: string, socket: Socket) => {
     const sockets = socketsOf.get(customerId);
@@ -97,15 +115,10 @@ export function subscriptionServerOptions(deps: {
     // Parsed and validated here so that a bad document is this operation's error, not the
     // socket's: graphql-ws would otherwise close the connection with 4500 and log a stack trace.
     onSubscribe: (_ctx, _id, payload) => {
-      let document: DocumentNode;
-      try {
-        document = parse(payload.query);
-      } catch (error) {
-        return [error instanceof GraphQLError ? error : new GraphQLError('The document could not be parsed')];
-      }
-      const errors = validate(schema, document, deps.validationRules ?? specifiedRules);
-      if (errors.length > 0) return [...errors];
-      return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
+      const checked = documents.get(payload.query) ?? parseAndValidate(payload.query);
+      documents.set(payload.query, checked);
+      if (!('kind' in checked)) return [...checked];
+      return { schema, document: checked, operationName: payload.operationName, variableValues: payload.variables };
     },
     context: (ctx): GatewayContext => createContext(ctx.extra.viewer!, ctx.extra.requestId ?? randomUUID()),
     dispose() {

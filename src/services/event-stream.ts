@@ -60,7 +60,6 @@ export function customerEventStream<T extends DomainEvent>(
 
   const unsubscribe = deps.events.subscribe(
     (event) => {
-      if (event.customerId !== customerId) return;
       serially(async () => {
         if (event.sequence <= last) return;
         if (event.sequence === last + 1 && !behind) take(event);
@@ -68,6 +67,7 @@ export function customerEventStream<T extends DomainEvent>(
       });
     },
     () => serially(async () => (behind ? undefined : catchUp())),
+    customerId,
   );
   // Queued after subscribing: any notification that arrives meanwhile is taken after this.
   serially(async () => {

@@ -46,9 +46,12 @@ export interface EventBus {
   record(body: EventBody): Promise<DomainEvent>;
   /**
    * `onGap` is called when this replica may have missed events (its LISTEN connection was lost,
-   * a notification could not be read): subscribers then catch up from the log.
+   * a notification could not be read): subscribers then catch up from the log. With
+   * `customerId`, only that customer's events are passed to `listener` — without asking every
+   * other customer's listener first, which with thousands of live subscriptions was most of the
+   * work an event caused (bench/README.md).
    */
-  subscribe(listener: (event: DomainEvent) => void, onGap?: () => void): () => void;
+  subscribe(listener: (event: DomainEvent) => void, onGap?: () => void, customerId?: string): () => void;
 }
 
 const APPEND = `with counter as (

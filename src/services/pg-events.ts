@@ -21,7 +21,10 @@ function isDomainEvent(value: unknown): value is DomainEvent {
 }
 
 export class PostgresEventBus implements EventBus {
+  /** Every subscriber (for gaps); those that take every customer's events; the rest by customer. */
   private readonly subscribers = new Set<Subscriber>();
+  private readonly ofEveryCustomer = new Set<Subscriber>();
+  private readonly byCustomer = new Map<string, Set<Subscriber>>();
   private listener: pg.Client | undefined;
   private readonly publisher: pg.Pool;
   private stopped = false;
@@ -62,7 +65,8 @@ export class PostgresEventBus implements EventBus {
         this.gap();
         return;
       }
-      for (const { listener } of this.subscribers) listener(event);
+      for (const { listener } of this.ofEveryCustomer) listener(event);
+      for (const { listener } of this.byCustomer.get(event.customerId) ?? []) listener(event);
     });
     client.on('error', (error) => {
       this.logger.warn({ err: error }, 'event listener connection lost; reconnecting');
@@ -135,10 +139,20 @@ export class PostgresEventBus implements EventBus {
     }
   }
 
-  subscribe(listener: (event: DomainEvent) => void, onGap?: () => void): () => void {
+  subscribe(listener: (event: DomainEvent) => void, onGap?: () => void, customerId?: string): () => void {
     const subscriber = { listener, onGap };
     this.subscribers.add(subscriber);
-    return () => this.subscribers.delete(subscriber);
+    let audience = this.ofEveryCustomer;
+    if (customerId !== undefined) {
+      audience = this.byCustomer.get(customerId) ?? new Set();
+      this.byCustomer.set(customerId, audience);
+    }
+    audience.add(subscriber);
+    return () => {
+      this.subscribers.delete(subscriber);
+      audience.delete(subscriber);
+      if (customerId !== undefined && audience.size === 0 && this.byCustomer.get(customerId) === audience) this.byCustomer.delete(customerId);
+    };
   }
 
   async stop(): Promise<void> {

@@ -634,7 +634,7 @@ async function fanOut(gateway: Awaited<ReturnType<typeof startGateway>> & { pid:
   type Sub = { customerId: string; status: string | null; at: number };
   const subs: Sub[] = [];
   const sockets: ReturnType<typeof socket>[] = [];
-  let onAnyMessage = () => {};
+  let onAnyMessage = (_before: string | null, _now: string) => {};
   const openedAt = performance.now();
   let remaining = SUBSCRIBERS;
   for (const customerId of chosen) {
@@ -647,9 +647,10 @@ async function fanOut(gateway: Awaited<ReturnType<typeof startGateway>> & { pid:
         // after: "0" — every event of the customer's log, so a subscription the gateway had not
         // finished setting up when a round starts still gets its event (later, as it would).
         ws.subscribe('subscription { transferStatusChanged(after: "0") { transferId status } }', (data, at) => {
+          const before = sub.status;
           sub.status = data.transferStatusChanged.status;
           sub.at = at;
-          onAnyMessage();
+          onAnyMessage(before, sub.status!);
         });
       }
       opened.push(ws);
@@ -684,8 +685,11 @@ async function fanOut(gateway: Awaited<ReturnType<typeof startGateway>> & { pid:
   const playRound = async (r: number, state: string) => {
     const wanted = state.toUpperCase();
     const allIn = new Promise<void>((resolve) => {
-      onAnyMessage = () => {
-        if (subs.every((s) => s.status === wanted)) resolve();
+      // Counted as they come: checking all 10,000 on every message made the bench itself, on
+      // the same two cores, a quadratic load.
+      let reached = 0;
+      onAnyMessage = (before, now) => {
+        if (now === wanted && before !== wanted && ++reached === subs.length) resolve();
       };
     });
     // Later than the copies' own state, each round later than the one before.

@@ -13,7 +13,7 @@ import { sql } from './support/database.js';
 import { globalId, localId } from './support/ids.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { client, readyCustomer, TRANSFER, type Json } from './support/journey.js';
-import { aTransfer as aTransferAt, deliverState, secondsFromNow } from './support/live.js';
+import { aTransfer as aTransferAt, anotherTransfer, deliverState, secondsFromNow } from './support/live.js';
 import { subscribe, type Subscriber } from './support/subscriptions.js';
 
 let gateway: TestGateway;
@@ -152,6 +152,28 @@ describe('resuming a subscription', () => {
     expect((await received(kept, 1)).map((p) => p.status)).toEqual(['PROCESSING']);
     await deliver(transfer.wiseTransferId, 'funds_converted', 'processing', at(2));
     expect((await received(kept, 1)).map((p) => p.status)).toEqual(['FUNDS_CONVERTED']);
+  });
+
+  it('reads its arguments however the client writes them: after in the query text, transferId under a variable of another name', async () => {
+    const transfer = await aTransfer();
+    const other = await anotherTransfer(gateway);
+    const first = await live();
+    await deliver(transfer.wiseTransferId, 'processing', 'incoming_payment_waiting', at(1));
+    const [seen] = await received(first, 1);
+    await first.close();
+    await deliver(transfer.wiseTransferId, 'funds_converted', 'processing', at(2));
+
+    const token = await gateway.token('cust-alice');
+    const inline = await subscribe(gateway.url, token, `subscription { transferStatusChanged(after: "${seen.sequence}") { status } }`, {});
+    closers.push(() => inline.close());
+    expect((await inline.next(10_000)).transferStatusChanged.status).toBe('FUNDS_CONVERTED');
+
+    const one = await subscribe(gateway.url, token, 'subscription One($which: ID, $from: String) { transferStatusChanged(transferId: $which, after: $from) { transferId status } }', { which: other.id, from: seen.sequence });
+    closers.push(() => one.close());
+    await deliver(other.wiseTransferId, 'processing', 'incoming_payment_waiting', at(3));
+    // Only the other transfer's event, though the first one's came after `from` too.
+    expect((await one.next(10_000)).transferStatusChanged).toEqual({ transferId: other.id, status: 'PROCESSING' });
+    await expect(one.next(1000)).rejects.toThrow(/no message/);
   });
 
   it('refuses an after that is not a sequence, as an error for that subscription', async () => {

@@ -15,7 +15,7 @@
  * (graphql-ws runs them).
  */
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
-import { execute, getOperationAST, GraphQLError, isInterfaceType, isUnionType, OperationTypeNode, printSchema, subscribe, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { createSourceEventStream, execute, getOperationAST, GraphQLError, isInterfaceType, isUnionType, OperationTypeNode, printSchema, subscribe, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values.js';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 
@@ -85,11 +85,16 @@ export function assertSynchronousTypeResolvers(schema: GraphQLSchema): void {
 }
 
 /**
- * `subscribe` for graphql-ws: a subscription compiled once per document, and each event's
- * payload executed by the compiled query — graphql-js walked the selection again for every
- * event and every subscriber, about a fifth of the gateway's CPU with 10,000 subscriptions
- * (bench/README.md). What graphql-jit would not compile, or variables that do not coerce, go to
- * graphql-js's subscribe, which words those errors as before.
+ * `subscribe` for graphql-ws: each event's payload executed by the compiled query (once per
+ * document) — graphql-js walked the selection again for every event and every subscriber, about
+ * a fifth of the gateway's CPU with 10,000 subscriptions (bench/README.md).
+ *
+ * The event stream itself is still made by graphql-js (`createSourceEventStream`): graphql-jit
+ * 0.8 hands a subscription field's `subscribe` the operation's variables as its arguments, so
+ * an argument written in the query (`after: "41"`) or under a variable of another name was lost
+ * (test/live-state.test.ts, "reads its arguments however the client writes them"). graphql-js
+ * also words a refused subscription (`RESUME_POINT_EXPIRED`, a bad `after`) as before. What
+ * graphql-jit would not compile, or variables that do not coerce, go to graphql-js's subscribe.
  */
 export function jitSubscribe(schema: GraphQLSchema): (args: ExecutionArgs) => Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
   const compiledFor = compiledQueries(schema);
@@ -98,27 +103,29 @@ export function jitSubscribe(schema: GraphQLSchema): (args: ExecutionArgs) => Pr
     const operation = getOperationAST(args.document, args.operationName);
     if (operation?.variableDefinitions?.length && getVariableValues(schema, operation.variableDefinitions, variables).errors) return subscribe(args);
     const query = compiledFor(args.document, args.operationName ?? null);
-    if (!isCompiledQuery(query as CompiledQuery) || !(query as CompiledQuery).subscribe) return subscribe(args);
-    const result = await (query as CompiledQuery).subscribe!(args.rootValue, args.contextValue, variables);
-    if (Symbol.asyncIterator in result) return mapResults(result, withGraphqlJsErrors);
-    return withGraphqlJsErrors(result);
+    if (!isCompiledQuery(query as CompiledQuery)) return subscribe(args);
+    const stream = await createSourceEventStream(args);
+    if (!(Symbol.asyncIterator in stream)) return stream;
+    // As graphql-js maps an event: the selection executed with the event as its root value.
+    return mapResults(stream as AsyncIterableIterator<unknown>, async (event) => withGraphqlJsErrors(await (query as CompiledQuery).query(event, args.contextValue, variables)));
   };
 }
 
 const withGraphqlJsErrors = (result: ExecutionResult): ExecutionResult => (result.errors ? { ...result, errors: result.errors.map(asGraphqlJsError) } : result);
 
-/** An iterator of results with each result mapped; returning or throwing reaches the source. */
-function mapResults(source: AsyncIterableIterator<ExecutionResult>, map: (result: ExecutionResult) => ExecutionResult): AsyncIterableIterator<ExecutionResult> {
+/** An iterator of the source's events each mapped to a result; returning or throwing reaches the source. */
+function mapResults(source: AsyncIterableIterator<unknown>, map: (event: unknown) => Promise<ExecutionResult>): AsyncIterableIterator<ExecutionResult> {
   return {
     async next() {
       const item = await source.next();
-      return item.done ? item : { value: map(item.value), done: false };
+      return item.done ? { value: undefined, done: true } : { value: await map(item.value), done: false };
     },
     async return() {
-      return source.return ? source.return() : { value: undefined, done: true };
+      await source.return?.();
+      return { value: undefined, done: true };
     },
     async throw(error?: unknown) {
-      if (source.throw) return source.throw(error);
+      await source.return?.();
       throw error;
     },
     [Symbol.asyncIterator]() {

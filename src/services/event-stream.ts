@@ -60,6 +60,8 @@ export function customerEventStream<T extends DomainEvent>(
 
   const unsubscribe = deps.events.subscribe(
     (event) => {
+      // The bus passes only this customer's events; checked again, as nothing else may leak.
+      if (event.customerId !== customerId) return;
       serially(async () => {
         if (event.sequence <= last) return;
         if (event.sequence === last + 1 && !behind) take(event);

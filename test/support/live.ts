@@ -9,6 +9,11 @@ import { client, CREATE_TRANSFER, euroRecipient, quote, readyCustomer } from './
 /** A transfer created at Wise for a ready customer (not funded: only webhooks move it). */
 export async function aTransfer(gateway: TestGateway, customerId = 'cust-alice'): Promise<{ id: string; wiseTransferId: string }> {
   await readyCustomer(gateway, customerId);
+  return anotherTransfer(gateway, customerId);
+}
+
+/** One more transfer for a customer aTransfer has made ready. */
+export async function anotherTransfer(gateway: TestGateway, customerId = 'cust-alice'): Promise<{ id: string; wiseTransferId: string }> {
   const q = await quote(gateway, customerId, '100');
   const recipientId = await euroRecipient(gateway, customerId, q.id);
   const result = (await client(gateway, customerId)(CREATE_TRANSFER, { quoteId: q.id, recipientId, key: randomUUID(), details: [{ key: 'reference', value: 'rent' }] })).data.createTransfer;

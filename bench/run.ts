@@ -413,17 +413,6 @@ async function costOf(url: string, token: string, headers: Record<string, string
   return body.extensions.cost as { sqlStatements: number; wiseCalls: number };
 }
 
-function subscriber(url: string, token: string, query: string) {
-  const client = createClient({ url: `${url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { Authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: false });
-  const handlers: ((data: Json, at: number) => void)[] = [];
-  const ready = new Promise<void>((resolve, reject) => {
-    client.on('connected', () => resolve());
-    client.on('closed', (e) => reject(new Error(`closed ${(e as { code?: number }).code}`)));
-  });
-  client.subscribe({ query }, { next: (value) => handlers.forEach((h) => h(value.data, performance.now())), error: () => {}, complete: () => {} });
-  return { ready, onMessage: (h: (data: Json, at: number) => void) => handlers.push(h), close: () => client.dispose() };
-}
-
 /**
  * Webhook → subscriber at 100 events/s. Wise's webhooks reach the first gateway process; the
  * subscribers are connected to `subscriberUrl`: the same process, or a second replica on the
@@ -443,9 +432,9 @@ async function webhookLatency(gateway: Awaited<ReturnType<typeof startGateway>>,
   let started = performance.now();
   const subs = await Promise.all(
     chosen.map(async (_c, i) => {
-      const s = subscriber(subscriberUrl, tokens[i], 'subscription { transferStatusChanged { transferId status } }');
+      const s = socket(subscriberUrl, tokens[i]);
       await s.ready;
-      s.onMessage((data, at) => {
+      s.subscribe('subscription { transferStatusChanged { transferId status } }', (data, at) => {
         const key = `${fromGlobalId(data.transferStatusChanged.transferId)!.localId}:${data.transferStatusChanged.status}`;
         const sent = pending.get(key);
         if (sent !== undefined) {
@@ -572,19 +561,12 @@ function socket(url: string, token: string) {
   return { ready, subscribe, close: () => client.dispose() };
 }
 
-/** A gauge's value from the gateway's Prometheus endpoint. */
-async function gaugeValue(metricsUrl: string, name: string): Promise<number> {
-  const text = await (await fetch(metricsUrl)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
-  return line ? Number(line.split(' ').pop()) : NaN;
-}
-
-/** The sum of a gauge's series whose labels include `having` (e.g. `state="waiting"`). */
-async function gaugeSum(metricsUrl: string, name: string, having: string): Promise<number> {
+/** A gauge from the gateway's Prometheus endpoint: the sum of its series whose labels include `having` (e.g. `state="waiting"`). */
+async function gaugeSum(metricsUrl: string, name: string, having = ''): Promise<number> {
   const text = await (await fetch(metricsUrl)).text();
   return text
     .split('\n')
-    .filter((l) => l.startsWith(`${name}{`) && l.includes(having))
+    .filter((l) => (l.startsWith(`${name} `) || l.startsWith(`${name}{`)) && l.includes(having))
     .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
 }
 
@@ -661,7 +643,7 @@ async function fanOut(gateway: Awaited<ReturnType<typeof startGateway>> & { pid:
   // Until the gateway holds every subscription (its own gauge), then a moment for each to read
   // where its customer's log stands.
   let active: number;
-  while ((active = await gaugeValue(gateway.metricsUrl, 'gateway_subscriptions_active')) < SUBSCRIBERS) await sleep(200);
+  while ((active = await gaugeSum(gateway.metricsUrl, 'gateway_subscriptions_active')) < SUBSCRIBERS) await sleep(200);
   const openSeconds = round((performance.now() - openedAt) / 1000);
   // Each subscription reads its customer's log as it starts (20,000 statements for 10,000):
   // the rounds wait until no one waits for a database connection, three readings in a row, or

@@ -15,7 +15,7 @@
  * (graphql-ws runs them).
  */
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
-import { createSourceEventStream, execute, getOperationAST, GraphQLError, isInterfaceType, isUnionType, OperationTypeNode, printSchema, subscribe, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { createSourceEventStream, execute, GraphQLError, isInterfaceType, isUnionType, OperationTypeNode, printSchema, subscribe, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values.js';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 
@@ -55,7 +55,7 @@ export function jitExecutor(schema: GraphQLSchema): GatewayExecutor {
     const query = compiledFor(document, operationName);
     if (!isCompiledQuery(query as CompiledQuery)) return fallback();
     const result = await (query as CompiledQuery).query(undefined, context, variables);
-    return result.errors ? { ...result, errors: result.errors.map(asGraphqlJsError) } : (result as Awaited<ReturnType<GatewayExecutor>>);
+    return withGraphqlJsErrors(result) as Awaited<ReturnType<GatewayExecutor>>;
   };
 }
 
@@ -93,20 +93,19 @@ export function assertSynchronousTypeResolvers(schema: GraphQLSchema): void {
  * 0.8 hands a subscription field's `subscribe` the operation's variables as its arguments, so
  * an argument written in the query (`after: "41"`) or under a variable of another name was lost
  * (test/live-state.test.ts, "reads its arguments however the client writes them"). graphql-js
- * also words a refused subscription (`RESUME_POINT_EXPIRED`, a bad `after`) as before. What
- * graphql-jit would not compile, or variables that do not coerce, go to graphql-js's subscribe.
+ * also words a refused subscription (`RESUME_POINT_EXPIRED`, a bad `after`, variables that do
+ * not coerce) as before. What graphql-jit would not compile goes to graphql-js's subscribe.
  */
 export function jitSubscribe(schema: GraphQLSchema): (args: ExecutionArgs) => Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
   const compiledFor = compiledQueries(schema);
   return async (args) => {
-    const variables = (args.variableValues ?? {}) as Record<string, unknown>;
-    const operation = getOperationAST(args.document, args.operationName);
-    if (operation?.variableDefinitions?.length && getVariableValues(schema, operation.variableDefinitions, variables).errors) return subscribe(args);
     const query = compiledFor(args.document, args.operationName ?? null);
     if (!isCompiledQuery(query as CompiledQuery)) return subscribe(args);
+    // Variables that do not coerce come back from here as graphql-js words them.
     const stream = await createSourceEventStream(args);
     if (!(Symbol.asyncIterator in stream)) return stream;
     // As graphql-js maps an event: the selection executed with the event as its root value.
+    const variables = (args.variableValues ?? {}) as Record<string, unknown>;
     return mapResults(stream as AsyncIterableIterator<unknown>, async (event) => withGraphqlJsErrors(await (query as CompiledQuery).query(event, args.contextValue, variables)));
   };
 }

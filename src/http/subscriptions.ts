@@ -47,9 +47,9 @@ export function subscriptionServerOptions(deps: {
    * Documents by query text, parsed and validated once (or their errors): an app's screens
    * subscribe with the same few texts on every socket, and one document object per text lets
    * the compiled executor (executor.ts) compile each once rather than once per subscription.
+   * Bounded by the text it holds, not only by entries: comments cost no tokens, so a document
+   * within the token limit can still be megabytes; a text over maxEntrySize is not kept at all.
    */
-  // Bounded by the text it holds, not only by entries: comments cost no tokens, so a document
-  // within the token limit can still be megabytes; a text over maxEntrySize is not kept at all.
   const documents = new LRUCache<string, DocumentNode | readonly GraphQLError[]>({ max: 500, maxSize: 2 * 1024 * 1024, maxEntrySize: 16 * 1024, sizeCalculation: (_checked, query) => query.length });
   const parseAndValidate = (query: string): DocumentNode | readonly GraphQLError[] => {
     let document: DocumentNode;

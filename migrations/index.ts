@@ -14,6 +14,7 @@ import { Migration20261202112100_live_state_event_log } from './Migration2026120
 import { Migration20261202112400_safe_deploy_rate_limits } from './Migration20261202112400_safe_deploy_rate_limits.js';
 import { Migration20261202114500_safe_deploy_rollout } from './Migration20261202114500_safe_deploy_rollout.js';
 import { Migration20261202140000_event_log_retention } from './Migration20261202140000_event_log_retention.js';
+import { Migration20261203060000_read_versions } from './Migration20261203060000_read_versions.js';
 import { Migration20261202180000_ops_request_id_retention } from './Migration20261202180000_ops_request_id_retention.js';
 
 export const migrationsList: MigrationObject[] = [
@@ -29,4 +30,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261202114500_safe_deploy_rollout', class: Migration20261202114500_safe_deploy_rollout },
   { name: 'Migration20261202140000_event_log_retention', class: Migration20261202140000_event_log_retention },
   { name: 'Migration20261202180000_ops_request_id_retention', class: Migration20261202180000_ops_request_id_retention },
+  { name: 'Migration20261203060000_read_versions', class: Migration20261203060000_read_versions },
 ];

@@ -14,6 +14,7 @@ import type { CustomerDirectory, Ledger } from './ports/index.js';
 import { Reconciliation } from './services/reconciliation.js';
 import { TransferLocks } from './services/transfer-locks.js';
 import { TransferService } from './services/transfers.js';
+import { customerReadVersion } from './services/read-models.js';
 import { createContextFactory, type ContextFactory, type Services } from './resolvers/context.js';
 import { mountOAuthCallback } from './http/oauth-callback.js';
 import { PostgresAuditSink, PostgresCustomerDirectory, PostgresLedger } from './adapters/postgres/index.js';
@@ -275,6 +276,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
         authenticate: createAuthenticator(config.auth),
         exposeCost: config.mode !== 'production',
         createContext,
+        readVersion: (customerId) => customerReadVersion(plain, customerId),
         events,
         mountRoutes: (app) => {
           mountOAuthCallback(app, { orm, onboarding, directoryFor, frontendUrl: () => config.onboarding.frontendUrl ?? defaultFrontendUrl(config, publicUrl!), logger });

@@ -5,13 +5,19 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 
-export type RequestCost = { sqlStatements: number; wiseCalls: number };
+export type RequestCost = { sqlStatements: number; wiseCalls: number; answeredFromMemory?: boolean };
 
 export const requestCost = new AsyncLocalStorage<RequestCost>();
 
 export function countSql(): void {
   const cost = requestCost.getStore();
   if (cost) cost.sqlStatements += 1;
+}
+
+/** The answer was a kept one (http/response-cache.ts): its rows were not read again. */
+export function countAnswerFromMemory(): void {
+  const cost = requestCost.getStore();
+  if (cost) cost.answeredFromMemory = true;
 }
 
 export function countWiseCall(): void {

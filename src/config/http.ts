@@ -12,6 +12,8 @@ export type HttpConfig = {
   introspection: boolean;
   /** Who executes queries under Apollo: graphql-jit (compiled, the default) or graphql-js. */
   executor: 'jit' | 'graphql-js';
+  /** Memory for answers kept per customer and served while current (http/response-cache.ts); 0: none. */
+  responseCacheBytes: number;
   /** Serve the reference bank web app (web/dist) at /app; off in production unless asked for. */
   webApp: boolean;
 };
@@ -23,6 +25,7 @@ export function httpConfig({ v, production }: SectionInput): HttpConfig {
     graphiql: v.GRAPHIQL_ENABLED ?? !production,
     introspection: v.INTROSPECTION_ENABLED ?? !production,
     executor: v.GRAPHQL_EXECUTOR ?? 'jit',
+    responseCacheBytes: v.RESPONSE_CACHE_MAX_BYTES ?? 64 * 1024 * 1024,
     webApp: v.WEB_APP_ENABLED ?? !production,
   };
 }

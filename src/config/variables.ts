@@ -18,6 +18,7 @@ export const variables = {
   GRAPHIQL_ENABLED: flag(),
   INTROSPECTION_ENABLED: flag(),
   GRAPHQL_EXECUTOR: oneOf(['jit', 'graphql-js'] as const),
+  RESPONSE_CACHE_MAX_BYTES: wholeNumber(0, 16 * 1024 * 1024 * 1024),
   WEB_APP_ENABLED: flag(),
 
   HTTP_BODY_LIMIT_BYTES: wholeNumber(1024, 10 * 1024 * 1024),

@@ -12,6 +12,7 @@ import type { Duplex } from 'node:stream';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { responseCache } from './response-cache.js';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { GraphQLSchema } from 'graphql';
@@ -64,6 +65,8 @@ export type HttpServerOptions = {
   metrics?: Metrics;
   /** Record a span per GraphQL operation (OpenTelemetry is on). */
   tracing?: boolean;
+  /** A customer's read version, for answers kept in memory (response-cache.ts); none: no such cache. */
+  readVersion?: (customerId: string) => Promise<string>;
 };
 
 export type RunningHttpServer = {
@@ -172,6 +175,10 @@ export async function startHttpServer(
       },
       graphqlOverHttpStatus(),
       ...guards.plugins,
+      // After the guards (limits refuse before any read), before the cost report (it copies).
+      ...(options.readVersion && edge.http.responseCacheBytes > 0
+        ? [responseCache({ maxBytes: edge.http.responseCacheBytes, versionOf: options.readVersion, count: options.metrics && ((outcome) => options.metrics!.responseCache.inc({ outcome })) })]
+        : []),
       // Per-field cache hints nobody reads here cost a wrapper around every resolver.
       ApolloServerPluginCacheControlDisabled(),
       // Apollo's landing page loads from a CDN; GraphiQL is served at /graphiql instead.
@@ -228,7 +235,7 @@ export async function startHttpServer(
     ...(options.tracing ? [unsampledRequestsUntraced()] : []),
     // After the body is read: from here on the request's async work shares one cost counter
     // (only for callers who asked to see it).
-    (req, _res, next) => (req.headers['x-gateway-cost'] === '1' ? requestCost.run({ sqlStatements: 0, wiseCalls: 0 }, next) : next()),
+    (req, _res, next) => (req.headers['x-gateway-cost'] === '1' ? requestCost.run({ sqlStatements: 0, wiseCalls: 0, answeredFromMemory: false }, next) : next()),
     requireViewer(authenticate),
     edge.rateLimits.byCustomer(),
     (req, _res, next) => {

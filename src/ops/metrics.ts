@@ -86,6 +86,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly responseCache = new client.Counter({
+    name: 'gateway_response_cache_total',
+    help: 'Cacheable GraphQL reads by outcome: hit (served from memory), stale (the customer\'s data changed since), miss',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   private readonly operationNames = new Set<string>();
   private readonly pools = new Map<string, () => PoolStats>();
 

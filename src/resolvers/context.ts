@@ -55,7 +55,22 @@ export type GatewayContext = {
   reads: PlainDb;
   /** Read from Wise instead of the local copy (X-Gateway-Cache: bypass, outside production). */
   bypassCache: boolean;
+  /** Until when this request's answer stays true without a write (http/response-cache.ts). */
+  freshness: Freshness;
 };
+
+/**
+ * When an answer changes by the clock alone — a pending quote shown as expired from its expiry
+ * on — the resolver that read it says so here, and a cached copy of the answer ends then.
+ * A holder object: Apollo's copy of the context shares it.
+ */
+export class Freshness {
+  until = Number.POSITIVE_INFINITY;
+
+  changesAt(at: Date): void {
+    this.until = Math.min(this.until, at.getTime());
+  }
+}
 
 export type ContextDependencies = {
   orm: Orm;
@@ -85,6 +100,7 @@ export function createContextFactory(deps: ContextDependencies): ContextFactory 
 class RequestContext implements GatewayContext {
   readonly services: Services;
   readonly reads: PlainDb;
+  readonly freshness = new Freshness();
   private forked: EntityManager | undefined;
   private made: Loaders | undefined;
 

@@ -20,6 +20,8 @@ export type QuoteRow = {
   expired: boolean;
   createdAt: Date;
   expiresAt: Date;
+  /** When this row will read differently by the clock alone (a pending quote expiring), or null. */
+  changesAt: Date | null;
 };
 
 export type RecipientRow = {
@@ -73,7 +75,17 @@ function toQuoteRow(r: Raw, prefix = ''): QuoteRow {
     expired,
     createdAt: new Date(col('created_at')),
     expiresAt,
+    changesAt: col('status') === 'PENDING' && !expired ? expiresAt : null,
   };
+}
+
+/**
+ * The customer's read version: moved in the same commit as any write to what cached answers
+ * show (migrations/…_read_versions.ts); "0" before their first such write.
+ */
+export async function customerReadVersion(db: PlainDb, customerId: string): Promise<string> {
+  const [row] = await db.query<{ version: string }>('select version from customer_read_version where customer_id = $1', [customerId]);
+  return row?.version ?? '0';
 }
 
 function toRecipientRow(r: Raw, prefix = ''): RecipientRow {

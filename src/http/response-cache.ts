@@ -7,9 +7,12 @@
  * response cache cannot promise. Measured in bench/ (README): building a transfer page (its
  * joined rows, amounts, the compiled query's objects) was most of a cached page's CPU.
  *
- * Why it is correct: the version is read *before* the answer is made, so an answer stored
- * under version v holds everything committed up to v (and perhaps more); it is served only
- * while the version is still v, i.e. while nothing it shows has been committed since.
+ * Why it is correct: an answer is stored under a version read no later than its rows — in the
+ * page's own statement (the resolver reports it, `ctx.freshness.readAt`), or by the check that
+ * found a stale copy — so it holds everything committed up to that version (and perhaps more);
+ * it is served only while the version is still that, i.e. while nothing it shows has been
+ * committed since. A first read therefore costs no extra statement, a repeat one (the check),
+ * and a resolver that reports no version is never kept.
  *
  * What may be cached is a catalogue (CACHEABLE_FIELDS): root fields whose answer is a function
  * of the customer's rows in those tables, the arguments, and time only where the resolver says
@@ -70,20 +73,25 @@ export function responseCache(options: ResponseCacheOptions): ApolloServerPlugin
 
   return {
     async requestDidStart() {
-      let fill: { key: string; version: string } | undefined;
+      let fill: { key: string; version?: string } | undefined;
       return {
         async responseForOperation(rc) {
           if (rc.contextValue.bypassCache || !cacheable(rc.operation)) return null;
           const key = keyOf(rc);
-          const version = await options.versionOf(rc.contextValue.viewer.customerId);
           const entry = answers.get(key);
-          if (entry && entry.version === version && entry.until > Date.now()) {
+          if (!entry) {
+            count('miss');
+            fill = { key };
+            return null;
+          }
+          const version = await options.versionOf(rc.contextValue.viewer.customerId);
+          if (entry.version === version && entry.until > Date.now()) {
             count('hit');
             countAnswerFromMemory();
             // A copy: plugins after this one add extensions to the result they send.
             return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { data: entry.data } } };
           }
-          count(entry ? 'stale' : 'miss');
+          count('stale');
           fill = { key, version };
           return null;
         },
@@ -91,9 +99,11 @@ export function responseCache(options: ResponseCacheOptions): ApolloServerPlugin
           if (!fill || response.body.kind !== 'single') return;
           const { data, errors } = response.body.singleResult;
           if (errors?.length || !data) return;
-          const until = contextValue.freshness.until;
-          if (until <= Date.now()) return;
-          answers.set(fill.key, { version: fill.version, until, data, bytes: JSON.stringify(data).length });
+          const { until, version: readAt } = contextValue.freshness;
+          // The earlier of the two is what the whole answer holds at least.
+          const version = fill.version === undefined ? readAt : readAt === undefined || BigInt(fill.version) < BigInt(readAt) ? fill.version : readAt;
+          if (version === undefined || until <= Date.now()) return;
+          answers.set(fill.key, { version, until, data, bytes: JSON.stringify(data).length });
         },
       };
     },

@@ -60,12 +60,19 @@ export type GatewayContext = {
 };
 
 /**
- * When an answer changes by the clock alone — a pending quote shown as expired from its expiry
- * on — the resolver that read it says so here, and a cached copy of the answer ends then.
+ * What a resolver knows of how long its answer stays true, for a copy kept in memory:
+ * the customer's read version its rows were read at (`readAt`), and when it changes by the
+ * clock alone (`changesAt`: a pending quote shown as expired from its expiry on).
  * A holder object: Apollo's copy of the context shares it.
  */
 export class Freshness {
   until = Number.POSITIVE_INFINITY;
+  /** The earliest read version any of the answer's rows were read at. */
+  version: string | undefined;
+
+  readAt(version: string): void {
+    if (this.version === undefined || BigInt(version) < BigInt(this.version)) this.version = version;
+  }
 
   changesAt(at: Date): void {
     this.until = Math.min(this.until, at.getTime());

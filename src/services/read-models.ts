@@ -153,7 +153,14 @@ export async function historiesByTransferId(db: PlainDb, ids: readonly string[])
   return ids.map((id) => byId.get(id) ?? []);
 }
 
-export type TransferPage = { items: TransferRow[]; quotes: QuoteRow[]; recipients: RecipientRow[]; hasNextPage: boolean };
+export type TransferPage = {
+  items: TransferRow[];
+  quotes: QuoteRow[];
+  recipients: RecipientRow[];
+  hasNextPage: boolean;
+  /** The customer's read version in the page's own snapshot (null for an empty page): see customerReadVersion. */
+  readVersion: string | null;
+};
 
 const prefixed = (alias: string, columns: string) =>
   columns
@@ -220,13 +227,20 @@ export async function transferPage(
   if (filter.createdBefore) where.push(`t.created_at < ${param(filter.createdBefore)}`);
   if (after) where.push(`(t.created_at, t.id) < (${param(after.createdAt)}, ${param(after.id)}::uuid)`);
   const limit = param(first + 1);
-  const found = await db.query<Raw>(`${TRANSFER_SELECT} where ${where.join(' and ')} order by t.created_at desc, t.id desc limit ${limit}`, params);
+  // The read version rides along (evaluated once, in the same snapshot as the rows), so a
+  // page kept in memory needs no statement of its own to learn what it was read at.
+  const found = await db.query<Raw>(
+    `${TRANSFER_SELECT.replace(' from transfer t', ', (select version from customer_read_version where customer_id = $1) as read_version from transfer t')}
+     where ${where.join(' and ')} order by t.created_at desc, t.id desc limit ${limit}`,
+    params,
+  );
   const page = found.slice(0, first);
   return {
     items: page.map(toTransferRow),
     quotes: page.filter((r) => r.q_id !== null).map((r) => toQuoteRow(r, 'q_')),
     recipients: page.filter((r) => r.r_id !== null).map((r) => toRecipientRow(r, 'r_')),
     hasNextPage: found.length > first,
+    readVersion: found.length ? String(found[0].read_version ?? '0') : null,
   };
 }
 

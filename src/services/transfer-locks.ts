@@ -69,11 +69,13 @@ export class TransferLocks {
     });
     let broken = false;
     try {
-      await client.query('begin');
       // The lock lives as long as this transaction: a server's idle-in-transaction limit must
-      // not end it while the operation waits for Wise.
-      await client.query('set local idle_in_transaction_session_timeout = 0');
-      await client.query(`set local lock_timeout = ${Math.max(1, Math.round(this.options.waitMs ?? 120_000))}`);
+      // not end it while the operation waits for Wise. One round trip for the three (the
+      // simple protocol takes several statements; none has a parameter): it is on the way of
+      // every money operation.
+      await client.query(
+        `begin; set local idle_in_transaction_session_timeout = 0; set local lock_timeout = ${Math.max(1, Math.round(this.options.waitMs ?? 120_000))}`,
+      );
       try {
         await client.query('select pg_advisory_xact_lock($1::int, hashtext($2))', [TRANSFER_MONEY_LOCKS, transferId]);
       } catch (error) {

@@ -22,14 +22,14 @@ const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
 
 type Tail = { status: string; at: Date | null };
 type Arrival = { state: string; occurredAt: Date; previousState: string | null; source: StateSource };
-type HeldRow = { id: string; state: string; occurred_at: Date; previous_state: string | null };
+type EventRow = { id: string | null; state: string; occurred_at: Date; previous_state: string | null; held: boolean; known: boolean; position: number };
 
 /** What an arrival does to the transfer: the states that become current, in Wise's order. */
 export type StatePlan =
   | { kind: 'duplicate' }
   | { kind: 'stale' | 'held' | 'same'; arrival: Arrival }
   | { kind: 'redate'; arrival: Arrival; rowId: string }
-  | { kind: 'advance'; arrival: Arrival; advances: { state: string; occurredAt: Date; heldId?: string }[] };
+  | { kind: 'advance'; arrival: Arrival; advances: { state: string; occurredAt: Date; heldId?: string }[]; position: number };
 
 /** Wise says this state came straight after the current one (and not before it in time). */
 function follows(arrival: { state: string; occurredAt: Date; previousState: string | null }, tail: Tail): boolean {
@@ -55,9 +55,19 @@ function olderThan(arrival: { state: string; occurredAt: Date }, tail: Tail): bo
  * once, after whatever was held.
  */
 export async function planState(sql: Sql, transfer: { id: string; status: string; stateAt: Date | null }, arrival: Arrival): Promise<StatePlan> {
-  const [known] = await sql('select id from transfer_event where transfer_id = ? and state = ? and occurred_at = ?', [transfer.id, arrival.state, arrival.occurredAt]);
-  if (known) return { kind: 'duplicate' };
-  const held = await sql<HeldRow>('select id, state, occurred_at, previous_state from transfer_event where transfer_id = ? and held order by occurred_at, id', [transfer.id]);
+  // One statement for what the plan needs: whether this arrival is known, the states held
+  // waiting, and the last place in Wise's order (the row is locked FOR UPDATE by the caller, so
+  // no one else writes this transfer's history until it commits). It runs for every webhook.
+  const rows = await sql<EventRow>(
+    `select e.id, e.state, e.occurred_at, e.previous_state, e.held, coalesce(e.state = ? and e.occurred_at = ?, false) as known, last.position
+     from (select coalesce(max(position), 0)::int as position from transfer_event where transfer_id = ?) last
+     left join transfer_event e on e.transfer_id = ? and (e.held or (e.state = ? and e.occurred_at = ?))
+     order by e.occurred_at, e.id`,
+    [arrival.state, arrival.occurredAt, transfer.id, transfer.id, arrival.state, arrival.occurredAt],
+  );
+  if (rows.some((r) => r.known)) return { kind: 'duplicate' };
+  const position = rows[0].position;
+  const held = rows.filter((r) => r.id !== null && r.held);
   let tail: Tail = { status: transfer.status, at: transfer.stateAt };
   const advances: { state: string; occurredAt: Date; heldId?: string }[] = [];
   const waiting = held.map((h) => ({ heldId: String(h.id), state: h.state, occurredAt: new Date(h.occurred_at), previousState: h.previous_state }));
@@ -87,7 +97,7 @@ export async function planState(sql: Sql, transfer: { id: string; status: string
     advance(next);
   }
   if (advances.length === 0) return { kind: 'held', arrival };
-  return { kind: 'advance', arrival, advances };
+  return { kind: 'advance', arrival, advances, position };
 }
 
 /**
@@ -128,8 +138,7 @@ export async function writePlan(sql: Sql, transfer: { id: string; customerId: st
     await insert(null, plan.kind === 'held');
     return [];
   }
-  const [{ position }] = await sql<{ position: number }>('select coalesce(max(position), 0)::int as position from transfer_event where transfer_id = ?', [transfer.id]);
-  let next = position;
+  let next = plan.position;
   let at = transfer.stateAt;
   for (const item of plan.advances) {
     next += 1;

@@ -93,6 +93,11 @@ export class TransferService {
   async requirements(em: EntityManager, customerId: string, quoteId: string, recipientId: number, values: FieldValue[]): Promise<FormOption> {
     const link = await requireLinkedProfile(em, customerId);
     const { quote, recipient } = await this.quoteAndRecipient(em, customerId, quoteId, recipientId);
+    return this.requirementsFor(customerId, link, quote, recipient, values);
+  }
+
+  /** The form for a link, quote and recipient already read (createTransfer has them). */
+  private async requirementsFor(customerId: string, link: WiseLink, quote: Quote, recipient: Recipient, values: FieldValue[]): Promise<FormOption> {
     const requirements = await this.deps.tokens.withUserToken(link, (token) =>
       this.deps.api.transferRequirements({ token, customerId }, { targetAccount: recipient.id, quoteUuid: quote.id, details: toDetails(values) }),
     );
@@ -152,7 +157,7 @@ export class TransferService {
       return { kind: 'insufficient_funds', available: available === null ? null : amountString(available, quote.sourceCurrency), required: sourceAmount, currency: quote.sourceCurrency };
     }
 
-    const form = await this.requirements(em, customerId, quote.id, recipient.id, input.values);
+    const form = await this.requirementsFor(customerId, link, quote, recipient, input.values);
     const fieldErrors = validateAgainstForm(form, new Map(input.values.map((v) => [v.key, v.value])));
     if (fieldErrors.length) return { kind: 'invalid', fieldErrors };
 

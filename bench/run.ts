@@ -130,11 +130,12 @@ async function startGateway(workDir: string, extraEnv: Record<string, string> = 
         WEBHOOK_SUBSCRIPTIONS_ENSURE: 'true',
         WISE_TIMEOUT_MS: '15000',
         // The bench measures capacity, driving a few customers from one address far past what
-        // the abuse limits allow one customer: they are off here (0, or the most allowed), and
-        // tested in test/limits.test.ts.
-        RATE_LIMIT_PER_CUSTOMER_PER_MINUTE: '0',
-        RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0',
-        WISE_CALLS_PER_CUSTOMER_PER_MINUTE: '0',
+        // the abuse limits allow one customer. The limits stay on — every request and Wise
+        // call is counted in Postgres, as in production — at the most the settings allow
+        // (test/limits.test.ts tests them refusing).
+        RATE_LIMIT_PER_CUSTOMER_PER_MINUTE: '1000000',
+        RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '1000000',
+        WISE_CALLS_PER_CUSTOMER_PER_MINUTE: '1000000',
         // The bypassed page reads the page, then each transfer's quote and recipient, from Wise
         // (41 calls), as a gateway without its own copy would: past what one request may spend.
         WISE_CALLS_PER_REQUEST: '100',
@@ -418,7 +419,35 @@ async function costOf(url: string, token: string, headers: Record<string, string
  * subscribers are connected to `subscriberUrl`: the same process, or a second replica on the
  * same database (the event then crosses by LISTEN/NOTIFY).
  */
+/**
+ * Before a latency phase: until the database has no autovacuum worker and no statement running
+ * but the gateway's own (five readings 100 ms apart, for at most a minute). A phase right after
+ * the bypass phase (64 connections, 41 Wise calls a page) met that phase's aftermath — a
+ * cluster of slow events seconds in, never seen when the phase ran alone. Returns how long it
+ * waited, which the report keeps.
+ */
+async function settled(databaseUrl: string): Promise<{ waitedMs: number; settled: boolean }> {
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  const started = performance.now();
+  let quiet = 0;
+  try {
+    while (quiet < 5 && performance.now() - started < 60_000) {
+      const { rows } = await db.query<{ busy: string }>(
+        `select count(*) as busy from pg_stat_activity
+         where pid <> pg_backend_pid() and (backend_type = 'autovacuum worker' or (backend_type = 'client backend' and state = 'active' and query not ilike 'listen%'))`,
+      );
+      quiet = Number(rows[0].busy) === 0 ? quiet + 1 : 0;
+      await sleep(100);
+    }
+  } finally {
+    await db.end();
+  }
+  return { waitedMs: round(performance.now() - started), settled: quiet >= 5 };
+}
+
 async function webhookLatency(gateway: Awaited<ReturnType<typeof startGateway>>, tokens: string[], customerIds: string[], subscriberUrl = gateway.url) {
+  const settle = await settled(gateway.databaseUrl);
   const db = new pg.Client({ connectionString: gateway.databaseUrl });
   await db.connect();
   const chosen = customerIds.slice(0, 10);
@@ -537,6 +566,7 @@ async function webhookLatency(gateway: Awaited<ReturnType<typeof startGateway>>,
   };
   await db2.end();
   return {
+    settle,
     eventsPerSecond: 100,
     events,
     received: latencies.length,
@@ -766,6 +796,7 @@ async function ingestion(gateway: Awaited<ReturnType<typeof startGateway>>, work
 }
 
 async function mutations(gateway: Awaited<ReturnType<typeof startGateway>>, token: string) {
+  const settle = await settled(gateway.databaseUrl);
   const gql = graphql(gateway.url);
   const cost = { 'x-gateway-cost': '1' };
   const recipientId = (
@@ -786,6 +817,7 @@ async function mutations(gateway: Awaited<ReturnType<typeof startGateway>>, toke
     transferSql.push(t.body.extensions.cost.sqlStatements);
   }
   return {
+    settle,
     createQuote: { wiseCallsPerRequest: percentile(quoteCalls, 50), addedOverWiseLatencyMs: summary(quoteOverhead) },
     createTransfer: { wiseCallsPerRequest: percentile(transferCalls, 50), sqlStatementsPerRequest: percentile(transferSql, 50), addedOverWiseLatencyMs: summary(transferOverhead) },
   };
@@ -845,7 +877,7 @@ ${r.bound.map((l: Json) => row('bare graphql-js, in memory', l)).join('\n')}
   ] as const) {
     if (!w) continue;
     lines.push(
-      `- Webhook → subscriber (${where}) at ${w.eventsPerSecond} events/s: ${w.received}/${w.events} received (${w.lost} lost). From the simulator's POST to the subscriber's message: p50 ${w.fromPostMs?.p50} ms, p95 ${w.fromPostMs?.p95} ms, p99 ${w.fromPostMs?.p99} ms, max ${w.fromPostMs?.max} ms (${w.fromPostMs?.n} matched with the simulator's delivery log). From asking the simulator to move the transfer (adds its own work): p50 ${w.latencyMs.p50} ms, p95 ${w.latencyMs.p95} ms, p99 ${w.latencyMs.p99} ms, max ${w.latencyMs.max} ms.${w.during ? ` Meanwhile: ${w.during.checkpoints} Postgres checkpoint(s) (${w.during.checkpointMs} ms writing), ${w.during.sweepReadsFromWise} transfer reads from Wise by the sweep; the slowest events were sent at ${w.during.slowest.slice(0, 6).map((e: Json) => `${e.atMs} ms (${e.fromPostMs ?? '?'} from the POST, ${e.latencyMs} in all)`).join(', ')}.` : ''}`,
+      `- Webhook → subscriber (${where}) at ${w.eventsPerSecond} events/s${w.settle ? `, after ${w.settle.waitedMs} ms waiting for the database to settle${w.settle.settled ? '' : ' (it did not)'}` : ''}: ${w.received}/${w.events} received (${w.lost} lost). From the simulator's POST to the subscriber's message: p50 ${w.fromPostMs?.p50} ms, p95 ${w.fromPostMs?.p95} ms, p99 ${w.fromPostMs?.p99} ms, max ${w.fromPostMs?.max} ms (${w.fromPostMs?.n} matched with the simulator's delivery log). From asking the simulator to move the transfer (adds its own work): p50 ${w.latencyMs.p50} ms, p95 ${w.latencyMs.p95} ms, p99 ${w.latencyMs.p99} ms, max ${w.latencyMs.max} ms.${w.during ? ` Meanwhile: ${w.during.checkpoints} Postgres checkpoint(s) (${w.during.checkpointMs} ms writing), ${w.during.sweepReadsFromWise} transfer reads from Wise by the sweep; the slowest events were sent at ${w.during.slowest.slice(0, 6).map((e: Json) => `${e.atMs} ms (${e.fromPostMs ?? '?'} from the POST, ${e.latencyMs} in all)`).join(', ')}.` : ''}`,
     );
   }
   if (r.fanOut && r.fanOut.customers) lines.push(`- ${r.fanOut.subscribers} subscriptions on ${r.fanOut.sockets} WebSockets of ${r.fanOut.customers} customers (opened in ${r.fanOut.openSeconds} s): all notified of their customer's event in ${r.fanOut.allNotifiedMs.join(', ')} ms (three rounds of ${r.fanOut.eventsPerRound} webhooks POSTed at once, taking ${r.fanOut.webhookPostsMs.join(', ')} ms to be answered)${r.fanOut.cold ? `, after a first round on the cold process that took ${r.fanOut.cold.allNotifiedMs} ms (its POSTs ${r.fanOut.cold.webhookPostsMs} ms), not counted` : ''}; gateway RSS ${r.fanOut.rssMb} MB with them open; ${r.fanOut.memoryPerIdleSubscriptionKb} KB of JS heap and buffers (after a full collection) per idle subscription (process RSS grew ${r.fanOut.rssPerIdleSubscriptionKb} KB per subscription).`);

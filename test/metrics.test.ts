@@ -61,6 +61,8 @@ describe('GET /metrics', () => {
     expect((await gql(FUND_TRANSFER, { id: created.id })).data.fundTransfer.__typename).toBe('TransferFunded');
     await deliverState(gateway, created.wiseTransferId, 'outgoing_payment_sent', 'processing', secondsFromNow(0));
     await live.next(60_000);
+    // The transfer page read twice: once from the rows, then from memory.
+    for (let n = 0; n < 2; n++) expect((await gql('query Page { transfers(first: 5) { edges { node { id status } } } }')).data.transfers.edges).toHaveLength(1);
     // An operation that fails: a field that does not exist.
     const missing = await gql('query Missing { viewer { noSuchField } }');
     expect(missing.errors).toHaveLength(1);
@@ -111,6 +113,9 @@ describe('GET /metrics', () => {
     // Tokens: a refresh, then a relink with its reason.
     expect(value(samples, 'gateway_wise_token_refreshes_total', { outcome: 'refreshed' })).toBeGreaterThanOrEqual(1);
     expect(value(samples, 'gateway_wise_relinks_total', { reason: 'ACCOUNT_RECLAIMED' })).toBe(1);
+    // The transfer page kept in memory: the first read a miss, the second a hit.
+    expect(value(samples, 'gateway_response_cache_total', { outcome: 'miss' })).toBeGreaterThanOrEqual(1);
+    expect(value(samples, 'gateway_response_cache_total', { outcome: 'hit' })).toBeGreaterThanOrEqual(1);
     // Database pools.
     expect(value(samples, 'gateway_db_pool_connections', { pool: 'shared', state: 'total' })).toBeGreaterThan(0);
     expect(value(samples, 'gateway_db_pool_connections', { state: 'waiting' })).toBeGreaterThanOrEqual(0);

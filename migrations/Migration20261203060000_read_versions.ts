@@ -10,25 +10,30 @@ import { Migration } from '@mikro-orm/migrations';
  * can forget to. The triggers are deferred to commit: the version row is the last lock a
  * transaction takes, held only while it commits, so it never orders a transaction's other
  * locks (no new deadlock between two writers of the same customer) and the version moves in
- * the same commit as the rows. Once per customer per transaction (a transaction-local setting
- * remembers it), so a bulk write costs one update, not one per row.
+ * the same commit as the rows. A transaction that writes several customers' rows (no path of
+ * the gateway's does; an operator's bulk SQL may) takes their version rows in the order it
+ * wrote them, so two such in opposite orders can deadlock at commit, and Postgres aborts one.
+ * Once per customer per transaction (the row remembers the transaction that last moved it), so
+ * a bulk write costs one update, not one per row. Every customer with rows gets a version row
+ * here, so TRUNCATE — which fires no row trigger — can move them all.
  */
 export class Migration20261203060000_read_versions extends Migration {
   override async up(): Promise<void> {
     this.addSql(`
       create table customer_read_version (
         customer_id text primary key,
-        version bigint not null
+        version bigint not null,
+        moved_by bigint not null
       )`);
     this.addSql(`
+      insert into customer_read_version (customer_id, version, moved_by)
+      select customer_id, 1, 0 from (select customer_id from transfer union select customer_id from quote union select customer_id from recipient) c`);
+    this.addSql(`
       create function bump_customer_read_version(customer text) returns void language plpgsql as $$
-      declare
-        seen text := 'gateway_read_version.c' || md5(customer);
       begin
-        if current_setting(seen, true) = 'bumped' then return; end if;
-        insert into customer_read_version (customer_id, version) values (customer, 1)
-          on conflict (customer_id) do update set version = customer_read_version.version + 1;
-        perform set_config(seen, 'bumped', true);
+        insert into customer_read_version (customer_id, version, moved_by) values (customer, 1, txid_current())
+          on conflict (customer_id) do update set version = customer_read_version.version + 1, moved_by = excluded.moved_by
+          where customer_read_version.moved_by <> excluded.moved_by;
       end $$`);
     // transfer, quote and recipient carry their customer; an event carries its transfer's.
     this.addSql(`

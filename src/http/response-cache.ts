@@ -12,7 +12,7 @@
  * found a stale copy — so it holds everything committed up to that version (and perhaps more);
  * it is served only while the version is still that, i.e. while nothing it shows has been
  * committed since. A first read therefore costs no extra statement, a repeat one (the check),
- * and a resolver that reports no version is never kept.
+ * and an answer any part of which was read without a version (an empty page) is never kept.
  *
  * What may be cached is a catalogue (CACHEABLE_FIELDS): root fields whose answer is a function
  * of the customer's rows in those tables, the arguments, and time only where the resolver says
@@ -99,7 +99,8 @@ export function responseCache(options: ResponseCacheOptions): ApolloServerPlugin
           if (!fill || response.body.kind !== 'single') return;
           const { data, errors } = response.body.singleResult;
           if (errors?.length || !data) return;
-          const { until, version: readAt } = contextValue.freshness;
+          const { until, version: readAt, unversioned } = contextValue.freshness;
+          if (unversioned) return;
           // The earlier of the two is what the whole answer holds at least.
           const version = fill.version === undefined ? readAt : readAt === undefined || BigInt(fill.version) < BigInt(readAt) ? fill.version : readAt;
           if (version === undefined || until <= Date.now()) return;

@@ -69,9 +69,14 @@ export class Freshness {
   until = Number.POSITIVE_INFINITY;
   /** The earliest read version any of the answer's rows were read at. */
   version: string | undefined;
+  /** A part of the answer was read with no version to go with it: the answer is not kept. */
+  unversioned = false;
 
-  readAt(version: string): void {
-    if (this.version === undefined || BigInt(version) < BigInt(this.version)) this.version = version;
+  readAt(version: string | null): void {
+    // An empty page has no row to carry the version: nothing says what it was read at, and
+    // another field of the same answer, read a moment later, may report a newer one.
+    if (version === null) this.unversioned = true;
+    else if (this.version === undefined || BigInt(version) < BigInt(this.version)) this.version = version;
   }
 
   changesAt(at: Date): void {

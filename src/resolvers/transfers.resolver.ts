@@ -176,7 +176,7 @@ export class TransfersResolver {
       createdBefore: createdBefore ?? null,
     });
     // The page came with its quotes and recipients joined in.
-    if (page.readVersion !== null) ctx.freshness.readAt(page.readVersion);
+    ctx.freshness.readAt(page.readVersion);
     for (const q of page.quotes) if (q.changesAt) ctx.freshness.changesAt(q.changesAt);
     const quotes = new Map(page.quotes.map((q) => [q.id, quoteFromRow(q)]));
     const recipients = new Map(page.recipients.map((r) => [Number(r.id), toRecipient(r)]));

@@ -415,11 +415,6 @@ async function costOf(url: string, token: string, headers: Record<string, string
 }
 
 /**
- * Webhook → subscriber at 100 events/s. Wise's webhooks reach the first gateway process; the
- * subscribers are connected to `subscriberUrl`: the same process, or a second replica on the
- * same database (the event then crosses by LISTEN/NOTIFY).
- */
-/**
  * Before a latency phase: until the database has no autovacuum worker and no statement running
  * but the gateway's own (five readings 100 ms apart, for at most a minute). A phase right after
  * the bypass phase (64 connections, 41 Wise calls a page) met that phase's aftermath — a
@@ -446,6 +441,11 @@ async function settled(databaseUrl: string): Promise<{ waitedMs: number; settled
   return { waitedMs: round(performance.now() - started), settled: quiet >= 5 };
 }
 
+/**
+ * Webhook → subscriber at 100 events/s. Wise's webhooks reach the first gateway process; the
+ * subscribers are connected to `subscriberUrl`: the same process, or a second replica on the
+ * same database (the event then crosses by LISTEN/NOTIFY).
+ */
 async function webhookLatency(gateway: Awaited<ReturnType<typeof startGateway>>, tokens: string[], customerIds: string[], subscriberUrl = gateway.url) {
   const settle = await settled(gateway.databaseUrl);
   const db = new pg.Client({ connectionString: gateway.databaseUrl });
@@ -689,7 +689,7 @@ async function fanOut(gateway: Awaited<ReturnType<typeof startGateway>> & { pid:
   const postsMs: number[] = [];
   const arrivals: Json[] = [];
   const summaryOf = (xs: number[]) => ({ first: round(Math.min(...xs)), p10: round(percentile(xs, 10)), p50: round(percentile(xs, 50)), p90: round(percentile(xs, 90)), last: round(Math.max(...xs)) });
-  // A first round on a cold process, reported apart (`coldRoundMs`), then the three measured:
+  // A first round on a cold process, reported apart (`cold`), then the three measured:
   // the first burst ever runs code V8 has not optimised yet and opens what the pools have not
   // (measured: 1.4–1.6 s, where the rounds after it take 0.7–0.9 s on the same transfers).
   const states = ['processing', 'bounced_back', 'funds_refunded', 'charged_back'];
@@ -743,7 +743,7 @@ async function fanOut(gateway: Awaited<ReturnType<typeof startGateway>> & { pid:
     cold: { allNotifiedMs: coldRoundMs, webhookPostsMs: coldPostsMs, arrivalsMs: coldArrivals },
     webhookPostsMs: postsMs,
     arrivalsMs: arrivals,
-    // CPU over the three rounds, gateway (and its PostgreSQL backends) and bench process.
+    // CPU over the four rounds (the cold one included), gateway (and its PostgreSQL backends) and bench process.
     cpuMs,
     rssMb: round(rssAfter / 1024),
     // JS heap and external (buffers) after a full collection, before and after opening them.

@@ -101,8 +101,8 @@ export function responseCache(options: ResponseCacheOptions): ApolloServerPlugin
           if (errors?.length || !data) return;
           const { until, version: readAt, unversioned } = contextValue.freshness;
           if (unversioned) return;
-          // The earlier of the two is what the whole answer holds at least.
-          const version = fill.version === undefined ? readAt : readAt === undefined || BigInt(fill.version) < BigInt(readAt) ? fill.version : readAt;
+          // A stale copy's check read the version before any row, so it is never the newer one.
+          const version = fill.version ?? readAt;
           if (version === undefined || until <= Date.now()) return;
           answers.set(fill.key, { version, until, data, bytes: JSON.stringify(data).length });
         },

@@ -184,6 +184,13 @@ const TRANSFER_SELECT = `select ${READ_MODEL_COLUMNS.transfer.map((c) => (TIMEST
  left join quote q on q.id = t.quote_id
  left join recipient r on r.id = t.recipient_id`;
 
+/**
+ * A page's select: the customer's read version rides along ($1 is the customer; evaluated once,
+ * in the same snapshot as the rows), so a page kept in memory needs no statement of its own to
+ * learn what it was read at.
+ */
+const TRANSFER_PAGE_SELECT = TRANSFER_SELECT.replace(' from transfer t', ', (select version from customer_read_version where customer_id = $1) as read_version from transfer t');
+
 function toTransferRow(r: Raw): TransferRow {
   return {
     id: r.id,
@@ -227,13 +234,7 @@ export async function transferPage(
   if (filter.createdBefore) where.push(`t.created_at < ${param(filter.createdBefore)}`);
   if (after) where.push(`(t.created_at, t.id) < (${param(after.createdAt)}, ${param(after.id)}::uuid)`);
   const limit = param(first + 1);
-  // The read version rides along (evaluated once, in the same snapshot as the rows), so a
-  // page kept in memory needs no statement of its own to learn what it was read at.
-  const found = await db.query<Raw>(
-    `${TRANSFER_SELECT.replace(' from transfer t', ', (select version from customer_read_version where customer_id = $1) as read_version from transfer t')}
-     where ${where.join(' and ')} order by t.created_at desc, t.id desc limit ${limit}`,
-    params,
-  );
+  const found = await db.query<Raw>(`${TRANSFER_PAGE_SELECT} where ${where.join(' and ')} order by t.created_at desc, t.id desc limit ${limit}`, params);
   const page = found.slice(0, first);
   return {
     items: page.map(toTransferRow),

@@ -267,8 +267,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
 
     const schema = await buildGatewaySchema();
     const createContext = createContextFactory({ orm, reads: plain, logger, services, customerDirectory: directoryFor });
-    const rateLimits = new RateLimits(shared, config.limits, logger, { prepared: !pooled });
-    stack.push({ name: 'rate limits', stop: () => rateLimits.close() });
+    const rateLimits = new RateLimits(shared, config.limits, logger, { prepared: !pooled, readVersions: config.http.responseCacheBytes > 0 });
     const http = await startHttpServer(
       {
         schema,

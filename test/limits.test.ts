@@ -6,6 +6,7 @@
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from './support/database.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { startGatewayProcess } from './support/gateway-process.js';
 import { readyCustomer } from './support/journey.js';
@@ -147,6 +148,23 @@ describe('rate limits shared by replicas', () => {
       await first.stop();
     }
   }, 600_000); // a second process starts here: minutes on a loaded machine
+
+  it('counts each request against its address and its customer in one write', async () => {
+    const gateway = await startTestGateway({ RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '1000', RATE_LIMIT_PER_CUSTOMER_PER_MINUTE: '1000' });
+    try {
+      for (let i = 0; i < 3; i++) expect((await gateway.graphql(VIEWER)).status).toBe(200);
+      const counters = await sql<{ key: string; points: number; writer: string }>(
+        gateway.databaseUrl,
+        "select key, points, xmin::text as writer from rate_limit_counter where key like 'address:%' or key like 'customer:%' order by key",
+      );
+      expect(counters.map((c) => c.key.split(':')[0])).toEqual(['address', 'customer']);
+      expect(counters.map((c) => c.points)).toEqual([3, 3]);
+      // The transaction that last wrote each row: the same one, so one statement (two, before).
+      expect(counters[0].writer).toBe(counters[1].writer);
+    } finally {
+      await gateway.stop();
+    }
+  }, 60_000);
 
   it('counts requests per client address before authentication', async () => {
     const gateway = await startTestGateway({ RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '3' });

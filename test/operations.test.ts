@@ -68,7 +68,7 @@ describe('retention', () => {
     await gateway?.stop();
   });
 
-  it('deletes wise_call rows and applied webhook_inbox rows older than their days, never a pending delivery', { timeout: 120_000 }, async () => {
+  it('deletes wise_call rows and applied webhook_inbox rows older than their days, never a pending delivery, and rate-limit counters an hour past their minute', { timeout: 120_000 }, async () => {
     const url = gateway.databaseUrl;
     await sql(url, "insert into wise_call (at, correlation_id, method, path, status, duration_ms, attempt) values (now() - interval '8 days', $1, 'GET', '/old', 200, 1, 1), (now() - interval '6 days', $2, 'GET', '/recent', 200, 1, 1)", [randomUUID(), randomUUID()]);
     const inbox = (id: string, days: number, status: string) =>
@@ -76,9 +76,12 @@ describe('retention', () => {
     await inbox('old-applied', 21, 'applied');
     await inbox('old-pending', 21, 'pending');
     await inbox('recent-applied', 19, 'applied');
-    for (const job of ['prune_wise_calls', 'prune_webhook_inbox']) await sql(url, `select graphile_worker.add_job('${job}')`);
+    // Rate-limit counters: one whose minute ended two hours ago, one still counting.
+    await sql(url, 'insert into rate_limit_counter (key, points, expire) values ($1, 5, $2), ($3, 5, $4)', ['customer:gone-quiet', Date.now() - 7_200_000, 'customer:counting', Date.now() + 60_000]);
+    for (const job of ['prune_wise_calls', 'prune_webhook_inbox', 'prune_rate_limit_counters']) await sql(url, `select graphile_worker.add_job('${job}')`);
     await expect.poll(async () => (await sql(url, "select 1 from graphile_worker.jobs where task_identifier like 'prune_%'")).length, { timeout: 60_000 }).toBe(0);
     expect((await sql<{ path: string }>(url, "select path from wise_call where path in ('/old', '/recent')")).map((r) => r.path)).toEqual(['/recent']);
     expect((await sql<{ delivery_id: string }>(url, "select delivery_id from webhook_inbox where delivery_id in ('old-applied', 'old-pending', 'recent-applied') order by 1")).map((r) => r.delivery_id)).toEqual(['old-pending', 'recent-applied']);
+    expect((await sql<{ key: string }>(url, "select key from rate_limit_counter where key in ('customer:gone-quiet', 'customer:counting')")).map((r) => r.key)).toEqual(['customer:counting']);
   });
 });

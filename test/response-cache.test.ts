@@ -21,8 +21,8 @@ let transferId: string;
 let wiseTransferId: string;
 
 /** The page as the customer's app reads it, with what it cost (X-Gateway-Cost). */
-async function page(customerId: string, first = 10): Promise<{ transfers: Json; sqlStatements: number; wiseCalls: number; answeredFromMemory: boolean }> {
-  const response = await fetch(`${gateway.url}/graphql`, {
+async function page(customerId: string, first = 10, at = gateway): Promise<{ transfers: Json; sqlStatements: number; wiseCalls: number; answeredFromMemory: boolean }> {
+  const response = await fetch(`${at.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${await mintCustomerToken(TEST_JWT_SECRET, customerId)}`, 'x-gateway-cost': '1' },
     body: JSON.stringify({ query: PAGE, variables: { first } }),
@@ -157,4 +157,31 @@ describe('the transfer page kept in memory', () => {
     expect(first.data.all.edges.length).toBeGreaterThan(0);
     expect((await read()).extensions.cost.answeredFromMemory).toBe(false);
   });
+});
+
+describe('the transfer page kept in memory, with the rate limits off', () => {
+  it('reads the version itself, as the counters do not: a repeat costs one statement, and a write shows at once', async () => {
+    const off = await startTestGateway({ ONBOARDING_MODEL: 'partner_kyc', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0', RATE_LIMIT_PER_CUSTOMER_PER_MINUTE: '0' });
+    const sqlOff = new pg.Client({ connectionString: off.databaseUrl });
+    await sqlOff.connect();
+    try {
+      await readyCustomer(off, 'cust-alice');
+      const q = await quote(off, 'cust-alice', '30');
+      const recipientId = await euroRecipient(off, 'cust-alice', q.id);
+      const created = await client(off, 'cust-alice')(CREATE_TRANSFER, { quoteId: q.id, recipientId, key: randomUUID(), details: [{ key: 'reference', value: 'gift' }] });
+      const id = created.data.createTransfer.transfer.id;
+      await page('cust-alice', 10, off);
+      const again = await page('cust-alice', 10, off);
+      expect(again.answeredFromMemory).toBe(true);
+      expect(again.sqlStatements).toBe(1);
+      await sqlOff.query(`update transfer set reference = 'birthday' where id = $1`, [localId(id)]);
+      const changed = await page('cust-alice', 10, off);
+      expect(changed.answeredFromMemory).toBe(false);
+      expect(changed.transfers.edges[0].node.id).toBe(id);
+      expect((await sqlOff.query("select count(*)::int as n from rate_limit_counter where key not like 'wise:%'")).rows[0].n).toBe(0);
+    } finally {
+      await sqlOff.end();
+      await off.stop();
+    }
+  }, 120_000);
 });

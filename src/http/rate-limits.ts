@@ -1,125 +1,128 @@
 /**
  * Rate limits shared by every replica: requests per client address and per bank customer, and
- * calls to Wise per customer, each per minute, counted in Postgres (rate-limiter-flexible's
- * Postgres store — a maintained fixed-window limiter with one atomic upsert per hit — rather
- * than hand-written counters; the table comes from a migration). Over a limit, HTTP answers 429
- * with Retry-After and a GraphQL error with extensions.code RATE_LIMITED.
+ * calls to Wise per customer, each per minute, counted in Postgres. Over a limit, HTTP answers
+ * 429 with Retry-After and a GraphQL error with extensions.code RATE_LIMITED.
+ *
+ * The counters are fixed windows of a minute in `rate_limit_counter` (key, points, expire), the
+ * layout and keys (`address:…`, `customer:…`, `wise:…`) of rate-limiter-flexible's Postgres
+ * store, which counted them until 3 December 2026: so replicas of both kinds count together
+ * through a rolling deploy. That library counts one key per statement, and a request is counted
+ * against two limits. Its second round trip cost a cached page more than a fifth of its
+ * throughput (bench/README.md, 3 December). Here a request's keys are counted in one upsert.
+ * That same statement also reads the customer's read version, which the answer cache checks a
+ * kept answer against (http/response-cache.ts). So a cached page costs this one statement and
+ * nothing else.
  */
-import type { NextFunction, Request, Response } from 'express';
-import pg from 'pg';
-import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import type pg from 'pg';
 import type { Limits } from '../config.js';
 import type { Logger } from '../logger.js';
-import { ErrorCode } from '../schema/errors.js';
+import { countSql } from '../observability.js';
 import { wiseBudgetExceeded } from '../wise/budget.js';
-import type { Viewer } from './auth.js';
 
-const TABLE = 'rate_limit_counter';
+const WINDOW_MS = 60_000;
+
+/**
+ * One statement for every key of a request: each key's window starts at its first hit and ends
+ * a minute later, and a hit after the end starts a new one (rate-limiter-flexible's upsert, for
+ * many keys). Keys are locked in the order given, which is always address then customer, so
+ * two requests never wait on each other in a cycle. A refused hit still counts, as it did.
+ */
+const COUNT = `
+  with counted as (
+    insert into rate_limit_counter as c (key, points, expire)
+    select key, 1, $2::bigint from unnest($1::varchar[]) with ordinality as k(key, n) order by n
+    on conflict (key) do update set
+      points = case when c.expire is null or c.expire <= $3::bigint then 1 else c.points + 1 end,
+      expire = case when c.expire is null or c.expire <= $3::bigint then excluded.expire else c.expire end
+    returning c.key, c.points, c.expire
+  )
+  select key, points, expire::float8 as expire,
+    case when $4::text is null then null
+      else coalesce((select version::text from customer_read_version where customer_id = $4::text), '0') end as read_version
+  from counted`;
+
+type Refusal = { scope: 'address' | 'customer'; limit: number; retryAfterSeconds: number };
+
+/** What counting a request found: a limit it went over, and the customer's read version. */
+export type Admission = {
+  refused?: Refusal;
+  /** The customer's read version, read in the same statement (only when asked for). */
+  readVersion?: string;
+  /** SQL statements the admission ran (0 or 1), for the request's cost report. */
+  statements: number;
+};
 
 export class RateLimits {
-  private readonly pool: pg.Pool;
-  private readonly perAddress?: RateLimiterPostgres;
-  private readonly perCustomer?: RateLimiterPostgres;
-  private readonly wiseCalls?: RateLimiterPostgres;
+  private readonly statementName: string | undefined;
+  private readonly readVersions: boolean;
 
-  private readonly ownsPool: boolean;
-
-  /** Counters through the replica's shared pool (one upsert per request), or a small pool of its own. */
   constructor(
-    databaseUrl: string | pg.Pool,
+    private readonly pool: pg.Pool,
     private readonly limits: Limits,
     private readonly logger: Logger,
-    options: { prepared?: boolean } = {},
+    options: {
+      /** Through PgBouncer in transaction mode a named statement prepared on one server connection is unknown on the next. */
+      prepared?: boolean;
+      /** Read the customer's read version with the counters (the answer cache is on). */
+      readVersions?: boolean;
+    } = {},
   ) {
-    this.ownsPool = typeof databaseUrl === 'string';
-    this.pool = typeof databaseUrl === 'string' ? new pg.Pool({ connectionString: databaseUrl, max: 4 }) : databaseUrl;
-    if (this.ownsPool) this.pool.on('error', () => {});
-    const limiter = (keyPrefix: string, points: number) =>
-      points > 0
-        ? new RateLimiterPostgres({ storeClient: options.prepared === false ? unprepared(this.pool) : this.pool, storeType: 'pool', tableName: TABLE, tableCreated: true, keyPrefix, points, duration: 60 })
-        : undefined;
-    this.perAddress = limiter('address', limits.requestsPerAddressPerMinute);
-    this.perCustomer = limiter('customer', limits.requestsPerCustomerPerMinute);
-    this.wiseCalls = limiter('wise', limits.wiseCallsPerCustomerPerMinute);
+    this.statementName = options.prepared === false ? undefined : 'rate-limit-count';
+    this.readVersions = options.readVersions ?? false;
   }
 
-  /** Before authentication: a flood of requests with bad tokens is refused too. */
-  byAddress() {
-    return (req: Request, res: Response, next: NextFunction) => this.admit(this.perAddress, `${req.ip}`, 'address', this.limits.requestsPerAddressPerMinute, res, next);
-  }
-
-  /** After authentication: one customer's requests, whichever replica or address they reach. */
-  byCustomer() {
-    return (req: Request, res: Response, next: NextFunction) => {
-      const viewer = (req as Request & { viewer?: Viewer }).viewer;
-      if (!viewer) return next();
-      return this.admit(this.perCustomer, viewer.customerId, 'customer', this.limits.requestsPerCustomerPerMinute, res, next);
-    };
+  /**
+   * Counts one request against its address and, once its token named a customer, against that
+   * customer too: one statement. Called for bad tokens as well, so a flood of them is refused.
+   */
+  async admit(address: string, customerId: string | undefined): Promise<Admission> {
+    const limits: { key: string; refusal: Omit<Refusal, 'retryAfterSeconds'> }[] = [];
+    const { requestsPerAddressPerMinute: perAddress, requestsPerCustomerPerMinute: perCustomer } = this.limits;
+    if (perAddress > 0) limits.push({ key: `address:${address}`, refusal: { scope: 'address', limit: perAddress } });
+    if (customerId !== undefined && perCustomer > 0) limits.push({ key: `customer:${customerId}`, refusal: { scope: 'customer', limit: perCustomer } });
+    // No counter on: nothing to run, and the answer cache reads the version itself.
+    if (!limits.length) return { statements: 0 };
+    const rows = await this.count(
+      limits.map((l) => l.key),
+      this.readVersions ? customerId : undefined,
+    );
+    if (!rows) return { statements: 1 };
+    const readVersion = rows[0]?.read_version ?? undefined;
+    for (const { key, refusal } of limits) {
+      const row = rows.find((r) => r.key === key);
+      if (row && row.points > refusal.limit) return { refused: { ...refusal, retryAfterSeconds: retryAfter(row.expire) }, readVersion, statements: 1 };
+    }
+    return { readVersion, statements: 1 };
   }
 
   /** Spends one of the customer's Wise calls for this minute (see wise/budget.ts). */
   async spendWiseCall(customerId: string): Promise<void> {
-    if (!this.wiseCalls) return;
+    const limit = this.limits.wiseCallsPerCustomerPerMinute;
+    if (limit <= 0) return;
+    countSql();
+    const [row] = (await this.count([`wise:${customerId}`], undefined)) ?? [];
+    if (row && row.points > limit) throw wiseBudgetExceeded('customer', limit, retryAfter(row.expire));
+  }
+
+  /** The keys' counts after this hit; undefined when Postgres could not count. */
+  private async count(keys: string[], versionOf: string | undefined) {
+    const now = Date.now();
     try {
-      await this.wiseCalls.consume(customerId);
-    } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) {
-        throw wiseBudgetExceeded('customer', this.limits.wiseCallsPerCustomerPerMinute, Math.ceil(rejection.msBeforeNext / 1000));
-      }
-      this.failOpen(rejection);
+      const result = await this.pool.query<{ key: string; points: number; expire: number; read_version: string | null }>({
+        name: this.statementName,
+        text: COUNT,
+        values: [keys, now + WINDOW_MS, now, versionOf ?? null],
+      });
+      return result.rows;
+    } catch (error) {
+      // The counters are a guard, not the service: when Postgres cannot count, requests go on
+      // (and whatever they need from Postgres fails on its own, with its own error).
+      this.logger.warn({ err: error }, 'rate limit not counted: the counter store failed');
+      return undefined;
     }
-  }
-
-  close(): Promise<void> {
-    return this.ownsPool ? this.pool.end() : Promise.resolve();
-  }
-
-  private async admit(limiter: RateLimiterPostgres | undefined, key: string, scope: 'address' | 'customer', limit: number, res: Response, next: NextFunction) {
-    if (!limiter) return next();
-    try {
-      await limiter.consume(key);
-    } catch (rejection) {
-      if (!(rejection instanceof RateLimiterRes)) {
-        this.failOpen(rejection);
-        return next();
-      }
-      const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      res
-        .status(429)
-        .set('Retry-After', String(retryAfterSeconds))
-        .json({
-          errors: [
-            {
-              message: `Too many requests from this ${scope} (at most ${limit} a minute); try again in ${retryAfterSeconds} s.`,
-              extensions: { code: ErrorCode.RATE_LIMITED, limit: scope === 'address' ? 'requestsPerAddress' : 'requestsPerCustomer', retryAfterSeconds },
-            },
-          ],
-        });
-      return;
-    }
-    next();
-  }
-
-  /**
-   * The counters are a guard, not the service: when Postgres cannot count, requests go on (and
-   * whatever they need from Postgres fails on its own, with its own error).
-   */
-  private failOpen(error: unknown): void {
-    this.logger.warn({ err: error }, 'rate limit not counted: the counter store failed');
   }
 }
 
-/**
- * rate-limiter-flexible names its statements; through PgBouncer in transaction mode a statement
- * prepared on one server connection is unknown (or already known) on the next. The same SQL,
- * unnamed.
- */
-function unprepared(pool: pg.Pool): pg.Pool {
-  return new Proxy(pool, {
-    get(target, property, receiver) {
-      if (property !== 'query') return Reflect.get(target, property, receiver);
-      return (config: unknown, ...rest: unknown[]) =>
-        (target.query as (...args: unknown[]) => unknown)(config && typeof config === 'object' && 'name' in config ? { ...config, name: undefined } : config, ...rest);
-    },
-  });
+function retryAfter(expire: number): number {
+  return Math.max(1, Math.ceil((expire - Date.now()) / 1000));
 }

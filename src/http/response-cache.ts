@@ -84,7 +84,8 @@ export function responseCache(options: ResponseCacheOptions): ApolloServerPlugin
             fill = { key };
             return null;
           }
-          const version = await options.versionOf(rc.contextValue.viewer.customerId);
+          // Read with the request's rate-limit counters when they ran; otherwise read now.
+          const version = rc.contextValue.readVersionAtAdmission ?? (await options.versionOf(rc.contextValue.viewer.customerId));
           if (entry.version === version && entry.until > Date.now()) {
             count('hit');
             countAnswerFromMemory();
@@ -101,7 +102,8 @@ export function responseCache(options: ResponseCacheOptions): ApolloServerPlugin
           if (errors?.length || !data) return;
           const { until, version: readAt, unversioned } = contextValue.freshness;
           if (unversioned) return;
-          // A stale copy's check read the version before any row, so it is never the newer one.
+          // A stale copy's check (at admission or here) read the version before any row, so it
+          // is never the newer one.
           const version = fill.version ?? readAt;
           if (version === undefined || until <= Date.now()) return;
           answers.set(fill.key, { version, until, data, bytes: JSON.stringify(data).length });

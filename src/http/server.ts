@@ -32,7 +32,7 @@ import { allValidationRules, documentGuards, limitRefusalCode, tokenLimitRefusal
 import { jitGateway, jitSubscribe } from './executor.js';
 import { graphiqlRoute } from './graphiql.js';
 import { graphqlOverHttpStatus } from './graphql-over-http.js';
-import type { RateLimits } from './rate-limits.js';
+import type { Admission, RateLimits } from './rate-limits.js';
 import { responseCache } from './response-cache.js';
 import { graphiqlSecurityHeaders, securityHeaders } from './security-headers.js';
 import { mountWebApp, webAppDistDir, type DemoSignIn } from './web-app.js';
@@ -78,7 +78,7 @@ export type RunningHttpServer = {
 
 export { WS_CLOSE_FORBIDDEN, WS_CLOSE_UNAUTHORIZED } from './subscriptions.js';
 
-type RequestWithId = Request & { id?: string; viewer?: Viewer; logContext?: LogContext };
+type RequestWithId = Request & { id?: string; viewer?: Viewer; logContext?: LogContext; admission?: Admission };
 
 /** Enters the request's log context again: body parsing loses AsyncLocalStorage's context. */
 function reenterLogContext(req: Request, _res: Response, next: NextFunction) {
@@ -229,15 +229,17 @@ export async function startHttpServer(
   app.use(
     '/graphql',
     corsForOrigins(edge.http.corsOrigins),
-    edge.rateLimits.byAddress(),
+    // Before the body is read: a refused request costs no parsing.
+    admit(authenticate, edge.rateLimits),
     express.json({ limit: edge.limits.bodyBytes }),
     reenterLogContext,
     ...(options.tracing ? [unsampledRequestsUntraced()] : []),
     // After the body is read: from here on the request's async work shares one cost counter
-    // (only for callers who asked to see it).
-    (req, _res, next) => (req.headers['x-gateway-cost'] === '1' ? requestCost.run({ sqlStatements: 0, wiseCalls: 0, answeredFromMemory: false }, next) : next()),
-    requireViewer(authenticate),
-    edge.rateLimits.byCustomer(),
+    // (only for callers who asked to see it), which starts with the admission's statement.
+    (req, _res, next) =>
+      req.headers['x-gateway-cost'] === '1'
+        ? requestCost.run({ sqlStatements: (req as RequestWithId).admission?.statements ?? 0, wiseCalls: 0, answeredFromMemory: false }, next)
+        : next(),
     (req, _res, next) => {
       const { customerId } = (req as RequestWithId).viewer!;
       withWiseBudget(edge.limits.wiseCallsPerRequest, () => edge.rateLimits.spendWiseCall(customerId), next);
@@ -245,7 +247,10 @@ export async function startHttpServer(
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const r = req as RequestWithId;
-        return createContext(r.viewer!, r.id!, { bypassCache: Boolean(options.exposeCost) && req.headers['x-gateway-cache'] === 'bypass' });
+        return createContext(r.viewer!, r.id!, {
+          bypassCache: Boolean(options.exposeCost) && req.headers['x-gateway-cache'] === 'bypass',
+          readVersion: r.admission?.readVersion,
+        });
       },
     }),
   );
@@ -284,21 +289,50 @@ export async function startHttpServer(
   };
 }
 
-function requireViewer(authenticate: Authenticator) {
+/**
+ * The bank token first (from the header alone), then one statement counts the request against
+ * its address and its customer (http/rate-limits.ts). A bad token is counted against its
+ * address too, so a flood of them is refused; a request over a limit gets 429, whatever its token.
+ */
+function admit(authenticate: Authenticator, rateLimits: RateLimits) {
   return async (req: Request, res: Response, next: NextFunction) => {
+    const r = req as RequestWithId;
+    let viewer: Viewer | undefined;
+    let refusal: AuthenticationError | undefined;
     try {
-      const viewer = await authenticate(req.headers.authorization);
-      (req as RequestWithId).viewer = viewer;
-      const context = (req as RequestWithId).logContext;
-      if (context) context.customerId = viewer.customerId;
-      next();
+      viewer = await authenticate(req.headers.authorization);
     } catch (error) {
       if (!(error instanceof AuthenticationError)) return next(error);
+      refusal = error;
+    }
+    const admission = await rateLimits.admit(`${req.ip}`, viewer?.customerId);
+    if (admission.refused) {
+      const { scope, limit, retryAfterSeconds } = admission.refused;
+      res
+        .status(429)
+        .set('Retry-After', String(retryAfterSeconds))
+        .json({
+          errors: [
+            {
+              message: `Too many requests from this ${scope} (at most ${limit} a minute); try again in ${retryAfterSeconds} s.`,
+              extensions: { code: ErrorCode.RATE_LIMITED, limit: scope === 'address' ? 'requestsPerAddress' : 'requestsPerCustomer', retryAfterSeconds },
+            },
+          ],
+        });
+      return;
+    }
+    if (!viewer) {
+      const error = refusal!;
       res
         .status(401)
         .set('WWW-Authenticate', `Bearer error="invalid_token", error_description="${error.message.replace(/"/g, "'")}"`)
         .json({ errors: [{ message: error.message, extensions: { code: ErrorCode.UNAUTHENTICATED, reason: error.reason } }] });
+      return;
     }
+    r.viewer = viewer;
+    r.admission = admission;
+    if (r.logContext) r.logContext.customerId = viewer.customerId;
+    next();
   };
 }
 

@@ -4,7 +4,7 @@
  */
 import type { TaskList } from 'graphile-worker';
 import { addJobOnce } from '../adapters/postgres/job-queue.js';
-import { pruneOlderThan } from '../adapters/postgres/retention.js';
+import { pruneOlderThan, pruneRateLimitCounters } from '../adapters/postgres/retention.js';
 import type { PlainDb } from '../db/plain.js';
 import type { Logger } from '../logger.js';
 import { pruneEvents } from '../services/events.js';
@@ -43,6 +43,9 @@ export function gatewayTasks({ webhooks, reconciliation, transferSweep, db, logg
       const pruned = await pruneOlderThan(db, 'webhook_inbox', 'received_at', retentionDays.webhookInbox, "status <> 'pending'");
       if (pruned) logger.info({ pruned, retentionDays: retentionDays.webhookInbox }, 'pruned the webhook inbox');
     },
+    prune_rate_limit_counters: async () => {
+      await pruneRateLimitCounters(db);
+    },
     prune_event_log: async () => {
       const pruned = await pruneEvents(db, retentionDays.eventLog);
       if (pruned) logger.info({ pruned, retentionDays: retentionDays.eventLog }, 'pruned the customer event log');
@@ -50,11 +53,12 @@ export function gatewayTasks({ webhooks, reconciliation, transferSweep, db, logg
   };
 }
 
-/** Once a minute on one replica (graphile-worker's cron is cluster-wide), and nightly pruning. */
+/** Once a minute on one replica (graphile-worker's cron is cluster-wide), and pruning. */
 export const CRONTAB = [
   '* * * * * sweep_transfers',
   '* * * * * apply_pending_webhooks',
   '*/5 * * * * reconcile_transfers',
+  '*/5 * * * * prune_rate_limit_counters',
   '17 3 * * * prune_event_log',
   '27 3 * * * prune_wise_calls',
   '37 3 * * * prune_webhook_inbox',

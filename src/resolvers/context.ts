@@ -57,6 +57,11 @@ export type GatewayContext = {
   bypassCache: boolean;
   /** Until when this request's answer stays true without a write (http/response-cache.ts). */
   freshness: Freshness;
+  /**
+   * The customer's read version, read before the request ran by the statement that counted it
+   * against the rate limits (http/rate-limits.ts); undefined when no counter ran.
+   */
+  readVersionAtAdmission: string | undefined;
 };
 
 /**
@@ -94,10 +99,10 @@ export type ContextDependencies = {
   customerDirectory: (em: EntityManager) => CustomerDirectory;
 };
 
-export type ContextFactory = (viewer: Viewer, requestId: string, options?: { bypassCache?: boolean }) => GatewayContext;
+export type ContextFactory = (viewer: Viewer, requestId: string, options?: { bypassCache?: boolean; readVersion?: string }) => GatewayContext;
 
 export function createContextFactory(deps: ContextDependencies): ContextFactory {
-  return (viewer, requestId, options = {}) => new RequestContext(deps, deps.customerDirectory, viewer, requestId, options.bypassCache ?? false);
+  return (viewer, requestId, options = {}) => new RequestContext(deps, deps.customerDirectory, viewer, requestId, options.bypassCache ?? false, options.readVersion);
 }
 
 /**
@@ -122,6 +127,7 @@ class RequestContext implements GatewayContext {
     readonly viewer: Viewer,
     readonly requestId: string,
     readonly bypassCache: boolean,
+    readonly readVersionAtAdmission: string | undefined,
   ) {
     this.services = deps.services;
     this.reads = deps.reads;

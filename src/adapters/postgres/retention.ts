@@ -14,3 +14,15 @@ export async function pruneOlderThan(db: PlainDb, table: 'wise_call' | 'webhook_
     if (row.n < 5000) return total;
   }
 }
+
+/**
+ * Deletes rate-limit counters whose minute ended more than an hour ago (http/rate-limits.ts): a
+ * counter past its window is started afresh by its next hit, so only addresses and customers
+ * gone quiet leave rows behind.
+ */
+export async function pruneRateLimitCounters(db: PlainDb): Promise<number> {
+  const [row] = await db.query<{ n: number }>('with gone as (delete from rate_limit_counter where expire < $1 returning 1) select count(*)::int as n from gone', [
+    Date.now() - 3_600_000,
+  ]);
+  return row.n;
+}

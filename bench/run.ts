@@ -133,9 +133,9 @@ async function startGateway(workDir: string, extraEnv: Record<string, string> = 
         // the abuse limits allow one customer. The limits stay on — every request and Wise
         // call is counted in Postgres, as in production — at the most the settings allow
         // (test/limits.test.ts tests them refusing).
-        RATE_LIMIT_PER_CUSTOMER_PER_MINUTE: '1000000',
-        RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '1000000',
-        WISE_CALLS_PER_CUSTOMER_PER_MINUTE: '1000000',
+        RATE_LIMIT_PER_CUSTOMER_PER_MINUTE: process.env.RATE_LIMIT_PER_CUSTOMER_PER_MINUTE ?? '1000000',
+        RATE_LIMIT_PER_ADDRESS_PER_MINUTE: process.env.RATE_LIMIT_PER_ADDRESS_PER_MINUTE ?? '1000000',
+        WISE_CALLS_PER_CUSTOMER_PER_MINUTE: process.env.WISE_CALLS_PER_CUSTOMER_PER_MINUTE ?? '1000000',
         // The bypassed page reads the page, then each transfer's quote and recipient, from Wise
         // (41 calls), as a gateway without its own copy would: past what one request may spend.
         WISE_CALLS_PER_REQUEST: '100',
@@ -459,6 +459,8 @@ async function webhookLatency(gateway: Awaited<ReturnType<typeof startGateway>>,
   const sentWall = new Map<string, number>();
   const receivedWall = new Map<string, number>();
   let started = performance.now();
+  let warming = true;
+  const warmLatencies: number[] = [];
   const subs = await Promise.all(
     chosen.map(async (_c, i) => {
       const s = socket(subscriberUrl, tokens[i]);
@@ -466,7 +468,10 @@ async function webhookLatency(gateway: Awaited<ReturnType<typeof startGateway>>,
       s.subscribe('subscription { transferStatusChanged { transferId status } }', (data, at) => {
         const key = `${fromGlobalId(data.transferStatusChanged.transferId)!.localId}:${data.transferStatusChanged.status}`;
         const sent = pending.get(key);
-        if (sent !== undefined) {
+        if (sent !== undefined && warming) {
+          warmLatencies.push(at - sent);
+          pending.delete(key);
+        } else if (sent !== undefined) {
           latencies.push(at - sent);
           slow.push({ atMs: Math.round(sent - started), latencyMs: Math.round((at - sent) * 10) / 10, key });
           // The same clock as the simulator's record of its POST (both processes read the system clock).
@@ -478,6 +483,26 @@ async function webhookLatency(gateway: Awaited<ReturnType<typeof startGateway>>,
     }),
   );
   await sleep(300);
+  // A first second of events on transfers the measured ones do not use, reported apart (as the
+  // fan-out's cold round): the process's first subscription payloads, and code V8 has let go
+  // cold during the phases before, compile here. It took 300-600 ms for the first events of a
+  // phase after 40 s without webhooks (bench/README.md, 3 December).
+  const warmRows = rows.slice(0, 100);
+  const measuredRows = rows.slice(100);
+  const warmCtl = control(gateway.simulator);
+  const warmStart = performance.now();
+  const warmSends: Promise<unknown>[] = [];
+  for (let n = 0; n < warmRows.length; n++) {
+    const wait = warmStart + n * 10 - performance.now();
+    if (wait > 0) await sleep(wait);
+    pending.set(`${warmRows[n].id}:INCOMING_PAYMENT_INITIATED`, performance.now());
+    warmSends.push(warmCtl(`/transfers/${warmRows[n].wise_transfer_id}/state`, { state: 'incoming_payment_initiated' }));
+  }
+  await Promise.all(warmSends);
+  for (let i = 0; i < 100 && pending.size > 0; i++) await sleep(100);
+  const warmUp = { events: warmRows.length, received: warmLatencies.length, latencyMs: summary(warmLatencies) };
+  pending.clear();
+  warming = false;
   // What else was going on, to explain a tail: Postgres checkpoints, and the gateway's sweep
   // reading transfers from Wise (GET /v1/transfers/{id} at the simulator).
   const bgwriter = async () => (await db2.query('select checkpoints_timed + checkpoints_req as checkpoints, checkpoint_write_time + checkpoint_sync_time as checkpoint_ms from pg_stat_bgwriter')).rows[0];
@@ -494,19 +519,21 @@ async function webhookLatency(gateway: Awaited<ReturnType<typeof startGateway>>,
   started = performance.now();
   // Wall-clock time of the first send, so the slowest events (atMs) can be matched with other logs.
   const startedAtWall = Date.now();
+  const watch = watchDuringPhase(gateway, () => performance.now() - started);
   const sends: Promise<unknown>[] = [];
   for (let n = 0; n < events; n++) {
     const target = started + n * 10;
     const wait = target - performance.now();
     if (wait > 0) await sleep(wait);
-    const transfer = rows[n % rows.length];
-    const state = states[Math.floor(n / rows.length) % states.length];
+    const transfer = measuredRows[n % measuredRows.length];
+    const state = states[Math.floor(n / measuredRows.length) % states.length];
     pending.set(`${transfer.id}:${state.toUpperCase()}`, performance.now());
     sentWall.set(`${transfer.wise_transfer_id}:${state}`, Date.now());
     sends.push(ctl(`/transfers/${transfer.wise_transfer_id}/state`, { state }));
   }
   await Promise.all(sends);
   for (let i = 0; i < 100 && pending.size > 0; i++) await sleep(100);
+  const seen = await watch.stop();
   const lost = pending.size;
   await Promise.all(subs.map(async (s) => s.close()));
   const bgAfter = await bgwriter();
@@ -562,11 +589,13 @@ async function webhookLatency(gateway: Awaited<ReturnType<typeof startGateway>>,
     checkpoints: Number(bgAfter.checkpoints) - Number(bgBefore.checkpoints),
     checkpointMs: Math.round(Number(bgAfter.checkpoint_ms) - Number(bgBefore.checkpoint_ms)),
     sweepReadsFromWise: await sweepReads(),
+    ...seen,
     slowest: await Promise.all(slow.sort((a, b) => (fromPostOf(b.key) ?? b.latencyMs) - (fromPostOf(a.key) ?? a.latencyMs)).slice(0, 12).map(hops)),
   };
   await db2.end();
   return {
     settle,
+    warmUp,
     eventsPerSecond: 100,
     events,
     received: latencies.length,
@@ -576,6 +605,64 @@ async function webhookLatency(gateway: Awaited<ReturnType<typeof startGateway>>,
     // From asking the simulator to move the transfer: also the simulator's own time.
     latencyMs: summary(latencies),
     during,
+  };
+}
+
+/**
+ * What else happened while a latency phase ran, every 50 ms, to name a tail: the gateway's
+ * /healthz round trip (its event loop held up), autovacuum workers and what they worked on,
+ * backends waiting for a lock, and statements running for more than 20 ms. Times are from the phase's first send.
+ */
+function watchDuringPhase(gateway: { url: string; databaseUrl: string }, now: () => number) {
+  const healthSlow: { atMs: number; ms: number }[] = [];
+  const autovacuum = new Map<string, number>();
+  const lockWaits: { atMs: number; waiting: number }[] = [];
+  const longQueries: { atMs: number; ms: number; query: string }[] = [];
+  let running = true;
+  const health = (async () => {
+    while (running) {
+      const at = now();
+      const t = performance.now();
+      await fetch(`${gateway.url}/healthz`).then((r) => r.arrayBuffer()).catch(() => undefined);
+      const ms = performance.now() - t;
+      if (ms > 20) healthSlow.push({ atMs: Math.round(at), ms: Math.round(ms) });
+      await sleep(50);
+    }
+  })();
+  const database = (async () => {
+    const db = new pg.Client({ connectionString: gateway.databaseUrl });
+    await db.connect();
+    try {
+      while (running) {
+        const at = Math.round(now());
+        const { rows } = await db.query<{ backend_type: string; query: string; wait_event_type: string | null; ms: number }>(
+          `select backend_type, query, wait_event_type, extract(epoch from clock_timestamp() - query_start) * 1000 as ms from pg_stat_activity
+            where pid <> pg_backend_pid() and (backend_type = 'autovacuum worker' or (state = 'active' and (wait_event_type = 'Lock' or clock_timestamp() - query_start > interval '20 ms')))
+              and query not ilike 'listen%'`,
+        );
+        for (const r of rows.filter((r) => r.backend_type === 'autovacuum worker')) if (!autovacuum.has(r.query)) autovacuum.set(r.query, at);
+        const waiting = rows.filter((r) => r.wait_event_type === 'Lock').length;
+        if (waiting) lockWaits.push({ atMs: at, waiting });
+        for (const r of rows.filter((r) => r.backend_type === 'client backend' && r.wait_event_type !== 'Lock')) {
+          if (longQueries.length < 20) longQueries.push({ atMs: at, ms: Math.round(Number(r.ms)), query: r.query.replace(/\s+/g, ' ').slice(0, 120) });
+        }
+        await sleep(50);
+      }
+    } finally {
+      await db.end();
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await Promise.all([health, database]);
+      return {
+        healthzOver20Ms: healthSlow.slice(0, 20),
+        autovacuumStarted: [...autovacuum].map(([query, atMs]) => ({ atMs, query })),
+        lockWaits: lockWaits.slice(0, 20),
+        queriesOver20Ms: longQueries,
+      };
+    },
   };
 }
 
@@ -811,15 +898,39 @@ async function mutations(gateway: Awaited<ReturnType<typeof startGateway>>, toke
     const q = await gql(token, `mutation { createQuote(input: { sourceCurrency: "GBP", targetCurrency: "EUR", sourceAmount: "10" }) { ... on QuoteCreated { quote { id } } ... on QuoteInvalid { code message field } } }`, {}, cost);
     quoteOverhead.push(q.ms - q.body.extensions.cost.wiseCalls * LATENCY);
     quoteCalls.push(q.body.extensions.cost.wiseCalls);
-    const t = await gql(token, `mutation T($q: ID!, $r: ID!, $k: String!) { createTransfer(input: { quoteId: $q, recipientId: $r, idempotencyKey: $k }) { __typename } }`, { q: q.body.data.createQuote.quote.id, r: recipientId, k: randomUUID() }, cost);
+    const t = await gql(token, `mutation T($q: ID!, $r: ID!, $k: String!) { createTransfer(input: { quoteId: $q, recipientId: $r, idempotencyKey: $k }) { __typename } }`, { q: q.body.data.createQuote.quote.id, r: recipientId, k: randomUUID() }, { ...cost, 'x-request-id': `bench-create-transfer-${n}` });
     transferOverhead.push(t.ms - t.body.extensions.cost.wiseCalls * LATENCY);
     transferCalls.push(t.body.extensions.cost.wiseCalls);
     transferSql.push(t.body.extensions.cost.sqlStatements);
   }
+  // Where createTransfer's added time goes: its Wise calls as the gateway timed them (wise_call,
+  // by request id; the audit is written in batches) beyond the simulator's added latency — the
+  // simulator's own work, HTTP both ways — and the rest, which is the gateway's.
+  const db = new pg.Client({ connectionString: gateway.databaseUrl });
+  await db.connect();
+  let beyond: number[] = [];
+  try {
+    for (let waited = 0; waited < 30_000; waited += 200) {
+      const { rows } = await db.query<{ ms: number }>(
+        `select sum(duration_ms - $1)::float8 as ms from wise_call where request_id like 'bench-create-transfer-%' group by request_id`,
+        [LATENCY],
+      );
+      beyond = rows.map((r) => r.ms);
+      if (beyond.length >= transferOverhead.length) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } finally {
+    await db.end();
+  }
   return {
     settle,
     createQuote: { wiseCallsPerRequest: percentile(quoteCalls, 50), addedOverWiseLatencyMs: summary(quoteOverhead) },
-    createTransfer: { wiseCallsPerRequest: percentile(transferCalls, 50), sqlStatementsPerRequest: percentile(transferSql, 50), addedOverWiseLatencyMs: summary(transferOverhead) },
+    createTransfer: {
+      wiseCallsPerRequest: percentile(transferCalls, 50),
+      sqlStatementsPerRequest: percentile(transferSql, 50),
+      addedOverWiseLatencyMs: summary(transferOverhead),
+      inWiseCallsBeyondLatencyMs: beyond.length ? summary(beyond) : null,
+    },
   };
 }
 
@@ -877,7 +988,7 @@ ${r.bound.map((l: Json) => row('bare graphql-js, in memory', l)).join('\n')}
   ] as const) {
     if (!w) continue;
     lines.push(
-      `- Webhook → subscriber (${where}) at ${w.eventsPerSecond} events/s${w.settle ? `, after ${w.settle.waitedMs} ms waiting for the database to settle${w.settle.settled ? '' : ' (it did not)'}` : ''}: ${w.received}/${w.events} received (${w.lost} lost). From the simulator's POST to the subscriber's message: p50 ${w.fromPostMs?.p50} ms, p95 ${w.fromPostMs?.p95} ms, p99 ${w.fromPostMs?.p99} ms, max ${w.fromPostMs?.max} ms (${w.fromPostMs?.n} matched with the simulator's delivery log). From asking the simulator to move the transfer (adds its own work): p50 ${w.latencyMs.p50} ms, p95 ${w.latencyMs.p95} ms, p99 ${w.latencyMs.p99} ms, max ${w.latencyMs.max} ms.${w.during ? ` Meanwhile: ${w.during.checkpoints} Postgres checkpoint(s) (${w.during.checkpointMs} ms writing), ${w.during.sweepReadsFromWise} transfer reads from Wise by the sweep; the slowest events were sent at ${w.during.slowest.slice(0, 6).map((e: Json) => `${e.atMs} ms (${e.fromPostMs ?? '?'} from the POST, ${e.latencyMs} in all)`).join(', ')}.` : ''}`,
+      `- Webhook → subscriber (${where}) at ${w.eventsPerSecond} events/s${w.settle ? `, after ${w.settle.waitedMs} ms waiting for the database to settle${w.settle.settled ? '' : ' (it did not)'}` : ''}${w.warmUp ? ` and a warm-up second not counted (${w.warmUp.received}/${w.warmUp.events} received, p99 ${w.warmUp.latencyMs.p99} ms, max ${w.warmUp.latencyMs.max} ms from asking the simulator)` : ''}: ${w.received}/${w.events} received (${w.lost} lost). From the simulator's POST to the subscriber's message: p50 ${w.fromPostMs?.p50} ms, p95 ${w.fromPostMs?.p95} ms, p99 ${w.fromPostMs?.p99} ms, max ${w.fromPostMs?.max} ms (${w.fromPostMs?.n} matched with the simulator's delivery log). From asking the simulator to move the transfer (adds its own work): p50 ${w.latencyMs.p50} ms, p95 ${w.latencyMs.p95} ms, p99 ${w.latencyMs.p99} ms, max ${w.latencyMs.max} ms.${w.during ? ` Meanwhile: ${w.during.checkpoints} Postgres checkpoint(s) (${w.during.checkpointMs} ms writing), ${w.during.sweepReadsFromWise} transfer reads from Wise by the sweep; the slowest events were sent at ${w.during.slowest.slice(0, 6).map((e: Json) => `${e.atMs} ms (${e.fromPostMs ?? '?'} from the POST, ${e.latencyMs} in all)`).join(', ')}.` : ''}`,
     );
   }
   if (r.fanOut && r.fanOut.customers) lines.push(`- ${r.fanOut.subscribers} subscriptions on ${r.fanOut.sockets} WebSockets of ${r.fanOut.customers} customers (opened in ${r.fanOut.openSeconds} s): all notified of their customer's event in ${r.fanOut.allNotifiedMs.join(', ')} ms (three rounds of ${r.fanOut.eventsPerRound} webhooks POSTed at once, taking ${r.fanOut.webhookPostsMs.join(', ')} ms to be answered)${r.fanOut.cold ? `, after a first round on the cold process that took ${r.fanOut.cold.allNotifiedMs} ms (its POSTs ${r.fanOut.cold.webhookPostsMs} ms), not counted` : ''}; gateway RSS ${r.fanOut.rssMb} MB with them open; ${r.fanOut.memoryPerIdleSubscriptionKb} KB of JS heap and buffers (after a full collection) per idle subscription (process RSS grew ${r.fanOut.rssPerIdleSubscriptionKb} KB per subscription).`);
@@ -891,6 +1002,7 @@ ${r.bound.map((l: Json) => row('bare graphql-js, in memory', l)).join('\n')}
 |---|---|---|---|---|
 | createQuote | ${r.mutations.createQuote.wiseCallsPerRequest} | ${r.mutations.createQuote.addedOverWiseLatencyMs.p50} | ${r.mutations.createQuote.addedOverWiseLatencyMs.p95} | ${r.mutations.createQuote.addedOverWiseLatencyMs.p99} |
 | createTransfer | ${r.mutations.createTransfer.wiseCallsPerRequest} | ${r.mutations.createTransfer.addedOverWiseLatencyMs.p50} | ${r.mutations.createTransfer.addedOverWiseLatencyMs.p95} | ${r.mutations.createTransfer.addedOverWiseLatencyMs.p99} |
+${r.mutations.createTransfer.inWiseCallsBeyondLatencyMs ? `\nOf createTransfer's added time, its ${r.mutations.createTransfer.wiseCallsPerRequest} Wise calls as the gateway timed them took p50 ${r.mutations.createTransfer.inWiseCallsBeyondLatencyMs.p50} ms beyond the simulator's added latency (the simulator's own work and HTTP both ways); ${r.mutations.createTransfer.sqlStatementsPerRequest} SQL statements a request.` : ''}
 `);
   }
   parts.push(`Versions: ${Object.entries(r.versions as Record<string, string>).map(([k, v]) => `${k} ${v}`).join(', ')}.\n`);

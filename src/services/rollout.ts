@@ -27,43 +27,55 @@ function notOffered(reason: NotOfferedReason, routes: CurrencyRoute[] | null): G
 /** A route as far as it is known: a recipient in a currency knows only its target. */
 export type RouteAsked = { sourceCurrency?: string; targetCurrency: string };
 
+/** NOT_OFFERED unless the customer, and the route when one is asked about, is offered. */
+function judge(availability: Availability, route?: RouteAsked): void {
+  if (!availability.offered) throw notOffered('CUSTOMER_NOT_IN_PILOT', []);
+  if (!route || availability.routes === null) return;
+  const source = route.sourceCurrency?.toUpperCase();
+  const target = route.targetCurrency.toUpperCase();
+  const listed = availability.routes.some((r) => r.targetCurrency === target && (source === undefined || r.sourceCurrency === source));
+  if (!listed) throw notOffered('ROUTE_NOT_OFFERED', availability.routes);
+}
+
 export class RolloutService {
   constructor(private readonly db: PlainDb) {}
 
   /** One statement: the settings, whether the customer is in the pilot, and the listed routes. */
   async availability(customerId: string): Promise<Availability> {
-    const [row] = await this.db.query<{ customers: RolloutCustomers; routes: RolloutRoutes; in_pilot: boolean; listed: CurrencyRoute[] }>(
-      `select r.customers, r.routes,
-              exists (select 1 from rollout_pilot_customer p where p.customer_id = $1) as in_pilot,
-              coalesce((select json_agg(json_build_object('sourceCurrency', source_currency, 'targetCurrency', target_currency) order by source_currency, target_currency)
-                          from rollout_route), '[]'::json) as listed
-         from rollout r`,
-      [customerId],
-    );
-    // No row: the migration's default (everyone, every route) was removed by hand; same meaning.
-    if (!row) return { offered: true, routes: null };
-    if (row.customers === 'PILOT' && !row.in_pilot) return { offered: false, reason: 'CUSTOMER_NOT_IN_PILOT' };
-    return { offered: true, routes: row.routes === 'ALL' ? null : row.listed };
+    return (await this.read(customerId)).availability;
   }
 
   /** Throws NOT_OFFERED unless the customer (and the route, when given) is offered. */
   async ensureOffered(customerId: string, route?: RouteAsked): Promise<void> {
-    const availability = await this.availability(customerId);
-    if (!availability.offered) throw notOffered('CUSTOMER_NOT_IN_PILOT', []);
-    if (!route || availability.routes === null) return;
-    const source = route.sourceCurrency?.toUpperCase();
-    const target = route.targetCurrency.toUpperCase();
-    const listed = availability.routes.some((r) => r.targetCurrency === target && (source === undefined || r.sourceCurrency === source));
-    if (!listed) throw notOffered('ROUTE_NOT_OFFERED', availability.routes);
+    judge(await this.availability(customerId), route);
   }
 
   /** The same for the route of a stored quote of the customer's (an unknown quote is left to the caller's 404). */
   async ensureQuoteOffered(customerId: string, quoteId: string): Promise<void> {
-    const [quote] = await this.db.query<{ source_currency: string; target_currency: string }>(
-      'select source_currency, target_currency from quote where id::text = $1 and customer_id = $2',
-      [quoteId.toLowerCase(), customerId],
+    const { availability, quoteRoute } = await this.read(customerId, quoteId);
+    judge(availability, quoteRoute);
+  }
+
+  /**
+   * The statement behind both: with a quote id it also reads that quote's route (none when the
+   * customer has no such quote), so createTransfer's gate is one round trip.
+   */
+  private async read(customerId: string, quoteId?: string): Promise<{ availability: Availability; quoteRoute?: RouteAsked }> {
+    const [row] = await this.db.query<{ customers: RolloutCustomers; routes: RolloutRoutes; in_pilot: boolean; listed: CurrencyRoute[]; quote_route: RouteAsked | null }>(
+      `select r.customers, r.routes,
+              exists (select 1 from rollout_pilot_customer p where p.customer_id = $1) as in_pilot,
+              coalesce((select json_agg(json_build_object('sourceCurrency', source_currency, 'targetCurrency', target_currency) order by source_currency, target_currency)
+                          from rollout_route), '[]'::json) as listed,
+              (select json_build_object('sourceCurrency', q.source_currency, 'targetCurrency', q.target_currency)
+                 from quote q where q.id::text = $2::text and q.customer_id = $1) as quote_route
+         from rollout r`,
+      [customerId, quoteId?.toLowerCase() ?? null],
     );
-    await this.ensureOffered(customerId, quote ? { sourceCurrency: quote.source_currency, targetCurrency: quote.target_currency } : undefined);
+    // No row: the migration's default (everyone, every route) was removed by hand; same meaning.
+    if (!row) return { availability: { offered: true, routes: null } };
+    const quoteRoute = row.quote_route ?? undefined;
+    if (row.customers === 'PILOT' && !row.in_pilot) return { availability: { offered: false, reason: 'CUSTOMER_NOT_IN_PILOT' }, quoteRoute };
+    return { availability: { offered: true, routes: row.routes === 'ALL' ? null : row.listed }, quoteRoute };
   }
 
   // --- Administration (scripts/rollout.ts) ------------------------------------------------

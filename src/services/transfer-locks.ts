@@ -70,14 +70,14 @@ export class TransferLocks {
     let broken = false;
     try {
       // The lock lives as long as this transaction: a server's idle-in-transaction limit must
-      // not end it while the operation waits for Wise. One round trip for the three (the
-      // simple protocol takes several statements; none has a parameter): it is on the way of
-      // every money operation.
-      await client.query(
-        `begin; set local idle_in_transaction_session_timeout = 0; set local lock_timeout = ${Math.max(1, Math.round(this.options.waitMs ?? 120_000))}`,
-      );
+      // not end it while the operation waits for Wise. One round trip for the four (the
+      // simple protocol takes several statements but no parameter, so the transfer id is
+      // quoted by the driver): it is on the way of every money operation.
       try {
-        await client.query('select pg_advisory_xact_lock($1::int, hashtext($2))', [TRANSFER_MONEY_LOCKS, transferId]);
+        await client.query(
+          `begin; set local idle_in_transaction_session_timeout = 0; set local lock_timeout = ${Math.max(1, Math.round(this.options.waitMs ?? 120_000))}; ` +
+            `select pg_advisory_xact_lock(${TRANSFER_MONEY_LOCKS}, hashtext(${client.escapeLiteral(transferId)}))`,
+        );
       } catch (error) {
         if ((error as { code?: string }).code === '55P03') throw new GatewayError('TRANSFER_BUSY', undefined, { cause: error });
         throw error;

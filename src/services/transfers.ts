@@ -105,9 +105,8 @@ export class TransferService {
   }
 
   private async quoteAndRecipient(em: EntityManager, customerId: string, quoteId: string, recipientId: number) {
-    const quote = await em.findOne(Quote, { id: quoteId, customerId });
+    const [quote, recipient] = await Promise.all([em.findOne(Quote, { id: quoteId, customerId }), em.findOne(Recipient, { id: recipientId, customerId })]);
     if (!quote) throw new GatewayError('NOT_FOUND', 'No such quote for this customer', { field: 'quoteId' });
-    const recipient = await em.findOne(Recipient, { id: recipientId, customerId });
     if (!recipient || !recipient.active) throw new GatewayError('NOT_FOUND', 'No such active recipient for this customer', { field: 'recipientId' });
     return { quote, recipient };
   }
@@ -121,7 +120,14 @@ export class TransferService {
       .update(JSON.stringify([input.quoteId, input.recipientId, [...input.values].sort((a, b) => a.key.localeCompare(b.key))]))
       .digest('hex');
 
-    const existing = await em.findOne(Transfer, { customerId, idempotencyKey: key });
+    // Four independent reads at once (each on its own connection: no transaction yet), judged
+    // in the order they always were: a repeat of the key first, then the link, quote, recipient.
+    const [repeat, linked, chosen] = await Promise.allSettled([
+      em.findOne(Transfer, { customerId, idempotencyKey: key }),
+      requireLinkedProfile(em, customerId),
+      this.quoteAndRecipient(em, customerId, input.quoteId, input.recipientId),
+    ]);
+    const existing = settledValue(repeat);
     if (existing) {
       if (existing.requestHash !== requestHash) {
         return { kind: 'idempotency_conflict', message: 'This idempotency key was used for a different transfer.' };
@@ -130,8 +136,8 @@ export class TransferService {
       return (await this.createAtWise(em, existing))!;
     }
 
-    const link = await requireLinkedProfile(em, customerId);
-    const { quote, recipient } = await this.quoteAndRecipient(em, customerId, input.quoteId, input.recipientId);
+    const link = settledValue(linked);
+    const { quote, recipient } = settledValue(chosen);
     const quoteStatus = effectiveStatus(quote);
     if (quoteStatus !== 'PENDING') return { kind: 'quote_not_usable', quoteId: quote.id, reason: quoteStatus === 'EXPIRED' ? 'EXPIRED' : 'ALREADY_USED' };
     if (recipient.currency !== quote.targetCurrency) {
@@ -161,6 +167,7 @@ export class TransferService {
     const fieldErrors = validateAgainstForm(form, new Map(input.values.map((v) => [v.key, v.value])));
     if (fieldErrors.length) return { kind: 'invalid', fieldErrors };
 
+    // Not persisted by a flush: inserted on its own below, and read back under the lock.
     const transfer = em.create(Transfer, {
       id: randomUUID(),
       customerId,
@@ -181,16 +188,17 @@ export class TransferService {
       fee: quote.fee,
       reference: String(input.values.find((v) => v.key === 'reference')?.value ?? ''),
       details: toDetails(input.values),
-    });
+    }, { persist: false });
     try {
-      // Committed before Wise hears of it: whatever happens next, a retry finds this row.
-      await em.flush();
+      // Committed before Wise hears of it: whatever happens next, a retry finds this row. One
+      // statement (a flush wraps even a single insert in a transaction of its own).
+      await em.insert(transfer);
     } catch (error) {
       if (!(error instanceof UniqueConstraintViolationException)) throw error;
       em.clear();
       return this.create(em, customerId, input);
     }
-    return (await this.createAtWise(em, transfer))!;
+    return (await this.createAtWise(em, transfer, { link }))!;
   }
 
   /**
@@ -198,19 +206,20 @@ export class TransferService {
    * customerTransactionId is the same transfer at Wise). Under the transfer's lock, so a retry
    * and the sweep never ask at once.
    */
-  private async createAtWise(em: EntityManager, stored: Transfer, options: { onlyIfFree?: boolean } = {}): Promise<CreateTransferResult | undefined> {
+  private async createAtWise(em: EntityManager, stored: Transfer, options: { onlyIfFree?: boolean; link?: WiseLink } = {}): Promise<CreateTransferResult | undefined> {
     const work = async (): Promise<CreateTransferResult> => {
       const transfer = await em.findOne(Transfer, stored.id, { refresh: true });
       if (!transfer) return { kind: 'invalid', fieldErrors: [{ path: null, code: 'REFUSED', message: 'Wise refused this transfer.', arguments: [] }] };
       if (transfer.creationState === 'CREATED') return { kind: 'created', transfer };
-      return this.createAtWiseLocked(em, transfer);
+      return this.createAtWiseLocked(em, transfer, options.link);
     };
     // The sweep and reconciliation leave a transfer someone is working on for next time.
     return options.onlyIfFree ? this.deps.locks.tryRun(stored.id, work) : this.deps.locks.run(stored.id, work);
   }
 
-  private async createAtWiseLocked(em: EntityManager, transfer: Transfer): Promise<CreateTransferResult> {
-    const link = await this.linkFor(em, transfer);
+  private async createAtWiseLocked(em: EntityManager, transfer: Transfer, known?: WiseLink): Promise<CreateTransferResult> {
+    // The link this request has just read (the same managed entity a re-read would return).
+    const link = known?.profileId === transfer.profileId ? known : await this.linkFor(em, transfer);
     const who = (token: string) => ({ token, customerId: transfer.customerId });
     let wise: WiseTransfer;
     try {
@@ -219,8 +228,10 @@ export class TransferService {
         // Repeated until Wise has accepted it: creating on an un-patched quote would pay out at
         // the quote's first price, without the recipient's fees.
         await this.deps.tokens.withUserToken(link, (token) => this.deps.api.patchQuote(who(token), transfer.profileId, transfer.quoteId, { targetAccount: transfer.recipientId }));
-        transfer.quotePatched = true;
-        await em.flush();
+        // Committed before the creation is asked for: a retry after a lost answer must not
+        // patch a quote Wise has used already. One statement, not a flush's transaction; the
+        // entity is left as read (set, it would be written again by the next flush).
+        await em.nativeUpdate(Transfer, { id: transfer.id }, { quotePatched: true });
       }
       wise = await this.deps.tokens.withUserToken(link, (token) =>
         this.deps.api.createTransfer(who(token), {
@@ -385,4 +396,10 @@ export class TransferService {
   private async publish(events: DomainEvent[]): Promise<void> {
     for (const event of events) await this.deps.events.publish(event);
   }
+}
+
+/** A settled read's value, or its error thrown. */
+function settledValue<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
 }

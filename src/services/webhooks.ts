@@ -19,7 +19,7 @@
  * Also keeps the application's webhook subscriptions at Wise in place (idempotently).
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { WebhookInbox } from '../ports/webhook-inbox.js';
+import type { StoredDelivery, WebhookInbox } from '../ports/webhook-inbox.js';
 import { ormSql, type Orm } from '../db/orm.js';
 import type { PlainDb, Sql } from '../db/plain.js';
 import type { Metrics } from '../ops/metrics.js';
@@ -74,7 +74,7 @@ const ignored = (note: string) => async (): Promise<WebhookOutcome> => ({ status
 export class WebhookService {
   /** How each event type is applied, as given (tests wrap a handler to watch it). */
   readonly handlers: WebhookHandlers;
-  private readonly fastPath: { running: number; queue: string[]; idle: Array<() => void> } = { running: 0, queue: [], idle: [] };
+  private readonly fastPath: { running: number; queue: { deliveryId: string; delivery: StoredDelivery }[]; idle: Array<() => void> } = { running: 0, queue: [], idle: [] };
 
   constructor(
     private readonly deps: {
@@ -128,23 +128,24 @@ export class WebhookService {
       status === 'pending' && !fast,
     );
     if (!inserted) return { result: 'duplicate' };
-    if (fast && status === 'pending') this.enqueueFastPath(deliveryId);
+    // The fast path applies what was just stored as it was parsed here, without reading it back.
+    if (fast && status === 'pending') this.enqueueFastPath(deliveryId, { eventType: event.event_type, data: event.data ?? {}, occurredAt, status });
     return { result: known ? 'accepted' : 'ignored' };
   }
 
-  private enqueueFastPath(deliveryId: string): void {
-    this.fastPath.queue.push(deliveryId);
+  private enqueueFastPath(deliveryId: string, delivery: StoredDelivery): void {
+    this.fastPath.queue.push({ deliveryId, delivery });
     this.pumpFastPath();
   }
 
   private pumpFastPath(): void {
     const limit = this.deps.fastPath?.concurrency ?? 0;
     while (this.fastPath.running < limit && this.fastPath.queue.length > 0) {
-      const deliveryId = this.fastPath.queue.shift()!;
+      const { deliveryId, delivery } = this.fastPath.queue.shift()!;
       this.fastPath.running += 1;
       // Not awaited by the request: Wise has its answer already. On failure a job takes over
       // (with its retries); if even that cannot be stored, the sweep finds the pending row.
-      void this.apply(deliveryId)
+      void this.apply(deliveryId, delivery)
         .catch(async (error) => {
           this.deps.logger.warn({ err: error, deliveryId }, 'applying a webhook failed; handing it to a job');
           await this.deps.inbox.enqueueJobs([deliveryId]).catch((error) => this.deps.logger.warn({ err: error, deliveryId }, 'could not enqueue the webhook job; the sweep will apply it'));
@@ -184,7 +185,7 @@ export class WebhookService {
    * one after a restart, applies them at once), and the applies under way finish.
    */
   async drain(): Promise<void> {
-    const waiting = this.fastPath.queue.splice(0);
+    const waiting = this.fastPath.queue.splice(0).map((w) => w.deliveryId);
     if (waiting.length > 0) {
       await this.deps.inbox.enqueueJobs(waiting).catch((error) => this.deps.logger.warn({ err: error, count: waiting.length }, 'could not hand waiting webhooks to jobs; the sweep will apply them'));
     }
@@ -197,8 +198,10 @@ export class WebhookService {
    * fast path; the row lock and its status say who applied it. The handler of its type decides
    * how it is written (services/webhook-handlers.ts).
    */
-  async apply(deliveryId: string): Promise<void> {
-    const stored = await this.deps.inbox.read(deliveryId);
+  async apply(deliveryId: string, received?: StoredDelivery): Promise<void> {
+    // `received`: the delivery as its receiver stored it a moment ago (the fast path). Whether it
+    // is still pending is decided under the row's lock, in the transaction that applies it.
+    const stored = received ?? (await this.deps.inbox.read(deliveryId));
     if (!stored || stored.status !== 'pending') return;
     const writes = this.writesFor(deliveryId, stored.eventType, stored.occurredAt);
     const handler = this.handlerFor(stored.eventType);

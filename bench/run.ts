@@ -894,12 +894,14 @@ async function mutations(gateway: Awaited<ReturnType<typeof startGateway>>, toke
   const quoteCalls: number[] = [];
   const transferCalls: number[] = [];
   const transferSql: number[] = [];
+  const transferMs: number[] = [];
   for (let n = 0; n < 30; n++) {
     const q = await gql(token, `mutation { createQuote(input: { sourceCurrency: "GBP", targetCurrency: "EUR", sourceAmount: "10" }) { ... on QuoteCreated { quote { id } } ... on QuoteInvalid { code message field } } }`, {}, cost);
     quoteOverhead.push(q.ms - q.body.extensions.cost.wiseCalls * LATENCY);
     quoteCalls.push(q.body.extensions.cost.wiseCalls);
     const t = await gql(token, `mutation T($q: ID!, $r: ID!, $k: String!) { createTransfer(input: { quoteId: $q, recipientId: $r, idempotencyKey: $k }) { __typename } }`, { q: q.body.data.createQuote.quote.id, r: recipientId, k: randomUUID() }, { ...cost, 'x-request-id': `bench-create-transfer-${n}` });
     transferOverhead.push(t.ms - t.body.extensions.cost.wiseCalls * LATENCY);
+    transferMs.push(t.ms);
     transferCalls.push(t.body.extensions.cost.wiseCalls);
     transferSql.push(t.body.extensions.cost.sqlStatements);
   }
@@ -909,6 +911,7 @@ async function mutations(gateway: Awaited<ReturnType<typeof startGateway>>, toke
   const db = new pg.Client({ connectionString: gateway.databaseUrl });
   await db.connect();
   let beyond: number[] = [];
+  let overWiseOwn: number[] = [];
   try {
     for (let waited = 0; waited < 30_000; waited += 200) {
       const { rows } = await db.query<{ ms: number }>(
@@ -919,6 +922,21 @@ async function mutations(gateway: Awaited<ReturnType<typeof startGateway>>, toke
       if (beyond.length >= transferOverhead.length) break;
       await new Promise((r) => setTimeout(r, 200));
     }
+    // What Wise itself took for each of the request's calls, timed by the simulator from the
+    // request's arrival to its answer (its added latency and its own work; not the HTTP client
+    // or the wire): the rest of the request's time is what the gateway added.
+    const own = new Map<string, number>();
+    for (const call of (await (await fetch(`${gateway.simulator}/__simulator/calls`)).json()) as { correlationId: string | null; durationMs?: number }[]) {
+      if (call.correlationId && call.durationMs !== undefined) own.set(call.correlationId, (own.get(call.correlationId) ?? 0) + call.durationMs);
+    }
+    const { rows } = await db.query<{ request_id: string; ids: string[] }>(
+      `select request_id, array_agg(correlation_id::text) as ids from wise_call where request_id like 'bench-create-transfer-%' group by request_id`,
+    );
+    overWiseOwn = rows.flatMap((r) => {
+      const n = Number(r.request_id.slice('bench-create-transfer-'.length));
+      const wise = r.ids.map((id) => own.get(id));
+      return wise.every((ms) => ms !== undefined) ? [transferMs[n] - wise.reduce((a, b) => a! + b!, 0)!] : [];
+    });
   } finally {
     await db.end();
   }
@@ -930,6 +948,7 @@ async function mutations(gateway: Awaited<ReturnType<typeof startGateway>>, toke
       sqlStatementsPerRequest: percentile(transferSql, 50),
       addedOverWiseLatencyMs: summary(transferOverhead),
       inWiseCallsBeyondLatencyMs: beyond.length ? summary(beyond) : null,
+      addedOverWiseOwnTimeMs: overWiseOwn.length ? summary(overWiseOwn) : null,
     },
   };
 }
@@ -1002,7 +1021,7 @@ ${r.bound.map((l: Json) => row('bare graphql-js, in memory', l)).join('\n')}
 |---|---|---|---|---|
 | createQuote | ${r.mutations.createQuote.wiseCallsPerRequest} | ${r.mutations.createQuote.addedOverWiseLatencyMs.p50} | ${r.mutations.createQuote.addedOverWiseLatencyMs.p95} | ${r.mutations.createQuote.addedOverWiseLatencyMs.p99} |
 | createTransfer | ${r.mutations.createTransfer.wiseCallsPerRequest} | ${r.mutations.createTransfer.addedOverWiseLatencyMs.p50} | ${r.mutations.createTransfer.addedOverWiseLatencyMs.p95} | ${r.mutations.createTransfer.addedOverWiseLatencyMs.p99} |
-${r.mutations.createTransfer.inWiseCallsBeyondLatencyMs ? `\nOf createTransfer's added time, its ${r.mutations.createTransfer.wiseCallsPerRequest} Wise calls as the gateway timed them took p50 ${r.mutations.createTransfer.inWiseCallsBeyondLatencyMs.p50} ms beyond the simulator's added latency (the simulator's own work and HTTP both ways); ${r.mutations.createTransfer.sqlStatementsPerRequest} SQL statements a request.` : ''}
+${r.mutations.createTransfer.inWiseCallsBeyondLatencyMs ? `\nOf createTransfer's added time, its ${r.mutations.createTransfer.wiseCallsPerRequest} Wise calls as the gateway timed them took p50 ${r.mutations.createTransfer.inWiseCallsBeyondLatencyMs.p50} ms beyond the simulator's added latency (the simulator's own work and HTTP both ways); ${r.mutations.createTransfer.sqlStatementsPerRequest} SQL statements a request.` : ''}${r.mutations.createTransfer.addedOverWiseOwnTimeMs ? ` Over what Wise itself took (each call timed by the simulator, from its arrival to the end of its answer): p50 ${r.mutations.createTransfer.addedOverWiseOwnTimeMs.p50} ms, p95 ${r.mutations.createTransfer.addedOverWiseOwnTimeMs.p95} ms (${r.mutations.createTransfer.addedOverWiseOwnTimeMs.n} requests).` : ''}
 `);
   }
   parts.push(`Versions: ${Object.entries(r.versions as Record<string, string>).map(([k, v]) => `${k} ${v}`).join(', ')}.\n`);
@@ -1270,7 +1289,12 @@ try {
     log('mutations');
     const mut = await profiled(gw, 'mutations', () => mutations(gateway, apiTokens[API_CUSTOMERS - 1]));
     report.mutations = mut;
-    targets.push({ name: 'createTransfer: time added over Wise p50', wanted: '≤ 50 ms', measured: mut.createTransfer.addedOverWiseLatencyMs.p50, met: mut.createTransfer.addedOverWiseLatencyMs.p50 <= 50 });
+    // "On top of Wise's own latency": the time Wise itself took for each call, as the simulator
+    // timed it (its added latency and its own work). Before 3 December the bench subtracted only
+    // the added latency, charging the simulator's own work to the gateway; that figure is
+    // still in the table beside this one.
+    const own = mut.createTransfer.addedOverWiseOwnTimeMs;
+    targets.push({ name: "createTransfer: time added over Wise's own time p50", wanted: '≤ 50 ms', measured: own?.p50 ?? 'not measured', met: own !== null && own.p50 <= 50 });
   }
   report.loadAverage = { start: loadAtStart, end: loadAverage() };
   report.seconds = round((Date.now() - Date.parse(startedAt)) / 1000);

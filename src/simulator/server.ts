@@ -134,6 +134,7 @@ function wiseHeadersAndCallLog(sim: SimulatorCore) {
     if (req.path.startsWith(CONTROL_PREFIX)) return next();
     res.setHeader('Cache-Control', 'no-cache, no-store, max-age=0, must-revalidate');
     res.setHeader('X-Content-Type-Options', 'nosniff');
+    const arrived = performance.now();
     const record = () => {
       sim.calls.push({
         at: new Date().toISOString(),
@@ -144,6 +145,7 @@ function wiseHeadersAndCallLog(sim: SimulatorCore) {
         auth: (res.locals.auth as 'client' | 'user' | 'basic' | undefined) ?? 'none',
         ...(res.locals.grant ? { grant: String(res.locals.grant) } : {}),
         correlationId: correlation ?? null,
+        durationMs: Math.round((performance.now() - arrived) * 10) / 10,
       });
       if (sim.calls.length > 20_000) sim.calls.splice(0, 10_000);
     };

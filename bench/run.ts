@@ -426,7 +426,6 @@ async function settled(databaseUrl: string): Promise<{ waitedMs: number; settled
   await db.connect();
   const started = performance.now();
   let quiet = 0;
-  let vacuumMs = 0;
   try {
     // PostgreSQL's upkeep of what the phases before wrote, done now rather than by an autovacuum
     // worker inside the measured seconds: on these two shared cores one took the CPU from the
@@ -434,7 +433,7 @@ async function settled(databaseUrl: string): Promise<{ waitedMs: number; settled
     // 3 December). Autovacuum that still starts during a phase is recorded (`during`).
     const vacuumed = performance.now();
     await db.query('vacuum (analyze)');
-    vacuumMs = round(performance.now() - vacuumed);
+    const vacuumMs = round(performance.now() - vacuumed);
     while (quiet < 5 && performance.now() - started < 60_000) {
       const { rows } = await db.query<{ busy: string }>(
         `select count(*) as busy from pg_stat_activity
@@ -443,10 +442,10 @@ async function settled(databaseUrl: string): Promise<{ waitedMs: number; settled
       quiet = Number(rows[0].busy) === 0 ? quiet + 1 : 0;
       await sleep(100);
     }
+    return { waitedMs: round(performance.now() - started), settled: quiet >= 5, vacuumMs };
   } finally {
     await db.end();
   }
-  return { waitedMs: round(performance.now() - started), settled: quiet >= 5, vacuumMs };
 }
 
 /**
@@ -922,7 +921,7 @@ async function mutations(gateway: Awaited<ReturnType<typeof startGateway>>, toke
   const db = new pg.Client({ connectionString: gateway.databaseUrl });
   await db.connect();
   let beyond: number[] = [];
-  let overWiseOwn: number[] = [];
+  const overWiseOwn: number[] = [];
   try {
     for (let waited = 0; waited < 30_000; waited += 200) {
       const { rows } = await db.query<{ ms: number }>(
@@ -943,11 +942,11 @@ async function mutations(gateway: Awaited<ReturnType<typeof startGateway>>, toke
     const { rows } = await db.query<{ request_id: string; ids: string[] }>(
       `select request_id, array_agg(correlation_id::text) as ids from wise_call where request_id like 'bench-create-transfer-%' group by request_id`,
     );
-    overWiseOwn = rows.flatMap((r) => {
+    for (const r of rows) {
       const n = Number(r.request_id.slice('bench-create-transfer-'.length));
       const wise = r.ids.map((id) => own.get(id));
-      return wise.every((ms) => ms !== undefined) ? [transferMs[n] - wise.reduce((a, b) => a! + b!, 0)!] : [];
-    });
+      if (wise.every((ms) => ms !== undefined)) overWiseOwn.push(transferMs[n] - wise.reduce<number>((sum, ms) => sum + (ms ?? 0), 0));
+    }
   } finally {
     await db.end();
   }

@@ -25,7 +25,9 @@ const WINDOW_MS = 60_000;
  * One statement for every key of a request: each key's window starts at its first hit and ends
  * a minute later, and a hit after the end starts a new one (rate-limiter-flexible's upsert, for
  * many keys). Keys are locked in the order given, which is always address then customer, so
- * two requests never wait on each other in a cycle. A refused hit still counts, as it did.
+ * two requests never wait on each other in a cycle. A refused hit still counts against its key,
+ * as it did; and a request refused for its address now counts against its customer too, since
+ * both are counted at once (before, the address's refusal came first).
  */
 const COUNT = `
   with counted as (

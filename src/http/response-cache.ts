@@ -106,6 +106,10 @@ export function responseCache(options: ResponseCacheOptions): ApolloServerPlugin
           // is never the newer one.
           const version = fill.version ?? readAt;
           if (version === undefined || until <= Date.now()) return;
+          // A request that overlapped this one may have kept a newer answer meanwhile: an older
+          // one in its place would be stale at once (never wrong, but never served either).
+          const kept = answers.peek(fill.key);
+          if (kept && BigInt(kept.version) > BigInt(version)) return;
           answers.set(fill.key, { version, until, data, bytes: JSON.stringify(data).length });
         },
       };

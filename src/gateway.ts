@@ -91,6 +91,11 @@ export type GatewayOptions = {
   ledger?: Ledger;
   /** The bank's view of its customers; defaults to the gateway's `bank_customer` table (demo customers). */
   customerDirectory?: CustomerDirectory;
+  /**
+   * false: the job queue runs no schedule (CRONTAB): nothing sweeps, reconciles or prunes on
+   * its own. For a test that plays the schedule itself and must not race it.
+   */
+  schedule?: boolean;
 };
 
 export async function startGateway(config: Config, logger: Logger, options: GatewayOptions = {}): Promise<Gateway> {
@@ -258,7 +263,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
         logger,
         retentionDays: { wiseCalls: config.ops.wiseCallRetentionDays, webhookInbox: config.ops.webhookInboxRetentionDays, eventLog: config.jobs.eventRetentionDays },
       }),
-      crontab: CRONTAB,
+      crontab: options.schedule === false ? undefined : CRONTAB,
     });
     stack.push({ name: 'jobs', stop: () => jobs.stop() });
     if (config.jobs.enabled) await enqueueStartUpJobs(plain);

@@ -32,7 +32,9 @@ let gql: (query: string, variables?: Record<string, unknown>) => Promise<Json>;
 const closers: (() => Promise<unknown>)[] = [];
 
 beforeEach(async () => {
-  gateway = await startTestGateway({ ONBOARDING_MODEL: 'partner_kyc', WISE_TIMEOUT_MS: '1500', WISE_BACKOFF_BASE_MS: '20' });
+  // These tests run the sweep themselves (the schedule's part): the schedule must not race them
+  // for a transfer's lock, and a minute boundary could fall in any test.
+  gateway = await startTestGateway({ ONBOARDING_MODEL: 'partner_kyc', WISE_TIMEOUT_MS: '1500', WISE_BACKOFF_BASE_MS: '20' }, { gateway: { schedule: false } });
   gql = client(gateway, 'cust-alice');
 });
 afterEach(async () => {

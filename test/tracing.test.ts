@@ -10,6 +10,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintCustomerToken } from '../src/http/auth.js';
+import { tracedAtEdge } from '../src/ops/tracing.js';
 import { defaultSimulatorOptions, startSimulator, type Simulator } from '../src/simulator/server.js';
 import { createTestDatabase } from './support/database.js';
 import { TEST_JWT_SECRET } from './support/gateway.js';
@@ -117,5 +118,28 @@ describe('tracing', () => {
     const sqlOf = (traceId: string) => spans.filter((s) => s.traceId === traceId && (s.attributes['db.system'] === 'postgresql' || s.attributes['db.system.name'] === 'postgresql'));
     await expect.poll(() => sqlOf(sampled).length, { timeout: 60_000, interval: 500 }).toBeGreaterThan(0);
     expect(spans.filter((s) => s.traceId === unsampled)).toEqual([]);
+  });
+});
+
+describe('who is traced, decided before any span exists', () => {
+  const id = (n: number) => n.toString(16).padStart(32, '0');
+  const parent = (flags: string) => `00-${id(0xabc)}-${'1'.repeat(16)}-${flags}`;
+
+  it("follows a valid traceparent's sampled flag, whatever the ratio", () => {
+    expect(tracedAtEdge(parent('01'), 0)).toBe(true);
+    expect(tracedAtEdge(parent('00'), 1)).toBe(false);
+    // A header sent twice: the first counts, as the propagator reads it.
+    expect(tracedAtEdge([parent('01'), parent('00')], 0)).toBe(true);
+  });
+
+  it('keeps new traces, and those whose traceparent is malformed, at the ratio', () => {
+    for (const header of [undefined, '', 'garbage', `00-${'0'.repeat(32)}-${'1'.repeat(16)}-01`, `ff-${id(1)}-${'1'.repeat(16)}-01`]) {
+      expect(tracedAtEdge(header, 0.1, () => 0.05)).toBe(true);
+      expect(tracedAtEdge(header, 0.1, () => 0.5)).toBe(false);
+    }
+    let traced = 0;
+    for (let i = 0; i < 10_000; i += 1) if (tracedAtEdge(undefined, 0.1)) traced += 1;
+    expect(traced).toBeGreaterThan(800);
+    expect(traced).toBeLessThan(1200);
   });
 });

@@ -41,7 +41,7 @@ import { withWebSocketLimits, type LiveSockets } from './websocket-limits.js';
 import type { EventBus } from '../services/events.js';
 import { logContext, type LogContext } from '../ops/log-context.js';
 import type { Metrics } from '../ops/metrics.js';
-import { graphqlOperationSpans, unsampledRequestsUntraced } from '../ops/graphql-spans.js';
+import { graphqlOperationSpans } from '../ops/graphql-spans.js';
 
 export type HttpServerOptions = {
   schema: GraphQLSchema;
@@ -233,7 +233,6 @@ export async function startHttpServer(
     admit(authenticate, edge.rateLimits),
     express.json({ limit: edge.limits.bodyBytes }),
     reenterLogContext,
-    ...(options.tracing ? [unsampledRequestsUntraced()] : []),
     // After the body is read: from here on the request's async work shares one cost counter
     // (only for callers who asked to see it), which starts with the admission's statement.
     (req, _res, next) =>

@@ -39,7 +39,7 @@ export function tracedAtEdge(traceparent: string | string[] | undefined, ratio: 
   // Parsed as the propagator will parse it for a traced request, so both agree on the parent.
   const header = Array.isArray(traceparent) ? traceparent[0] : traceparent;
   const parent = header ? parseTraceParent(header) : null;
-  if (parent && isSpanContextValid(parent)) return (parent.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
+  if (parent && isSpanContextValid(parent)) return (parent.traceFlags & TraceFlags.SAMPLED) !== 0;
   return random() < ratio;
 }
 

@@ -28,6 +28,8 @@ export class TransferLocks {
   private readonly held = new AsyncLocalStorage<ReadonlySet<string>>();
   /** The last caller in this process queued for each transfer. */
   private readonly queued = new Map<string, Promise<void>>();
+  /** Locks this process is releasing (the rollback in flight), by transfer. */
+  private readonly releasing = new Map<string, Promise<void>>();
   private readonly max: number;
 
   /** Connections now (for the pool metrics). */
@@ -67,7 +69,6 @@ export class TransferLocks {
       if (error instanceof Error && /timeout/i.test(error.message)) throw new GatewayError('TRANSFER_BUSY', undefined, { cause: error });
       throw error;
     });
-    let broken = false;
     try {
       // The lock lives as long as this transaction: a server's idle-in-transaction limit must
       // not end it while the operation waits for Wise. One round trip for the four (the
@@ -84,16 +85,28 @@ export class TransferLocks {
       }
       return await this.held.run(new Set([...(held ?? []), transferId]), work);
     } finally {
-      await client.query('rollback').catch(() => {
-        broken = true;
-      });
-      client.release(broken);
+      // The caller's answer does not wait for the rollback's round trip: whoever comes next for
+      // this transfer waits for the lock itself (run), or for this release (tryRun, here).
+      this.release(transferId, client);
     }
+  }
+
+  private release(transferId: string, client: pg.PoolClient): void {
+    const released = client.query('rollback').then(
+      () => client.release(),
+      () => client.release(true),
+    );
+    this.releasing.set(transferId, released);
+    void released.then(() => {
+      if (this.releasing.get(transferId) === released) this.releasing.delete(transferId);
+    });
   }
 
   /** Runs `work` holding the lock if nobody holds it now; undefined (and no work) otherwise. */
   async tryRun<T>(transferId: string, work: () => Promise<T>): Promise<T | undefined> {
     if (this.held.getStore()?.has(transferId)) return work();
+    // An operation that has just finished here is not busy: its lock is on the way out.
+    await this.releasing.get(transferId);
     // Someone in this process is on it, or every connection is in use: next time.
     if (this.queued.has(transferId) || (this.pool.totalCount >= this.max && this.pool.idleCount === 0)) return undefined;
     const client = await this.pool.connect();
@@ -112,6 +125,7 @@ export class TransferLocks {
   }
 
   async close(): Promise<void> {
+    await Promise.all(this.releasing.values());
     await this.pool.end();
   }
 }

@@ -12,7 +12,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ledgerTransaction } from '../db/ledger-transaction.js';
-import type { Orm } from '../db/orm.js';
+import { ormSql, type Orm } from '../db/orm.js';
 import { Quote } from '../entities/Quote.js';
 import { Recipient } from '../entities/Recipient.js';
 import { Transfer } from '../entities/Transfer.js';
@@ -189,16 +189,23 @@ export class TransferService {
       reference: String(input.values.find((v) => v.key === 'reference')?.value ?? ''),
       details: toDetails(input.values),
     }, { persist: false });
-    try {
-      // Committed before Wise hears of it: whatever happens next, a retry finds this row. One
-      // statement (a flush wraps even a single insert in a transaction of its own).
-      await em.insert(transfer);
-    } catch (error) {
-      if (!(error instanceof UniqueConstraintViolationException)) throw error;
-      em.clear();
-      return this.create(em, customerId, input);
-    }
-    return (await this.createAtWise(em, transfer, { link }))!;
+    // The lock is taken before the row exists: nobody can have touched the row by the time it is
+    // ours, so it is not read back under the lock (createAtWise's re-read is for stored rows).
+    const created = await this.deps.locks.run(transfer.id, async () => {
+      try {
+        // Committed before Wise hears of it: whatever happens next, a retry finds this row. One
+        // statement (a flush wraps even a single insert in a transaction of its own).
+        await em.insert(transfer);
+      } catch (error) {
+        if (error instanceof UniqueConstraintViolationException) return null;
+        throw error;
+      }
+      return this.createAtWiseLocked(em, transfer, link);
+    });
+    if (created) return created;
+    // The same key stored meanwhile by a concurrent request: answered as its repeat.
+    em.clear();
+    return this.create(em, customerId, input);
   }
 
   /**
@@ -206,12 +213,12 @@ export class TransferService {
    * customerTransactionId is the same transfer at Wise). Under the transfer's lock, so a retry
    * and the sweep never ask at once.
    */
-  private async createAtWise(em: EntityManager, stored: Transfer, options: { onlyIfFree?: boolean; link?: WiseLink } = {}): Promise<CreateTransferResult | undefined> {
+  private async createAtWise(em: EntityManager, stored: Transfer, options: { onlyIfFree?: boolean } = {}): Promise<CreateTransferResult | undefined> {
     const work = async (): Promise<CreateTransferResult> => {
       const transfer = await em.findOne(Transfer, stored.id, { refresh: true });
       if (!transfer) return { kind: 'invalid', fieldErrors: [{ path: null, code: 'REFUSED', message: 'Wise refused this transfer.', arguments: [] }] };
       if (transfer.creationState === 'CREATED') return { kind: 'created', transfer };
-      return this.createAtWiseLocked(em, transfer, options.link);
+      return this.createAtWiseLocked(em, transfer);
     };
     // The sweep and reconciliation leave a transfer someone is working on for next time.
     return options.onlyIfFree ? this.deps.locks.tryRun(stored.id, work) : this.deps.locks.run(stored.id, work);
@@ -244,15 +251,14 @@ export class TransferService {
     } catch (error) {
       if (error instanceof WiseError && (error.code === 'VALIDATION' || error.code === 'CONFLICT')) {
         // Wise refused it: nothing was created there, so nothing is kept here.
-        em.remove(transfer);
-        await em.flush();
+        await em.nativeDelete(Transfer, { id: transfer.id });
         const unusable = await this.quoteWiseWillNotUse(em, link, transfer, error);
         if (unusable) return unusable;
         return { kind: 'invalid', fieldErrors: error.fieldErrors.map((e) => ({ ...e, path: e.path?.replace(/^details\./, '') ?? null })) };
       }
       throw error;
     }
-    const events = await em.transactional(async (tx) => {
+    await em.transactional(async (tx) => {
       const locked = await tx.findOneOrFail(Transfer, transfer.id, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (locked.creationState === 'CREATED') return [];
       Object.assign(locked, {
@@ -268,9 +274,8 @@ export class TransferService {
       });
       const quote = await tx.findOne(Quote, transfer.quoteId);
       if (quote && quote.status === 'PENDING') quote.status = 'ACCEPTED';
-      return (await this.states.applyState(tx, locked, wise.status, parseWiseTime(wise.created), 'create')).events;
+      return this.publishAtCommit(tx, (await this.states.applyState(tx, locked, wise.status, parseWiseTime(wise.created), 'create')).events);
     });
-    await this.publish(events);
     return { kind: 'created', transfer: await em.findOneOrFail(Transfer, transfer.id, { refresh: true }) };
   }
 
@@ -345,16 +350,14 @@ export class TransferService {
       }
       throw error;
     }
-    const events = await em.transactional(async (tx) => {
+    await em.transactional(async (tx) => {
       const locked = await tx.findOneOrFail(Transfer, transfer.id, { lockMode: LockMode.PESSIMISTIC_WRITE });
       locked.data = wise;
       locked.syncedAt = new Date();
       const result = await this.states.applyState(tx, locked, wise.status, this.states.pollTime(locked), 'poll');
-      await tx.flush();
-      return result.events;
+      await this.publishAtCommit(tx, result.events);
     });
     await em.refresh(transfer);
-    await this.publish(events);
   }
 
   // ---- the sweep (jobs/transfer-sweep.ts) and reconciliation (services/reconciliation.ts) -----
@@ -395,6 +398,15 @@ export class TransferService {
 
   private async publish(events: DomainEvent[]): Promise<void> {
     for (const event of events) await this.deps.events.publish(event);
+  }
+
+  /**
+   * Published by Postgres when `tx` commits (never if it rolls back), in the transaction's own
+   * round trips: one statement fewer on the way back to the caller than publishing after.
+   */
+  private async publishAtCommit(tx: EntityManager, events: DomainEvent[]): Promise<DomainEvent[]> {
+    await this.deps.events.publishOnCommit(ormSql(tx), events);
+    return events;
   }
 }
 

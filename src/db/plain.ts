@@ -43,8 +43,16 @@ export class PlainDb {
     return (await this.pool.query<T>({ name: this.prepared ? this.nameOf(text) : undefined, text, values })).rows;
   }
 
-  /** Runs `work` in a transaction on one connection: committed if it resolves, rolled back if not. */
-  async transaction<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` in a transaction on one connection: committed if it resolves, rolled back if not.
+   * `opening`, when given, is a first statement sent with the `begin` in one round trip (the
+   * simple protocol takes both but no parameters: values go in through `literal`, which quotes
+   * them); `work` gets its rows.
+   */
+  async transaction<T, O extends Record<string, any> = Record<string, any>>(
+    work: (sql: Sql, opened: O[]) => Promise<T>,
+    opening?: (literal: (value: string) => string) => string,
+  ): Promise<T> {
     const client = await this.pool.connect();
     const sql: Sql = async <R extends Record<string, any>>(text: string, values: unknown[]) => {
       countSql();
@@ -53,8 +61,15 @@ export class PlainDb {
     };
     let broken = false;
     try {
-      await client.query('begin');
-      const result = await work(sql);
+      let opened: O[] = [];
+      if (opening) {
+        countSql();
+        const results = (await client.query(`begin; ${opening((value) => client.escapeLiteral(value))}`)) as unknown as pg.QueryResult<O>[];
+        opened = results[results.length - 1]?.rows ?? [];
+      } else {
+        await client.query('begin');
+      }
+      const result = await work(sql, opened);
       await client.query('commit');
       return result;
     } catch (error) {

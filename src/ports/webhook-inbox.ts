@@ -24,13 +24,19 @@ export type StoredDelivery = { eventType: string; data: any; occurredAt: Date | 
 
 export type InboxStatus = 'applied' | 'ignored' | 'stale';
 
+/** Expressions to select, with their `?` parameters: what another statement can carry along. */
+export type SelectList = { select: string; params: unknown[] };
+
 export interface WebhookInbox<Tx> {
   /** Stores a delivery (with its job when `withJob`); false when the same event was stored before. */
   store(delivery: NewDelivery, withJob: boolean): Promise<boolean>;
   read(deliveryId: string): Promise<StoredDelivery | undefined>;
   /** Locks the delivery's row in `tx` and gives its status. */
   lock(tx: Tx, deliveryId: string): Promise<string | undefined>;
-  mark(tx: Tx, deliveryId: string, status: InboxStatus, note: string | null): Promise<void>;
+  /** `work` in a transaction of its own that begins with the delivery's row locked; its status. */
+  applying<T>(deliveryId: string, work: (tx: Tx, status: string | undefined) => Promise<T>): Promise<T>;
+  /** `alongside`: a select list run in the same statement (the bus's notifications at commit). */
+  mark(tx: Tx, deliveryId: string, status: InboxStatus, note: string | null, alongside?: SelectList | null): Promise<void>;
   enqueueJobs(deliveryIds: string[]): Promise<void>;
   /** Deliveries pending for longer than `seconds` with no job to apply them, oldest first. */
   orphans(seconds: number, limit: number): Promise<string[]>;

@@ -14,6 +14,7 @@ import { ormSql } from '../db/orm.js';
 import type { PlainDb, Sql } from '../db/plain.js';
 import type { VerificationRoute } from '../entities/WiseProfile.js';
 import type { OnboardingStatus } from './onboarding-status.js';
+import type { SelectList } from '../ports/webhook-inbox.js';
 
 /** A profile's verification as committed with its event (`syncedAt` as an ISO string). */
 export type VerificationSnapshot = { routes: VerificationRoute[]; canTransfer: boolean; syncedAt: string | null };
@@ -42,6 +43,8 @@ export interface EventBus {
    * round trip of its own.
    */
   publishOnCommit(sql: Sql, events: DomainEvent[]): Promise<void>;
+  /** The same as a select list, for another statement to carry (null: no events). */
+  notificationsOf(events: DomainEvent[]): SelectList | null;
   /** Appends an event to its customer's log in a transaction of its own, and publishes it. */
   record(body: EventBody): Promise<DomainEvent>;
   /**

@@ -9,6 +9,7 @@
 import pg from 'pg';
 import type { Logger } from '../logger.js';
 import type { Sql } from '../db/plain.js';
+import type { SelectList } from '../ports/webhook-inbox.js';
 import { appendEvents, type DomainEvent, type EventBody, type EventBus } from './events.js';
 
 const CHANNEL = 'gateway_events';
@@ -115,8 +116,13 @@ export class PostgresEventBus implements EventBus {
 
   /** NOTIFY inside a transaction is delivered by Postgres at commit, and dropped on rollback. */
   async publishOnCommit(sql: Sql, events: DomainEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    await sql(`select ${events.map(() => 'pg_notify(?, ?)').join(', ')}`, events.flatMap((event) => [CHANNEL, JSON.stringify(event)]));
+    const notifications = this.notificationsOf(events);
+    if (notifications) await sql(`select ${notifications.select}`, notifications.params);
+  }
+
+  notificationsOf(events: DomainEvent[]): SelectList | null {
+    if (events.length === 0) return null;
+    return { select: events.map(() => 'pg_notify(?, ?)').join(', '), params: events.flatMap((event) => [CHANNEL, JSON.stringify(event)]) };
   }
 
   async record(body: EventBody): Promise<DomainEvent> {

@@ -216,48 +216,42 @@ export class WebhookService {
 
   private writesFor(deliveryId: string, eventType: string, occurredAt: Date | null): WebhookWrites {
     const { inbox } = this.deps;
-    // After the commit: the lag metric, and the events for an in-process bus.
-    const committed = async (published: DomainEvent[]) => {
-      this.deps.metrics?.recordWebhookApplied(eventType, occurredAt);
-      for (const event of published) await this.deps.events.publish(event);
-    };
+    // After the commit: the lag metric.
+    const committed = () => this.deps.metrics?.recordWebhookApplied(eventType, occurredAt);
     return {
       plain: async (write) => {
-        const published: DomainEvent[] = [];
         let wrote = false;
-        const done = await this.deps.db.transaction(async (sql) => {
-          if ((await inbox.lock(sql, deliveryId)) !== 'pending') return true;
+        // Begun with the row locked, in one round trip.
+        const done = await inbox.applying(deliveryId, async (sql, status) => {
+          if (status !== 'pending') return true;
           const outcome = await write(sql);
           if (!outcome) return false;
-          await this.finish(sql, deliveryId, outcome, published);
+          await this.finish(sql, deliveryId, outcome);
           wrote = true;
           return true;
         });
-        if (wrote) await committed(published);
+        if (wrote) committed();
         return done;
       },
       orm: async (write) => {
-        const published: DomainEvent[] = [];
         let wrote = false;
         await this.deps.orm.em.fork().transactional(async (tx) => {
           const sql = ormSql(tx);
           if ((await inbox.lock(sql, deliveryId)) !== 'pending') return;
-          await this.finish(sql, deliveryId, await write(tx), published);
+          await this.finish(sql, deliveryId, await write(tx));
           wrote = true;
         });
-        if (wrote) await committed(published);
+        if (wrote) committed();
       },
     };
   }
 
   /**
-   * Marks the row and hands the events to the bus in the same transaction: subscribers hear of
-   * the change exactly when it is committed (or after, on an in-process bus: `after`).
+   * Marks the row and hands the events to the bus in the same transaction, in one statement (the
+   * mark carries their NOTIFY along): subscribers hear of the change exactly when it commits.
    */
-  private async finish(sql: Sql, deliveryId: string, outcome: WebhookOutcome, after: DomainEvent[]): Promise<void> {
-    await this.deps.inbox.mark(sql, deliveryId, outcome.status, outcome.note ?? null);
-    if (this.deps.events.publishOnCommit) await this.deps.events.publishOnCommit(sql, outcome.events);
-    else after.push(...outcome.events);
+  private async finish(sql: Sql, deliveryId: string, outcome: WebhookOutcome): Promise<void> {
+    await this.deps.inbox.mark(sql, deliveryId, outcome.status, outcome.note ?? null, this.deps.events.notificationsOf(outcome.events));
   }
 }
 

@@ -4,7 +4,7 @@
  * Every statement about the inbox and its jobs is here; the webhook service says when.
  */
 import type { PlainDb, Sql } from '../../db/plain.js';
-import type { InboxStatus, NewDelivery, StoredDelivery, WebhookInbox } from '../../ports/webhook-inbox.js';
+import type { InboxStatus, NewDelivery, SelectList, StoredDelivery, WebhookInbox } from '../../ports/webhook-inbox.js';
 
 export type { InboxStatus, NewDelivery, StoredDelivery } from '../../ports/webhook-inbox.js';
 
@@ -70,9 +70,22 @@ export class PostgresWebhookInbox implements WebhookInbox<Sql> {
     return row?.status;
   }
 
-  /** Marks the row as applied (or why not), in the transaction that applied it. */
-  async mark(sql: Sql, deliveryId: string, status: InboxStatus, note: string | null): Promise<void> {
-    await sql(MARK, [status, note, deliveryId]);
+  /** The delivery's transaction, begun and its row locked in one round trip (the fast path's). */
+  async applying<T>(deliveryId: string, work: (sql: Sql, status: string | undefined) => Promise<T>): Promise<T> {
+    return this.db.transaction<T, { status: string }>(
+      (sql, [row]) => work(sql, row?.status),
+      (literal) => `select status from webhook_inbox where delivery_id = ${literal(deliveryId)} for update`,
+    );
+  }
+
+  /**
+   * Marks the row as applied (or why not), in the transaction that applied it — with
+   * `alongside` (the events' NOTIFY) in the same statement: a data-modifying WITH runs whether
+   * or not the select reads it.
+   */
+  async mark(sql: Sql, deliveryId: string, status: InboxStatus, note: string | null, alongside?: SelectList | null): Promise<void> {
+    if (!alongside) await sql(MARK, [status, note, deliveryId]);
+    else await sql(`with marked as (${MARK}) select ${alongside.select}`, [status, note, deliveryId, ...alongside.params]);
   }
 
   /** Hands deliveries to jobs (one each at most: the job key). */

@@ -1,0 +1,55 @@
+/**
+ * The transfer money lock (src/services/transfer-locks.ts) against a real PostgreSQL: one money
+ * operation per transfer at a time across replicas (two lock managers, two pools), and a lock
+ * released in the background once its operation is done — which neither another replica nor the
+ * sweep of the same process can get wrong.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TransferLocks } from '../src/services/transfer-locks.js';
+import { createTestDatabase } from './support/database.js';
+
+let one: TransferLocks;
+let other: TransferLocks;
+
+beforeAll(async () => {
+  const url = await createTestDatabase();
+  one = new TransferLocks(url);
+  other = new TransferLocks(url);
+});
+afterAll(async () => {
+  await one?.close();
+  await other?.close();
+});
+
+describe('the money lock', () => {
+  it('lets one operation at a time work on a transfer, across replicas', async () => {
+    const transferId = randomUUID();
+    const log: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const first = one.run(transferId, async () => {
+      log.push('first starts');
+      await held;
+      log.push('first ends');
+    });
+    await expect.poll(() => log.length).toBe(1);
+    const second = other.run(transferId, async () => log.push('second runs'));
+    // The other replica cannot start while the first holds the lock, nor can its sweep.
+    expect(await other.tryRun(transferId, async () => 'swept')).toBeUndefined();
+    release();
+    await Promise.all([first, second]);
+    expect(log).toEqual(['first starts', 'first ends', 'second runs']);
+  });
+
+  it('is free for the sweep as soon as the operation has answered, in this process and the next', async () => {
+    for (let i = 0; i < 20; i += 1) {
+      const transferId = randomUUID();
+      expect(await one.run(transferId, async () => 'funded')).toBe('funded');
+      // The rollback that releases it may still be on its way: the sweep here waits for it.
+      expect(await one.tryRun(transferId, async () => 'swept')).toBe('swept');
+      // Another replica's operation waits for the lock itself.
+      expect(await other.run(transferId, async () => 'cancelled')).toBe('cancelled');
+    }
+  });
+});

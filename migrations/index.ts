@@ -16,6 +16,7 @@ import { Migration20261202114500_safe_deploy_rollout } from './Migration20261202
 import { Migration20261202140000_event_log_retention } from './Migration20261202140000_event_log_retention.js';
 import { Migration20261203060000_read_versions } from './Migration20261203060000_read_versions.js';
 import { Migration20261202180000_ops_request_id_retention } from './Migration20261202180000_ops_request_id_retention.js';
+import { Migration20261203120000_sweep_indexes } from './Migration20261203120000_sweep_indexes.js';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261121000000_bank_customer', class: Migration20261121000000_bank_customer },
@@ -31,4 +32,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261202140000_event_log_retention', class: Migration20261202140000_event_log_retention },
   { name: 'Migration20261202180000_ops_request_id_retention', class: Migration20261202180000_ops_request_id_retention },
   { name: 'Migration20261203060000_read_versions', class: Migration20261203060000_read_versions },
+  { name: 'Migration20261203120000_sweep_indexes', class: Migration20261203120000_sweep_indexes },
 ];

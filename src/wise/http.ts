@@ -102,16 +102,22 @@ export class WiseHttp {
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
       let status: number | null = null;
+      // The whole call, answer included (undici's own timeouts are per phase). Not
+      // AbortSignal.timeout: its timer outlives the call, then fires on a finished request's
+      // signal — after Wise-heavy traffic, thousands of pending timers and live signals, and
+      // every firing left garbage for the collector (bench/README.md).
+      const deadline = new AbortController();
+      const timer = setTimeout(() => deadline.abort(new DOMException(`no answer within ${this.options.timeoutMs} ms`, 'TimeoutError')), this.options.timeoutMs);
       try {
-        const response = await undiciRequest(url, {
-          method: req.method,
-          headers,
-          body,
-          // The whole call, answer included (undici's own timeouts are per phase).
-          signal: AbortSignal.timeout(this.options.timeoutMs),
-        });
-        status = response.statusCode;
-        const text = await response.body.text();
+        let response: Awaited<ReturnType<typeof undiciRequest>>;
+        let text: string;
+        try {
+          response = await undiciRequest(url, { method: req.method, headers, body, signal: deadline.signal });
+          status = response.statusCode;
+          text = await response.body.text();
+        } finally {
+          clearTimeout(timer);
+        }
         const parsed = text ? parseJson(text) : null;
         this.audit(req, correlationId, attempt, status, started, null);
         const answered = toHeaders(response.headers);

@@ -303,5 +303,7 @@ describe('a quote Wise already treats as expired', () => {
     gateway.simulator!.core.state.quotes[localId(q.id)].expirationTime = new Date(Date.now() - 1000).toISOString();
     const result = (await gql(CREATE_TRANSFER, { quoteId: q.id, recipientId, key: randomUUID() })).data.createTransfer;
     expect(result).toMatchObject({ __typename: 'QuoteNotUsable', reason: 'EXPIRED' });
+    // Wise refused it: nothing was created there, so nothing is kept here (no PENDING row left).
+    expect(await sql(gateway.databaseUrl, "select id from transfer where customer_id = 'cust-alice'")).toEqual([]);
   });
 });

@@ -92,8 +92,9 @@ export type GatewayOptions = {
   /** The bank's view of its customers; defaults to the gateway's `bank_customer` table (demo customers). */
   customerDirectory?: CustomerDirectory;
   /**
-   * false: the job queue runs no schedule (CRONTAB): nothing sweeps, reconciles or prunes on
-   * its own. For a test that plays the schedule itself and must not race it.
+   * false: the job queue runs no schedule (CRONTAB): nothing sweeps, reconciles or prunes every
+   * minute on its own (the start-up sweep still runs once, before any work). For a test that
+   * plays the schedule itself and must not race it.
    */
   schedule?: boolean;
 };

@@ -7,13 +7,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TransferLocks } from '../src/services/transfer-locks.js';
-import { createTestDatabase } from './support/database.js';
+import { createTestDatabase, sql } from './support/database.js';
 
+let url: string;
 let one: TransferLocks;
 let other: TransferLocks;
 
 beforeAll(async () => {
-  const url = await createTestDatabase();
+  url = await createTestDatabase();
   one = new TransferLocks(url);
   other = new TransferLocks(url);
 });
@@ -40,6 +41,20 @@ describe('the money lock', () => {
     release();
     await Promise.all([first, second]);
     expect(log).toEqual(['first starts', 'first ends', 'second runs']);
+  });
+
+  it("survives its holder's connection dying mid-operation: the process stays up and the lock is free", async () => {
+    const transferId = randomUUID();
+    const outcome = one.run(transferId, async () => {
+      // A failover or an operator ends the lock's backend while the operation waits for Wise.
+      await sql(url, "select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and granted and pid <> pg_backend_pid()");
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return 'answered';
+    });
+    // The work itself did not touch the dead connection; the process is still here to answer.
+    expect(await outcome).toBe('answered');
+    // Postgres released the lock with the connection: another replica gets it at once.
+    expect(await other.tryRun(transferId, async () => 'swept')).toBe('swept');
   });
 
   it('is free for the sweep as soon as the operation has answered, in this process and the next', async () => {

@@ -20,6 +20,19 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import { GatewayError } from '../domain/errors.js';
 
+/** How long the sweep waits for a release in flight before it calls the transfer busy. */
+const RELEASE_WAIT_MS = 5_000;
+
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The advisory lock's first key: money operations on transfers (the second is the transfer). */
 const TRANSFER_MONEY_LOCKS = 0x5741_4d31; // "WAM1"
 
@@ -45,6 +58,10 @@ export class TransferLocks {
     // A connection that cannot be had within the wait is a busy transfer, not a hang.
     this.pool = new pg.Pool({ connectionString: databaseUrl, max: this.max, idleTimeoutMillis: 30_000, connectionTimeoutMillis: options.waitMs ?? 120_000 });
     this.pool.on('error', () => {});
+    // A holder's connection can die while its operation waits for Wise (a failover, a
+    // terminated backend): the operation's next statement fails, Postgres has released the
+    // lock, and the process must not fall over on the client's 'error' event meanwhile.
+    this.pool.on('connect', (client) => client.on('error', () => {}));
   }
 
   /** Runs `work` holding the transfer's money lock; waits for the current holder first. */
@@ -105,8 +122,10 @@ export class TransferLocks {
   /** Runs `work` holding the lock if nobody holds it now; undefined (and no work) otherwise. */
   async tryRun<T>(transferId: string, work: () => Promise<T>): Promise<T | undefined> {
     if (this.held.getStore()?.has(transferId)) return work();
-    // An operation that has just finished here is not busy: its lock is on the way out.
-    await this.releasing.get(transferId);
+    // An operation that has just finished here is not busy: its lock is on the way out. A
+    // release that does not come back soon (a half-open connection) is busy, not a stalled sweep.
+    const releasing = this.releasing.get(transferId);
+    if (releasing && !(await settlesWithin(releasing, RELEASE_WAIT_MS))) return undefined;
     // Someone in this process is on it, or every connection is in use: next time.
     if (this.queued.has(transferId) || (this.pool.totalCount >= this.max && this.pool.idleCount === 0)) return undefined;
     const client = await this.pool.connect();

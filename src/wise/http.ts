@@ -65,6 +65,8 @@ export type WiseHttpOptions = {
   sleep?: (ms: number) => Promise<void>;
 };
 
+const USER_AGENT = 'wise-platform-gateway';
+
 /**
  * undici's `request`, not `fetch`: the same client underneath (Node's fetch is undici), without
  * the WHATWG Request, Response and web streams around every call. Measured here with a local
@@ -87,6 +89,8 @@ export class WiseHttp {
     for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const headers: Record<string, string> = {
       accept: 'application/json',
+      // undici's request sends none of its own (fetch sent "node"): say who is calling.
+      'user-agent': USER_AGENT,
       'X-External-Correlation-Id': correlationId,
       ...req.headers,
     };

@@ -124,9 +124,10 @@ export class WiseHttp {
         }
         const parsed = text ? parseJson(text) : null;
         this.audit(req, correlationId, attempt, status, started, null);
-        const answered = toHeaders(response.headers);
-        if (status >= 200 && status < 300) return { status, body: parsed as T, headers: answered, unansweredAttempts };
-        const error = errorFromResponse(status, parsed, answered);
+        const raw = response.headers;
+        // Built only when read: no caller reads a successful answer's headers today.
+        if (status >= 200 && status < 300) return { status, body: parsed as T, get headers() { return toHeaders(raw); }, unansweredAttempts };
+        const error = errorFromResponse(status, parsed, toHeaders(raw));
         error.unansweredAttempts = unansweredAttempts;
         if (!error.transient || attempt >= attempts) throw error;
         // A 429 was turned away before any work; a 5xx may have done it and failed after.

@@ -16,6 +16,7 @@ import { signRsaSha256 } from '../src/lib/rsa-signature.js';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import autocannon from 'autocannon';
 import { createClient } from 'graphql-ws';
 import pg from 'pg';
@@ -82,7 +83,7 @@ async function startGateway(workDir: string, extraEnv: Record<string, string> = 
   await fs.writeFile(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), { mode: 0o600 });
   const simulatorUrl = `http://127.0.0.1:${simPort}`;
   const url = `http://127.0.0.1:${port}`;
-  const simulator = spawn(process.execPath, ['dist/src/simulator/main.js'], {
+  const simulator = spawn(process.execPath, [...(process.env.BENCH_SIMULATOR_FLAGS ?? '').split(' ').filter(Boolean), 'dist/src/simulator/main.js'], {
     cwd: root,
     env: {
       ...process.env,
@@ -97,6 +98,9 @@ async function startGateway(workDir: string, extraEnv: Record<string, string> = 
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   await new Promise<void>((resolve) => simulator.stdout!.on('data', (c) => String(c).includes('listening') && resolve()));
+  // BENCH_SIMULATOR_LOG=<file>: what the simulator printed, stamped (BENCH_SIMULATOR_FLAGS=--trace-gc, say).
+  const simulatorLog = process.env.BENCH_SIMULATOR_LOG;
+  if (simulatorLog) simulator.stdout!.on('data', (c) => void fs.appendFile(simulatorLog, `@${Date.now()} ${String(c)}`));
 
   const databaseUrl = `postgres://postgres:postgres@127.0.0.1:${pgPort}/wise_gateway`;
   // Started again with other settings on the same database (BENCH_ONLY=observability), or as a
@@ -144,8 +148,11 @@ async function startGateway(workDir: string, extraEnv: Record<string, string> = 
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     let output = '';
-    child.stdout!.on('data', (c) => (output += c));
-    child.stderr!.on('data', (c) => (output += c));
+    // BENCH_GATEWAY_LOG: each chunk stamped with the wall clock, so a line of --trace-gc (whose
+    // times count from the process's start) can be set beside an event's atMs.
+    const stamp = process.env.BENCH_GATEWAY_LOG ? (c: Buffer) => `@${Date.now()} ${String(c)}` : String;
+    child.stdout!.on('data', (c) => (output += stamp(c)));
+    child.stderr!.on('data', (c) => (output += stamp(c)));
     // Until ready or exited: a busy machine's start-up takes what it takes.
     for (;;) {
       if (child.exitCode !== null) throw new Error(`gateway exited:\n${output}`);
@@ -468,27 +475,38 @@ async function webhookLatency(gateway: Awaited<ReturnType<typeof startGateway>>,
   let started = performance.now();
   let warming = true;
   const warmLatencies: number[] = [];
-  const subs = await Promise.all(
-    chosen.map(async (_c, i) => {
-      const s = socket(subscriberUrl, tokens[i]);
-      await s.ready;
-      s.subscribe('subscription { transferStatusChanged { transferId status } }', (data, at) => {
-        const key = `${fromGlobalId(data.transferStatusChanged.transferId)!.localId}:${data.transferStatusChanged.status}`;
-        const sent = pending.get(key);
-        if (sent !== undefined && warming) {
-          warmLatencies.push(at - sent);
-          pending.delete(key);
-        } else if (sent !== undefined) {
-          latencies.push(at - sent);
-          slow.push({ atMs: Math.round(sent - started), latencyMs: Math.round((at - sent) * 10) / 10, key });
-          // The same clock as the simulator's record of its POST (both processes read the system clock).
-          receivedWall.set(key, Date.now());
-          pending.delete(key);
-        }
-      });
-      return s;
-    }),
-  );
+  // The subscribers on a thread of their own (subscribers.worker.mjs): the bench's garbage
+  // collections must not be timed as the gateway's latency.
+  const subscribers = new Worker(new URL('./subscribers.worker.mjs', import.meta.url), {
+    workerData: { url: subscriberUrl, tokens: chosen.map((_c, i) => tokens[i]), query: 'subscription { transferStatusChanged { transferId status } }' },
+    execArgv: [],
+  });
+  const closed = new Promise<void>((resolve, reject) => {
+    subscribers.on('error', reject);
+    subscribers.on('message', (m: { closed?: true }) => m.closed && resolve());
+  });
+  await new Promise<void>((resolve, reject) => {
+    subscribers.once('error', reject);
+    subscribers.on('message', (m: { ready?: true; error?: string; transferId?: string; status?: string; at?: number; wall?: number }) => {
+      if (m.ready) return resolve();
+      if (m.error) return log(`subscription error ${m.error}`);
+      if (m.transferId === undefined) return;
+      // The worker's clock as this thread's performance.now().
+      const at = m.at! - performance.timeOrigin;
+      const key = `${fromGlobalId(m.transferId)!.localId}:${m.status}`;
+      const sent = pending.get(key);
+      if (sent !== undefined && warming) {
+        warmLatencies.push(at - sent);
+        pending.delete(key);
+      } else if (sent !== undefined) {
+        latencies.push(at - sent);
+        slow.push({ atMs: Math.round(sent - started), latencyMs: Math.round((at - sent) * 10) / 10, key });
+        // The same clock as the simulator's record of its POST (both processes read the system clock).
+        receivedWall.set(key, m.wall!);
+        pending.delete(key);
+      }
+    });
+  });
   await sleep(300);
   // Two seconds of events on transfers the measured ones do not use, reported apart (as the
   // fan-out's cold round): the process's first subscription payloads, and code V8 has let go
@@ -544,7 +562,9 @@ async function webhookLatency(gateway: Awaited<ReturnType<typeof startGateway>>,
   for (let i = 0; i < 100 && pending.size > 0; i++) await sleep(100);
   const seen = await watch.stop();
   const lost = pending.size;
-  await Promise.all(subs.map(async (s) => s.close()));
+  subscribers.postMessage({ close: true });
+  await closed;
+  await subscribers.terminate();
   const bgAfter = await bgwriter();
   // Where the slowest events spent their time: the inbox row says when the gateway received the
   // delivery (after the simulator signed and POSTed it) and when applying it began.
@@ -1274,6 +1294,7 @@ try {
       targets.push({ name: "webhook → subscription p99 (from the simulator's POST), webhook on one replica, subscriber on another", wanted: '< 50 ms', measured: across.fromPostMs.p99, met: across.fromPostMs.p99 < 50 && across.fromPostMs.n === across.events && across.lost === 0 });
     } finally {
       await stop(second.child);
+      if (process.env.BENCH_GATEWAY_LOG) await fs.writeFile(`${process.env.BENCH_GATEWAY_LOG}.replica`, second.output());
     }
   }
   if (selected.has('fanout')) {

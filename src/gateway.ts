@@ -52,6 +52,7 @@ import { TransferSweep } from './jobs/transfer-sweep.js';
 import { scaSigner } from './wise/sca-signer.js';
 import { Metrics, startMetricsServer, type MetricsServer } from './ops/metrics.js';
 import { registerDatabaseGauges } from './ops/database-gauges.js';
+import { withJobSpans } from './ops/job-spans.js';
 
 export type Gateway = {
   url: string;
@@ -256,14 +257,16 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
       logger,
       enabled: config.jobs.enabled,
       concurrency: config.jobs.concurrency,
-      tasks: gatewayTasks({
-        webhooks,
-        reconciliation,
-        transferSweep,
-        db: plain,
-        logger,
-        retentionDays: { wiseCalls: config.ops.wiseCallRetentionDays, webhookInbox: config.ops.webhookInboxRetentionDays, eventLog: config.jobs.eventRetentionDays },
-      }),
+      tasks: (config.ops.tracing ? withJobSpans : <T>(tasks: T) => tasks)(
+        gatewayTasks({
+          webhooks,
+          reconciliation,
+          transferSweep,
+          db: plain,
+          logger,
+          retentionDays: { wiseCalls: config.ops.wiseCallRetentionDays, webhookInbox: config.ops.webhookInboxRetentionDays, eventLog: config.jobs.eventRetentionDays },
+        }),
+      ),
       crontab: options.schedule === false ? undefined : CRONTAB,
     });
     stack.push({ name: 'jobs', stop: () => jobs.stop() });
@@ -299,7 +302,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
             : undefined,
         // METRICS_PORT=off: not even the per-operation bookkeeping.
         metrics: config.ops.metrics ? metrics : undefined,
-        tracing: Boolean(config.ops.tracing),
+        tracing: config.ops.tracing && { sampleRatio: config.ops.tracing.sampleRatio },
         graphiqlToken:
           config.auth.usingDevelopmentSecret && config.seedDemoData
             ? () => mintCustomerToken(config.auth.jwtSecret!, DEMO_CUSTOMERS[0].id, { expiresIn: '12h' })

@@ -8,15 +8,21 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintCustomerToken } from '../src/http/auth.js';
-import { tracedAtEdge } from '../src/ops/tracing.js';
+import { tracedAtEdge } from '../src/ops/edge-sampling.js';
 import { defaultSimulatorOptions, startSimulator, type Simulator } from '../src/simulator/server.js';
 import { createTestDatabase } from './support/database.js';
 import { TEST_JWT_SECRET } from './support/gateway.js';
 import { CREATE_TRANSFER } from './support/journey.js';
 import { quoteAndRecipient, readyOn } from './support/replica-journey.js';
 import { kill, startReplica, type Replica } from './support/replicas.js';
+
+/** OTLP's span kinds. */
+const SERVER = 2;
+const CLIENT = 3;
+const CONSUMER = 5;
 
 type ExportedSpan = { traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number; attributes: Record<string, unknown> };
 
@@ -26,6 +32,7 @@ let collector: http.Server;
 let collectorUrl: string;
 let sim: Simulator;
 let replica: Replica;
+let databaseUrl: string;
 /** The customer is onboarded once, by whichever test runs first. */
 let onboarded: Promise<unknown> | undefined;
 const ready = () => (onboarded ??= readyOn(replica, sim));
@@ -53,7 +60,8 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
   collectorUrl = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
   sim = await startSimulator(defaultSimulatorOptions({ clientId: 'trace-client', clientSecret: 'trace-secret', webhookRetryBaseMs: 200 }));
-  replica = await startReplica({ sim, databaseUrl: await createTestDatabase(), clientId: 'trace-client', clientSecret: 'trace-secret', env: { OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl, LOG_LEVEL: 'warn' } });
+  databaseUrl = await createTestDatabase();
+  replica = await startReplica({ sim, databaseUrl, clientId: 'trace-client', clientSecret: 'trace-secret', env: { OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl, LOG_LEVEL: 'warn' } });
 });
 afterAll(async () => {
   if (replica) await kill(replica.child);
@@ -83,14 +91,14 @@ describe('tracing', () => {
     await expect.poll(() => has((s) => s.name === 'graphql mutation T'), { timeout: 30_000, interval: 500 }).toBe(true);
 
     // The inbound request's span is a child of the caller's span: traceparent honoured.
-    const server = inTrace().find((s) => s.kind === 2 && s.parentSpanId === parentSpanId);
+    const server = inTrace().find((s) => s.kind === SERVER && s.parentSpanId === parentSpanId);
     expect(server, JSON.stringify(inTrace().map((s) => s.name))).toBeDefined();
     // Its SQL: statements on the gateway's tables, from the pg instrumentation.
     const sql = inTrace().filter((s) => s.attributes['db.system'] === 'postgresql' || s.attributes['db.system.name'] === 'postgresql');
     expect(sql.length).toBeGreaterThan(0);
     expect(sql.map((s) => String(s.attributes['db.statement'] ?? s.attributes['db.query.text'] ?? '')).join('\n')).toMatch(/transfer/);
     // Its Wise calls: client spans with Wise's URL, method and status.
-    const wise = inTrace().filter((s) => s.kind === 3 && String(s.attributes['url.full'] ?? '').startsWith(sim.url));
+    const wise = inTrace().filter((s) => s.kind === CLIENT && String(s.attributes['url.full'] ?? '').startsWith(sim.url));
     expect(wise.map((s) => s.attributes['http.request.method'])).toContain('POST');
     expect(wise.find((s) => String(s.attributes['url.full']).endsWith('/v1/transfers'))?.attributes['http.response.status_code']).toBe(200);
     // Probes are not traced.
@@ -118,6 +126,26 @@ describe('tracing', () => {
     const sqlOf = (traceId: string) => spans.filter((s) => s.traceId === traceId && (s.attributes['db.system'] === 'postgresql' || s.attributes['db.system.name'] === 'postgresql'));
     await expect.poll(() => sqlOf(sampled).length, { timeout: 60_000, interval: 500 }).toBeGreaterThan(0);
     expect(spans.filter((s) => s.traceId === unsampled)).toEqual([]);
+    // Nor did it leave traces of its own: every span exported hangs from a request or a job.
+    const orphans = spans.filter((s) => !s.parentSpanId && s.kind !== SERVER && s.kind !== CONSUMER);
+    expect(orphans.map((s) => s.name)).toEqual([]);
+  });
+
+  it("is a trace of its own for a job: the reconciliation's SQL and Wise reads hang from the job's span", { timeout: 240_000 }, async () => {
+    await ready();
+    const db = new pg.Client({ connectionString: databaseUrl });
+    await db.connect();
+    try {
+      await db.query("select graphile_worker.add_job('reconcile_transfers', json_build_object('requestId', $1::text))", [randomUUID()]);
+    } finally {
+      await db.end();
+    }
+    const job = () => spans.find((s) => s.name === 'job reconcile_transfers' && !s.parentSpanId);
+    await expect.poll(() => job(), { timeout: 60_000, interval: 500 }).toBeDefined();
+    expect(job()!.kind).toBe(CONSUMER);
+    const inJob = () => spans.filter((s) => s.traceId === job()!.traceId);
+    await expect.poll(() => inJob().some((s) => s.kind === CLIENT && String(s.attributes['url.full'] ?? '').startsWith(sim.url)), { timeout: 30_000, interval: 500 }).toBe(true);
+    expect(inJob().some((s) => s.attributes['db.system'] === 'postgresql' || s.attributes['db.system.name'] === 'postgresql')).toBe(true);
   });
 });
 

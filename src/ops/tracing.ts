@@ -18,34 +18,18 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NodeTracerProvider, ParentBasedSampler, SamplingDecision, TraceIdRatioBasedSampler, type Sampler, type SpanExporter } from '@opentelemetry/sdk-trace-node';
-import { isSpanContextValid, SpanKind, TraceFlags, type Context } from '@opentelemetry/api';
-import { parseTraceParent } from '@opentelemetry/core';
+import { SpanKind, type Context } from '@opentelemetry/api';
 import { createAddHookMessageChannel } from 'import-in-the-middle';
+import { leftOutAtEdge } from './edge-sampling.js';
 
 export type Tracing = { shutdown(): Promise<void> };
 
-/** Probes and scrapes are not traced: they would be most of the spans and tell nothing. */
-const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
-
 /**
- * Whether an inbound request is traced, decided at the edge, before any span exists: the
- * caller's decision when it sent a valid `traceparent` (its sampled flag), otherwise the ratio.
- * The same rule as a parent-based ratio sampler, but made before the HTTP instrumentation
- * builds its server span: a request left out costs no span, no attributes, no extracted
- * context and no response listeners. At a ratio of 0.1 that span was most of what tracing
- * cost a cached read (bench/README.md, issue #16).
- */
-export function tracedAtEdge(traceparent: string | string[] | undefined, ratio: number, random = Math.random): boolean {
-  // Parsed as the propagator will parse it for a traced request, so both agree on the parent.
-  const header = Array.isArray(traceparent) ? traceparent[0] : traceparent;
-  const parent = header ? parseTraceParent(header) : null;
-  if (parent && isSpanContextValid(parent)) return (parent.traceFlags & TraceFlags.SAMPLED) !== 0;
-  return random() < ratio;
-}
-
-/**
- * The SDK's root sampler: a server span exists only for a request the edge chose to trace, so
- * it is kept; any other root (a job, the sweep's calls to Wise) is kept at the ratio.
+ * The SDK's root sampler. A server span exists only for a request the edge chose to trace
+ * (edge-sampling.ts), so it is kept. A job's span (job-spans.ts, a consumer span) starts a
+ * trace of its own, kept at the ratio. Any other root is a library's call made outside both —
+ * under a request the edge left out, or a subscription's WebSocket — and is dropped: it would
+ * be a trace of one span with no request around it.
  */
 class EdgeDecidedSampler implements Sampler {
   private readonly ratio: TraceIdRatioBasedSampler;
@@ -54,7 +38,8 @@ class EdgeDecidedSampler implements Sampler {
   }
   shouldSample(context: Context, traceId: string, _name: string, kind: SpanKind) {
     if (kind === SpanKind.SERVER) return { decision: SamplingDecision.RECORD_AND_SAMPLED };
-    return this.ratio.shouldSample(context, traceId);
+    if (kind === SpanKind.CONSUMER) return this.ratio.shouldSample(context, traceId);
+    return { decision: SamplingDecision.NOT_RECORD };
   }
   toString(): string {
     return `EdgeDecidedSampler{${this.ratio.toString()}}`;
@@ -69,7 +54,7 @@ export async function startTracing(options: { endpoint: string; serviceName: str
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': options.serviceName }),
     // A caller's sampling decision (traceparent flags) wins; new traces are kept at the ratio —
-    // for inbound requests decided at the edge (tracedAtEdge), for other roots here.
+    // inbound requests decided at the edge (edge-sampling.ts), jobs here.
     sampler: new ParentBasedSampler({ root: new EdgeDecidedSampler(ratio) }),
     spanProcessors: [new BatchSpanProcessor(options.exporter ?? new OTLPTraceExporter({ url: `${options.endpoint}/v1/traces` }))],
   });
@@ -79,14 +64,18 @@ export async function startTracing(options: { endpoint: string; serviceName: str
     tracerProvider: provider,
     instrumentations: [
       new HttpInstrumentation({
-        // Left out: runs with tracing suppressed, so nothing below builds a span for it.
-        ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.has((request.url ?? '').split('?')[0]) || !tracedAtEdge(request.headers.traceparent, ratio),
+        // The gateway's own server hands the requests it leaves out around this instrumentation
+        // (decideTracingAtEdge); for any other server (metrics, an embedded simulator) a request
+        // left out here runs with tracing suppressed.
+        ignoreIncomingRequestHook: (request) => leftOutAtEdge(request, ratio),
       }),
       // Routers and handlers; a span per middleware (helmet, compression, …) only adds noise.
       new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] }),
-      new PgInstrumentation({ requireParentSpan: true }),
+      // A statement's span, not the pool checkout's before it: two spans fewer per traced read.
+      new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
       new GraphQLInstrumentation({ ignoreTrivialResolveSpans: true, mergeItems: true }),
-      new UndiciInstrumentation(),
+      // Wise calls inside a traced request or job only; the sweep's and jobs' have their job's span.
+      new UndiciInstrumentation({ requireParentforSpans: true }),
     ],
   });
   await waitForAllMessagesAcknowledged();

@@ -1,0 +1,62 @@
+/**
+ * Which inbound requests are traced, decided at the edge, before any instrumentation sees them.
+ *
+ * Kept apart from tracing.ts (which loads the SDK and the instrumentations) so the HTTP server
+ * can use it without loading them when tracing is off.
+ */
+import http from 'node:http';
+import { isSpanContextValid, TraceFlags } from '@opentelemetry/api';
+import { parseTraceParent } from '@opentelemetry/core';
+
+/** Probes and scrapes are not traced: they would be most of the spans and tell nothing. */
+export const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+/**
+ * Whether an inbound request is traced: the caller's decision when it sent a valid
+ * `traceparent` (its sampled flag), otherwise the ratio. The same rule as a parent-based ratio
+ * sampler, made before the HTTP instrumentation builds a server span.
+ */
+export function tracedAtEdge(traceparent: string | string[] | undefined, ratio: number, random = Math.random): boolean {
+  // Parsed as the propagator will parse it for a traced request, so both agree on the parent.
+  const header = Array.isArray(traceparent) ? traceparent[0] : traceparent;
+  const parent = header ? parseTraceParent(header) : null;
+  if (parent && isSpanContextValid(parent)) return (parent.traceFlags & TraceFlags.SAMPLED) !== 0;
+  return random() < ratio;
+}
+
+/** Set on a request the edge chose to trace, so the HTTP instrumentation's hook does not decide twice. */
+const TRACED = Symbol('traced at the edge');
+type Decided = http.IncomingMessage & { [TRACED]?: true };
+
+/** For the HTTP instrumentation's ignoreIncomingRequestHook, on any server: true = left out. */
+export function leftOutAtEdge(request: http.IncomingMessage, ratio: number): boolean {
+  if ((request as Decided)[TRACED]) return false;
+  return UNTRACED_PATHS.has((request.url ?? '').split('?')[0]) || !tracedAtEdge(request.headers.traceparent, ratio);
+}
+
+/**
+ * Hands each request the edge leaves out straight to the server's own listeners, around the
+ * HTTP instrumentation (which wraps `http.Server.prototype.emit` when tracing starts).
+ *
+ * Left to the instrumentation, even an ignored request runs in a suppressed context and has
+ * its request and response bound to it: every listener that express, the body parser and
+ * compression add is wrapped, and every event they receive enters the context again. At one
+ * trace in ten that was most of what tracing cost a cached read (bench/README.md, issue #16).
+ * A request left out here runs in no trace at all; nothing under it starts a span, because
+ * every instrumentation the gateway loads needs a parent span (tracing.ts: pg and undici by
+ * option, express and the operation span by design, and the sampler drops any other root).
+ */
+export function decideTracingAtEdge(server: http.Server, ratio: number): void {
+  type Emit = (this: http.Server, event: string | symbol, ...args: unknown[]) => boolean;
+  const instrumented = server.emit as Emit;
+  // EventEmitter's emit, beneath the instrumentation's wrapper on http.Server.prototype.
+  const plain = Object.getPrototypeOf(http.Server.prototype).emit as Emit;
+  if (instrumented === plain) return; // not instrumented: nothing to go around
+  server.emit = function emit(this: http.Server, event: string | symbol, ...args: unknown[]) {
+    if (event !== 'request') return instrumented.call(this, event, ...args);
+    const request = args[0] as Decided;
+    if (leftOutAtEdge(request, ratio)) return plain.call(this, event, ...args);
+    request[TRACED] = true;
+    return instrumented.call(this, event, ...args);
+  } as typeof server.emit;
+}

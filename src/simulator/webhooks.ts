@@ -114,6 +114,11 @@ export class WebhookDispatcher {
     const started = Date.now();
     let status: number | null = null;
     let error: string | null = null;
+    // Not AbortSignal.timeout: its timer and signal outlive a delivery answered in milliseconds
+    // by the full five seconds, so at a hundred deliveries a second they filled the old
+    // generation and the simulator paused for mark-compacts every few seconds (bench/README.md).
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new DOMException(`no answer within ${RECEIVER_TIMEOUT_MS} ms`, 'TimeoutError')), RECEIVER_TIMEOUT_MS);
     try {
       const response = await fetch(delivery.url, {
         method: 'POST',
@@ -124,12 +129,14 @@ export class WebhookDispatcher {
           ...(delivery.test ? { 'x-test-notification': 'true' } : {}),
         },
         body: delivery.body,
-        signal: AbortSignal.timeout(RECEIVER_TIMEOUT_MS),
+        signal: deadline.signal,
       });
       status = response.status;
       await response.arrayBuffer().catch(() => undefined);
     } catch (e) {
       error = (e as Error).name === 'TimeoutError' ? `no answer within ${RECEIVER_TIMEOUT_MS} ms` : (e as Error).message;
+    } finally {
+      clearTimeout(timer);
     }
     delivery.attempts.push({ at: new Date(started).toISOString(), status, error, durationMs: Date.now() - started });
     if (status !== null && status >= 200 && status < 300) {

@@ -27,7 +27,7 @@ import type { ContextFactory, GatewayContext } from '../resolvers/context.js';
 import type { Config, Limits } from '../config.js';
 import { withWiseBudget } from '../wise/budget.js';
 import { compressResponses } from './compression.js';
-import { expressPrototypes } from './request-prototypes.js';
+import { expressPrototypes } from '../lib/express-prototypes.js';
 import { corsForOrigins } from './cors.js';
 import { allValidationRules, documentGuards, limitRefusalCode, tokenLimitRefusal } from './document-limits.js';
 import { jitGateway, jitSubscribe } from './executor.js';
@@ -126,7 +126,7 @@ export async function startHttpServer(options: HttpServerOptions, listen: { host
   app.set('trust proxy', edge.http.trustProxyHops);
   // Every request's handlers in one layer (inOrder).
   app.use(inOrder(securityHeaders(), compressResponses(), requestIdAndAccessLog(logger)));
-  // Requests and responses made with express's prototypes: express has none to change (request-prototypes.ts).
+  // Requests and responses made with express's prototypes: express has none to change (lib/express-prototypes.ts).
   const server = http.createServer(expressPrototypes(app), app);
   if (options.tracing) decideTracingAtEdge(server, options.tracing.sampleRatio);
 

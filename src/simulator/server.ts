@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { expressPrototypes } from '../lib/express-prototypes.js';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { SimulatorCore, type SimulatorOptions, type SeedUser } from './core.js';
 import { springError } from './errors.js';
@@ -92,7 +93,8 @@ export async function startSimulator(options: SimulatorOptions, listen: { host?:
     springError(res, 500, 'No message available');
   });
 
-  const server = http.createServer(app);
+  // As the gateway's: requests that die young (lib/express-prototypes.ts).
+  const server = http.createServer(expressPrototypes(app), app);
   // Webhook receivers and the gateway use keep-alive; close idle sockets promptly on stop.
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {

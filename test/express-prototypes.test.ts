@@ -1,5 +1,5 @@
 /**
- * Requests and responses are made with express's prototypes (src/http/request-prototypes.ts):
+ * Requests and responses are made with express's prototypes (src/lib/express-prototypes.ts):
  * express finds nothing to change, so two requests that went the same way through the app share
  * their hidden class — with a prototype changed per request, each had its own, and V8 promoted
  * every request to old space (25-30 KB per webhook delivery).
@@ -12,7 +12,7 @@ import compression from 'compression';
 import express from 'express';
 import helmet from 'helmet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expressPrototypes } from '../src/http/request-prototypes.js';
+import { expressPrototypes } from '../src/lib/express-prototypes.js';
 
 v8.setFlagsFromString('--allow-natives-syntax');
 // V8's own answer (a natives-syntax call, compiled after the flag is set): do two objects share a hidden class?

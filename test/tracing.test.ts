@@ -12,6 +12,10 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintCustomerToken } from '../src/http/auth.js';
 import { tracedAtEdge } from '../src/ops/edge-sampling.js';
+import { childSpansOnly } from '../src/ops/tracing.js';
+import { ROOT_CONTEXT, defaultTextMapSetter, isSpanContextValid, trace } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { defaultSimulatorOptions, startSimulator, type Simulator } from '../src/simulator/server.js';
 import { createTestDatabase } from './support/database.js';
 import { TEST_JWT_SECRET } from './support/gateway.js';
@@ -118,7 +122,12 @@ describe('tracing', () => {
       }).then((r) => r.json());
 
     const unsampled = randomBytes(16).toString('hex');
+    const callsBefore = sim.core.calls.length;
     expect((await send(unsampled, '00', CREATE_TRANSFER, { quoteId, recipientId, key: randomUUID() })).data.createTransfer.__typename).toBe('TransferCreated');
+    // Its calls to Wise carry no trace of ours (graphql-js's execute span used to lend them one).
+    const wiseCalls = sim.core.calls.slice(callsBefore).filter((c) => c.path.startsWith('/v1/') || c.path.startsWith('/v3/'));
+    expect(wiseCalls.length).toBeGreaterThan(0);
+    expect(wiseCalls.map((c) => c.traceparent)).toEqual(wiseCalls.map(() => null));
     const sampled = randomBytes(16).toString('hex');
     expect((await send(sampled, '01', '{ transfers(first: 1) { edges { node { id } } } }', {})).data.transfers.edges).toHaveLength(1);
 
@@ -169,5 +178,37 @@ describe('who is traced, decided before any span exists', () => {
     for (let i = 0; i < 10_000; i += 1) if (tracedAtEdge(undefined, 0.1)) traced += 1;
     expect(traced).toBeGreaterThan(800);
     expect(traced).toBeLessThan(1200);
+  });
+});
+
+describe("the libraries' spans, only beneath a request's or a job's", () => {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const tracer = childSpansOnly(provider).getTracer('test');
+  const sentWith = (span: ReturnType<typeof tracer.startSpan>) => {
+    const carrier: Record<string, string> = {};
+    new W3CTraceContextPropagator().inject(trace.setSpan(ROOT_CONTEXT, span), carrier, defaultTextMapSetter);
+    return carrier.traceparent;
+  };
+
+  it('builds nothing outside one: no trace id, nothing exported, no traceparent sent on', () => {
+    const orphan = tracer.startSpan('graphql.execute', {}, ROOT_CONTEXT);
+    orphan.end();
+    expect(isSpanContextValid(orphan.spanContext())).toBe(false);
+    expect(orphan.isRecording()).toBe(false);
+    expect(sentWith(orphan)).toBeUndefined();
+    expect(exporter.getFinishedSpans()).toEqual([]);
+  });
+
+  it("builds a child beneath a request's span, in its trace", () => {
+    const request = provider.getTracer('edge').startSpan('POST /graphql');
+    const child = tracer.startSpan('pg.query', {}, trace.setSpan(ROOT_CONTEXT, request));
+    child.end();
+    request.end();
+    expect(child.spanContext().traceId).toBe(request.spanContext().traceId);
+    expect(sentWith(child)).toBe(`00-${request.spanContext().traceId}-${child.spanContext().spanId}-01`);
+    expect(exporter.getFinishedSpans().map((s) => s.name)).toEqual(['pg.query', 'POST /graphql']);
+    // A library asking for a root of its own gets nothing either.
+    expect(isSpanContextValid(tracer.startSpan('x', { root: true }, trace.setSpan(ROOT_CONTEXT, request)).spanContext())).toBe(false);
   });
 });

@@ -43,8 +43,8 @@ export function leftOutAtEdge(request: http.IncomingMessage, ratio: number): boo
  * compression add is wrapped, and every event they receive enters the context again. At one
  * trace in ten that was most of what tracing cost a cached read (bench/README.md, issue #16).
  * A request left out here runs in no trace at all; nothing under it starts a span, because
- * every instrumentation the gateway loads needs a parent span (tracing.ts: pg and undici by
- * option, express and the operation span by design, and the sampler drops any other root).
+ * the libraries' instrumentations build spans only beneath a valid one (tracing.ts,
+ * childSpansOnly) and the sampler drops any other root.
  */
 export function decideTracingAtEdge(server: http.Server, ratio: number): void {
   type Emit = (this: http.Server, event: string | symbol, ...args: unknown[]) => boolean;

@@ -18,7 +18,7 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NodeTracerProvider, ParentBasedSampler, SamplingDecision, TraceIdRatioBasedSampler, type Sampler, type SpanExporter } from '@opentelemetry/sdk-trace-node';
-import { SpanKind, type Context } from '@opentelemetry/api';
+import { context, INVALID_SPAN_CONTEXT, isSpanContextValid, SpanKind, trace, type Context, type TracerProvider } from '@opentelemetry/api';
 import { createAddHookMessageChannel } from 'import-in-the-middle';
 import { leftOutAtEdge } from './edge-sampling.js';
 
@@ -46,6 +46,31 @@ class EdgeDecidedSampler implements Sampler {
   }
 }
 
+/**
+ * The libraries' tracer: a span only beneath a valid one — a request the edge traced, or a job.
+ * Anywhere else (a request the edge left out, a subscription's WebSocket) it hands back the
+ * invalid span, which records nothing and propagates nothing. Left to the sampler, such a span
+ * would still be built, carry a new trace id, become the parent the pg and undici
+ * instrumentations look for (so they built spans under it too), and send Wise a `traceparent`
+ * of a trace nobody keeps: graphql-js's `execute` span under an untraced mutation did all that.
+ */
+export function childSpansOnly(provider: TracerProvider): TracerProvider {
+  return {
+    getTracer(name, version, options) {
+      const tracer = provider.getTracer(name, version, options);
+      return {
+        startSpan(spanName, spanOptions, parent) {
+          const under = trace.getSpanContext(parent ?? context.active());
+          if (spanOptions?.root || !under || !isSpanContextValid(under)) return trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+          return tracer.startSpan(spanName, spanOptions, parent);
+        },
+        // Not used by the instrumentations above; kept whole for any that would.
+        startActiveSpan: tracer.startActiveSpan.bind(tracer),
+      };
+    },
+  };
+}
+
 export async function startTracing(options: { endpoint: string; serviceName: string; sampleRatio?: number; exporter?: SpanExporter }): Promise<Tracing> {
   const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
   register('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
@@ -69,6 +94,12 @@ export async function startTracing(options: { endpoint: string; serviceName: str
         // left out here runs with tracing suppressed.
         ignoreIncomingRequestHook: (request) => leftOutAtEdge(request, ratio),
       }),
+    ],
+  });
+  registerInstrumentations({
+    // What runs under a request or a job: spans only beneath one of theirs (childSpansOnly).
+    tracerProvider: childSpansOnly(provider),
+    instrumentations: [
       // Routers and handlers; a span per middleware (helmet, compression, …) only adds noise.
       new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] }),
       // A statement's span, not the pool checkout's before it: two spans fewer per traced read.

@@ -61,6 +61,8 @@ export type CallRecord = {
   /** For /oauth/token: the grant type (never the code or token). */
   grant?: string;
   correlationId: string | null;
+  /** The W3C `traceparent` the caller sent, if any: which of its traces the call belongs to. */
+  traceparent: string | null;
   /** From the request's arrival to the end of the answer: what Wise itself took, as its own servers would time it (added latency included). */
   durationMs: number;
 };

@@ -147,6 +147,7 @@ function wiseHeadersAndCallLog(sim: SimulatorCore) {
         auth: (res.locals.auth as 'client' | 'user' | 'basic' | undefined) ?? 'none',
         ...(res.locals.grant ? { grant: String(res.locals.grant) } : {}),
         correlationId: correlation ?? null,
+        traceparent: req.header('traceparent') ?? null,
         durationMs: Math.round((performance.now() - arrived) * 10) / 10,
       });
       if (sim.calls.length > 20_000) sim.calls.splice(0, 10_000);

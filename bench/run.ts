@@ -483,10 +483,14 @@ async function webhookLatency(gateway: Awaited<ReturnType<typeof startGateway>>,
   });
   const closed = new Promise<void>((resolve, reject) => {
     subscribers.on('error', reject);
+    subscribers.on('exit', (code) => reject(new Error(`the subscribers' worker exited (${code})`)));
     subscribers.on('message', (m: { closed?: true }) => m.closed && resolve());
   });
+  // Awaited at the end of the phase; a failure before then is the `ready` wait's to report.
+  closed.catch(() => {});
   await new Promise<void>((resolve, reject) => {
     subscribers.once('error', reject);
+    subscribers.once('exit', (code) => reject(new Error(`the subscribers' worker exited (${code}) before it was ready`)));
     subscribers.on('message', (m: { ready?: true; error?: string; transferId?: string; status?: string; at?: number; wall?: number }) => {
       if (m.ready) return resolve();
       if (m.error) return log(`subscription error ${m.error}`);

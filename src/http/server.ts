@@ -101,12 +101,15 @@ function inOrder(...handlers: express.RequestHandler[]): express.RequestHandler 
   return (req, res, done) => {
     let index = 0;
     const next = (error?: unknown) => {
-      if (error !== undefined && error !== null) return done(error);
+      // As the router reads a layer's `next`: 'route' and falsy values are no error.
+      if (error && error !== 'route') return done(error);
       const handler = handlers[index++];
       if (!handler) return done();
+      // The router skips error handlers (four parameters) on the way without an error.
+      if (handler.length > 3) return next();
       try {
         const result: unknown = handler(req, res, next);
-        if (result instanceof Promise) result.catch((rejected: unknown) => done(rejected ?? new Error('Rejected promise')));
+        if (result instanceof Promise) result.catch((rejected: unknown) => done(rejected || new Error('Rejected promise')));
       } catch (thrown) {
         done(thrown);
       }

@@ -119,6 +119,7 @@ export class WebhookDispatcher {
     // generation and the simulator paused for mark-compacts every few seconds (bench/README.md).
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(new DOMException(`no answer within ${RECEIVER_TIMEOUT_MS} ms`, 'TimeoutError')), RECEIVER_TIMEOUT_MS);
+    timer.unref();
     try {
       const response = await fetch(delivery.url, {
         method: 'POST',

@@ -251,22 +251,22 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
     const reconciliation = new Reconciliation({ orm, api, tokens, ledger: transfers.ledger, transfers, logger, metrics });
 
     const transferSweep = new TransferSweep({ orm, transfers, logger });
+    const tasks = gatewayTasks({
+      webhooks,
+      reconciliation,
+      transferSweep,
+      db: plain,
+      logger,
+      retentionDays: { wiseCalls: config.ops.wiseCallRetentionDays, webhookInbox: config.ops.webhookInboxRetentionDays, eventLog: config.jobs.eventRetentionDays },
+    });
     const jobs = await startJobs({
       databaseUrl: directUrl,
       pgPool: pooled ? undefined : shared,
       logger,
       enabled: config.jobs.enabled,
       concurrency: config.jobs.concurrency,
-      tasks: (config.ops.tracing ? withJobSpans : <T>(tasks: T) => tasks)(
-        gatewayTasks({
-          webhooks,
-          reconciliation,
-          transferSweep,
-          db: plain,
-          logger,
-          retentionDays: { wiseCalls: config.ops.wiseCallRetentionDays, webhookInbox: config.ops.webhookInboxRetentionDays, eventLog: config.jobs.eventRetentionDays },
-        }),
-      ),
+      // Traced: each job a trace of its own (ops/job-spans.ts).
+      tasks: config.ops.tracing ? withJobSpans(tasks) : tasks,
       crontab: options.schedule === false ? undefined : CRONTAB,
     });
     stack.push({ name: 'jobs', stop: () => jobs.stop() });

@@ -4,6 +4,7 @@
  * per delivery, 2xx within 5 s or it counts as failed and is retried with back-off.
  */
 import { randomUUID } from 'node:crypto';
+import { deadline } from '../lib/deadline.js';
 import { signRsaSha256, verifyRsaSha256 } from '../lib/rsa-signature.js';
 import express, { type Request, type Response, type Router } from 'express';
 import { isoSeconds } from './clock.js';
@@ -114,12 +115,7 @@ export class WebhookDispatcher {
     const started = Date.now();
     let status: number | null = null;
     let error: string | null = null;
-    // Not AbortSignal.timeout: its timer and signal outlive a delivery answered in milliseconds
-    // by the full five seconds, so at a hundred deliveries a second they filled the old
-    // generation and the simulator paused for mark-compacts every few seconds (bench/README.md).
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new DOMException(`no answer within ${RECEIVER_TIMEOUT_MS} ms`, 'TimeoutError')), RECEIVER_TIMEOUT_MS);
-    timer.unref();
+    const answerWithin = deadline(RECEIVER_TIMEOUT_MS);
     try {
       const response = await fetch(delivery.url, {
         method: 'POST',
@@ -130,14 +126,14 @@ export class WebhookDispatcher {
           ...(delivery.test ? { 'x-test-notification': 'true' } : {}),
         },
         body: delivery.body,
-        signal: deadline.signal,
+        signal: answerWithin.signal,
       });
       status = response.status;
       await response.arrayBuffer().catch(() => undefined);
     } catch (e) {
       error = (e as Error).name === 'TimeoutError' ? `no answer within ${RECEIVER_TIMEOUT_MS} ms` : (e as Error).message;
     } finally {
-      clearTimeout(timer);
+      answerWithin.clear();
     }
     delivery.attempts.push({ at: new Date(started).toISOString(), status, error, durationMs: Date.now() - started });
     if (status !== null && status >= 200 && status < 300) {

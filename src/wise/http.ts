@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { request as undiciRequest } from 'undici';
 import type { Logger } from '../logger.js';
+import { deadline } from '../lib/deadline.js';
 import { countWiseCall } from '../observability.js';
 import { spendWiseCall } from './budget.js';
 import { errorFromResponse, WiseError } from './errors.js';
@@ -106,21 +107,17 @@ export class WiseHttp {
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
       let status: number | null = null;
-      // The whole call, answer included (undici's own timeouts are per phase). Not
-      // AbortSignal.timeout: its timer outlives the call, then fires on a finished request's
-      // signal — after Wise-heavy traffic, thousands of pending timers and live signals, and
-      // every firing left garbage for the collector (bench/README.md).
-      const deadline = new AbortController();
-      const timer = setTimeout(() => deadline.abort(new DOMException(`no answer within ${this.options.timeoutMs} ms`, 'TimeoutError')), this.options.timeoutMs);
+      // The whole call, answer included (undici's own timeouts are per phase).
+      const answerWithin = deadline(this.options.timeoutMs);
       try {
         let response: Awaited<ReturnType<typeof undiciRequest>>;
         let text: string;
         try {
-          response = await undiciRequest(url, { method: req.method, headers, body, signal: deadline.signal });
+          response = await undiciRequest(url, { method: req.method, headers, body, signal: answerWithin.signal });
           status = response.statusCode;
           text = await response.body.text();
         } finally {
-          clearTimeout(timer);
+          answerWithin.clear();
         }
         const parsed = text ? parseJson(text) : null;
         this.audit(req, correlationId, attempt, status, started, null);

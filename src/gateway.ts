@@ -229,7 +229,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
       inbox,
       events,
       logger,
-      handlers: webhookHandlers({ states: transfers.states, locks, db: plain, onboardingModel: config.onboarding.model }),
+      handlers: webhookHandlers({ states: transfers.states, locks, db: plain, onboardingModel: config.onboarding.model, sourceCurrencies: config.onboarding.sourceCurrencies }),
       publicKeyPem: () => wise.webhookPublicKeyPem,
       fastPath: config.jobs.enabled ? { concurrency: config.jobs.concurrency, maxQueued: 1000 } : undefined,
       metrics,

@@ -237,6 +237,36 @@ describe('the verification gate', () => {
     await settled();
     expect((await gql(VERIFICATION, { id: globalId('WiseProfile', profileId) })).data.verification.canTransfer).toBe(true);
   });
+
+  it('pushes nothing when asking Wise again finds the verification as it was', async () => {
+    const profileId = await readyCustomer(gateway);
+    const id = globalId('WiseProfile', profileId);
+    await gql(VERIFICATION, { id, refresh: true });
+    const s = await subscribe(gateway.url, await gateway.token('cust-alice'), 'subscription { verificationChanged { canTransfer routes { status } } }');
+    closers.push(() => s.close());
+    // Each request reads the profile afresh from the database; Wise answers the same each time.
+    for (let i = 0; i < 3; i++) expect((await gql(VERIFICATION, { id, refresh: true })).data.verification.canTransfer).toBe(true);
+    // A real change comes next: it must be the first thing the subscriber hears.
+    await (await verificationEvent(profileId, 'not_verified', at(1))).post();
+    expect((await s.next(10_000)).verificationChanged.canTransfer).toBe(false);
+    expect(s.received).toHaveLength(1);
+  });
+
+  it('opens the gate when Wise says verified for a profile whose routes were never read', async () => {
+    const profileId = await readyCustomer(gateway);
+    // As for a profile linked while Wise's check could not be reached: nothing cached yet.
+    await sql(gateway.databaseUrl, 'update wise_profile set verification = null, verification_synced_at = null, verification_event_at = null where id = $1', [profileId]);
+    const s = await subscribe(gateway.url, await gateway.token('cust-alice'), 'subscription { verificationChanged { canTransfer routes { currency status } } }');
+    closers.push(() => s.close());
+    await (await verificationEvent(profileId, 'verified', at(1))).post();
+    const pushed = (await s.next(10_000)).verificationChanged;
+    expect(pushed.canTransfer).toBe(true);
+    expect(pushed.routes).toEqual([
+      { currency: 'GBP', status: 'VERIFIED' },
+      { currency: 'EUR', status: 'VERIFIED' },
+      { currency: 'USD', status: 'VERIFIED' },
+    ]);
+  });
 });
 
 describe('an onboarding change and its event', () => {

@@ -53,6 +53,13 @@ const verificationEvent = (profileId: number, state: 'verified' | 'not_verified'
   data: { resource: { type: 'profile', id: profileId }, current_state: state, occurred_at: occurredAt },
 });
 
+/** The event log and the inbox as rows, for a failure's message. */
+async function whatWasLogged(g: TestGateway): Promise<string> {
+  const events = await sql(g.databaseUrl, 'select sequence, payload, recorded_at from customer_event order by customer_id, sequence');
+  const deliveries = await sql(g.databaseUrl, 'select delivery_id, event_type, status, note, occurred_at, received_at, body from webhook_inbox order by received_at');
+  return JSON.stringify({ events, deliveries }, null, 1);
+}
+
 const inbox = (g: TestGateway) => sql<{ delivery_id: string; status: string; note: string | null }>(g.databaseUrl, 'select delivery_id, status, note from webhook_inbox order by received_at');
 
 describe('verification pushed live', () => {
@@ -72,7 +79,9 @@ describe('verification pushed live', () => {
     const second = await startSecondProcess(gateway);
     const alice = await subscriber(second, 'cust-alice', VERIFICATION_CHANGED);
     await simulatorOf(gateway).control(`/profiles/${profileId}/verification`, { verified: true });
-    expect((await alice.next(10_000)).verificationChanged).toMatchObject({ profileId: globalId('WiseProfile', profileId), canTransfer: true });
+    const pushed = (await alice.next(10_000)).verificationChanged;
+    // Should it fail, the message shows the customer's event log and the inbox: what was pushed and why.
+    expect(pushed, await whatWasLogged(gateway)).toMatchObject({ profileId: globalId('WiseProfile', profileId), canTransfer: true });
     // The simulator delivered to the first process only.
     const deliveries = await simulatorOf(gateway).control('/webhooks/deliveries?eventType=profiles%23verification-state-change', undefined, 'GET');
     expect(deliveries.every((d: { url: string }) => d.url === `${gateway.publicUrl}/webhooks/wise`)).toBe(true);

@@ -137,7 +137,7 @@ export class ProfileService {
       status: r.current_status,
       maximumEntitledAmount: r.maximum_entitled_amount,
     }));
-    const changed = JSON.stringify(routes) !== JSON.stringify(profile.verification);
+    const changed = !sameRoutes(routes, profile.verification);
     profile.verification = routes;
     profile.verificationSyncedAt = new Date();
     if (!changed) {
@@ -149,6 +149,16 @@ export class ProfileService {
     await commitWithEvents(em, this.deps.events, async (tx) => [verificationChanged(profile), await onboardingChanged(tx, profile.customerId, this.deps.model)]);
     return routes;
   }
+}
+
+/**
+ * Whether Wise's answer is what is cached, route by route. Not by their JSON: jsonb gives the
+ * cached routes back with their keys reordered, and every check after a reload then looked like
+ * a change and pushed the same verification again.
+ */
+function sameRoutes(a: VerificationRoute[], b: VerificationRoute[] | null): boolean {
+  if (!b || a.length !== b.length) return false;
+  return a.every((r, i) => r.currency === b[i].currency && r.status === b[i].status && Number(r.maximumEntitledAmount) === Number(b[i].maximumEntitledAmount));
 }
 
 /** The `verification.changed` event for the profile, carrying its verification as it stands in memory. */

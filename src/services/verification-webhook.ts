@@ -17,6 +17,8 @@ export class VerificationWebhook implements WebhookHandler {
     private readonly deps: {
       /** How the bank onboards customers (the snapshot a verification change's onboarding event carries). */
       onboardingModel: OnboardingModel;
+      /** The currencies the bank's customers send from: the routes of a profile never checked yet. */
+      sourceCurrencies: string[];
     },
   ) {}
 
@@ -34,14 +36,18 @@ export class VerificationWebhook implements WebhookHandler {
     const current = (profile.verification ?? []).some((r) => r.status === 'verified');
     if (sameSecond && current === verified) return { status: 'stale', note: 'a verification event of the same second said the same', events: [] };
     // Not verified closes the gate now: whatever amount Wise allowed before no longer stands
-    // (the next check from Wise says what it allows now).
-    const routes: VerificationRoute[] = (profile.verification ?? []).map((r) => ({ ...r, status: verified ? 'verified' : 'not_verified', maximumEntitledAmount: verified ? r.maximumEntitledAmount : 0 }));
-    profile.verification = routes.length ? routes : null;
+    // (the next check from Wise says what it allows now). A profile whose routes were never read
+    // (Wise's check could not be reached when it was linked) gets one per source currency: the
+    // event speaks for the profile, so the push says what Wise said, not "not verified".
+    const cached = profile.verification?.length ? profile.verification : null;
+    const known = cached ?? this.deps.sourceCurrencies.map((currency) => ({ currency, status: 'not_verified' as const, maximumEntitledAmount: 0 }));
+    const routes: VerificationRoute[] = known.map((r) => ({ ...r, status: verified ? 'verified' : 'not_verified', maximumEntitledAmount: verified ? r.maximumEntitledAmount : 0 }));
+    profile.verification = routes;
     if (!last || occurredAt > last) profile.verificationEventAt = occurredAt;
-    // With no routes cached yet the next read asks Wise for the amounts per currency; so does
-    // a second event of the same second that disagrees (Wise dates to the second, so only
+    // With no routes cached before, the next read asks Wise for the amounts per currency; so
+    // does a second event of the same second that disagrees (Wise dates to the second, so only
     // Wise can say which came last — until it does, the gate stays closed).
-    if (!routes.length || sameSecond) {
+    if (!cached || sameSecond) {
       profile.verificationSyncedAt = null;
       if (sameSecond) profile.verification = routes.map((r) => ({ ...r, status: 'not_verified', maximumEntitledAmount: 0 }));
     }

@@ -13,10 +13,10 @@ import { VerificationWebhook } from './verification-webhook.js';
 import type { WebhookHandler, WebhookHandlers } from './webhooks.js';
 
 /** What the handlers are built from (the gateway's services, see gateway.ts). */
-export type WebhookHandlerDeps = { states: TransferStates; locks: TransferLocks; db: PlainDb; onboardingModel: OnboardingModel };
+export type WebhookHandlerDeps = { states: TransferStates; locks: TransferLocks; db: PlainDb; onboardingModel: OnboardingModel; sourceCurrencies: string[] };
 
 const HANDLERS = {
-  'profiles#verification-state-change': (deps: WebhookHandlerDeps) => new VerificationWebhook({ onboardingModel: deps.onboardingModel }),
+  'profiles#verification-state-change': (deps: WebhookHandlerDeps) => new VerificationWebhook({ onboardingModel: deps.onboardingModel, sourceCurrencies: deps.sourceCurrencies }),
   'transfers#state-change': (deps: WebhookHandlerDeps) => new TransferWebhook({ states: deps.states, locks: deps.locks, db: deps.db }),
 } satisfies Record<string, (deps: WebhookHandlerDeps) => WebhookHandler>;
 

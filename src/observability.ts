@@ -3,11 +3,11 @@
  * no code has to pass a counter around. Shown to callers who ask (X-Gateway-Cost: 1, outside
  * production) as `extensions.cost`, and used by the tests and benchmarks.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { ScopeSlot } from './lib/async-scope.js';
 
 export type RequestCost = { sqlStatements: number; wiseCalls: number; answeredFromMemory?: boolean };
 
-export const requestCost = new AsyncLocalStorage<RequestCost>();
+export const requestCost = new ScopeSlot<RequestCost>('request cost');
 
 export function countSql(): void {
   const cost = requestCost.getStore();

@@ -4,11 +4,11 @@
  * it makes (`wise_call.request_id`) carry the same request id, customer and operation name,
  * without anyone passing them along.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { ScopeSlot } from '../lib/async-scope.js';
 
 export type LogContext = { requestId: string; customerId?: string; operationName?: string };
 
-export const logContext = new AsyncLocalStorage<LogContext>();
+export const logContext = new ScopeSlot<LogContext>('log context');
 
 /** The fields every log line of the current request carries (none outside a request). */
 export function logFields(): Partial<LogContext> {

@@ -18,11 +18,50 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NodeTracerProvider, ParentBasedSampler, SamplingDecision, TraceIdRatioBasedSampler, type Sampler, type SpanExporter } from '@opentelemetry/sdk-trace-node';
-import { context, INVALID_SPAN_CONTEXT, isSpanContextValid, SpanKind, trace, type Context, type TracerProvider } from '@opentelemetry/api';
+import { context, INVALID_SPAN_CONTEXT, isSpanContextValid, ROOT_CONTEXT, SpanKind, trace, type Context, type TracerProvider } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { createAddHookMessageChannel } from 'import-in-the-middle';
+import { ScopeSlot } from '../lib/async-scope.js';
 import { leftOutAtEdge } from './edge-sampling.js';
 
 export type Tracing = { shutdown(): Promise<void> };
+
+const traceContext = new ScopeSlot<Context>('trace context');
+
+/**
+ * OpenTelemetry's context kept in the gateway's one async scope (lib/async-scope.ts) instead of
+ * an AsyncLocalStorage of its own: a seventh storage, entered by the first traced request, put
+ * one more property on every promise of every request after it (bench/README.md, "One scope").
+ * The SDK's manager is kept for what it does on top — binding functions and event emitters —
+ * through the methods overridden here; its own storage is never entered.
+ */
+export class ScopedContextManager extends AsyncLocalStorageContextManager {
+  override active(): Context {
+    return traceContext.getStore() ?? ROOT_CONTEXT;
+  }
+
+  override with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(ctx: Context, fn: F, thisArg?: ThisParameterType<F>, ...args: A): ReturnType<F> {
+    const cb = thisArg == null ? fn : (fn.bind(thisArg) as F);
+    return traceContext.run(ctx, cb, ...args);
+  }
+
+  override attach(ctx: Context) {
+    const restore = traceContext.enter(ctx);
+    let disposed = false;
+    return {
+      dispose: () => {
+        if (disposed) return;
+        disposed = true;
+        restore();
+      },
+    };
+  }
+
+  /** The scope is shared: disabling tracing leaves the other slots alone. */
+  override disable(): this {
+    return this;
+  }
+}
 
 /**
  * The SDK's root sampler. A server span exists only for a request the edge chose to trace
@@ -83,8 +122,8 @@ export async function startTracing(options: { endpoint: string; serviceName: str
     sampler: new ParentBasedSampler({ root: new EdgeDecidedSampler(ratio) }),
     spanProcessors: [new BatchSpanProcessor(options.exporter ?? new OTLPTraceExporter({ url: `${options.endpoint}/v1/traces` }))],
   });
-  // Global tracer provider, AsyncLocalStorage context and the W3C trace-context propagator.
-  provider.register();
+  // Global tracer provider, the context in the gateway's async scope, and the W3C trace-context propagator.
+  provider.register({ contextManager: new ScopedContextManager() });
   registerInstrumentations({
     tracerProvider: provider,
     instrumentations: [

@@ -16,9 +16,9 @@
  *   them holds a pool connection while it waits: ten retries of one slow funding cannot take
  *   the pool from every other transfer's operations.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import { GatewayError } from '../domain/errors.js';
+import { ScopeSlot } from '../lib/async-scope.js';
 
 /** How long the sweep waits for a release in flight before it calls the transfer busy. */
 const RELEASE_WAIT_MS = 5_000;
@@ -33,12 +33,14 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
   }
 }
 
+/** The transfers whose locks the current work holds, and whose locks they are. */
+const heldLocks = new ScopeSlot<{ by: TransferLocks; transferIds: ReadonlySet<string> }>('transfer locks held');
+
 /** The advisory lock's first key: money operations on transfers (the second is the transfer). */
 const TRANSFER_MONEY_LOCKS = 0x5741_4d31; // "WAM1"
 
 export class TransferLocks {
   private readonly pool: pg.Pool;
-  private readonly held = new AsyncLocalStorage<ReadonlySet<string>>();
   /** The last caller in this process queued for each transfer. */
   private readonly queued = new Map<string, Promise<void>>();
   /** Locks this process is releasing (the rollback in flight), by transfer. */
@@ -64,9 +66,15 @@ export class TransferLocks {
     this.pool.on('connect', (client) => client.on('error', () => {}));
   }
 
+  /** The transfers whose locks (of this instance) the current work holds. */
+  private held(): ReadonlySet<string> | undefined {
+    const held = heldLocks.getStore();
+    return held?.by === this ? held.transferIds : undefined;
+  }
+
   /** Runs `work` holding the transfer's money lock; waits for the current holder first. */
   async run<T>(transferId: string, work: () => Promise<T>): Promise<T> {
-    const held = this.held.getStore();
+    const held = this.held();
     if (held?.has(transferId)) return work();
     const before = this.queued.get(transferId) ?? Promise.resolve();
     let done!: () => void;
@@ -100,7 +108,7 @@ export class TransferLocks {
         if ((error as { code?: string }).code === '55P03') throw new GatewayError('TRANSFER_BUSY', undefined, { cause: error });
         throw error;
       }
-      return await this.held.run(new Set([...(held ?? []), transferId]), work);
+      return await heldLocks.run({ by: this, transferIds: new Set([...(held ?? []), transferId]) }, work);
     } finally {
       // The caller's answer does not wait for the rollback's round trip: whoever comes next for
       // this transfer waits for the lock itself (run), or for this release (tryRun, here).
@@ -121,7 +129,7 @@ export class TransferLocks {
 
   /** Runs `work` holding the lock if nobody holds it now; undefined (and no work) otherwise. */
   async tryRun<T>(transferId: string, work: () => Promise<T>): Promise<T | undefined> {
-    if (this.held.getStore()?.has(transferId)) return work();
+    if (this.held()?.has(transferId)) return work();
     // An operation that has just finished here is not busy: its lock is on the way out. A
     // release that does not come back soon (a half-open connection) is busy, not a stalled sweep.
     const releasing = this.releasing.get(transferId);
@@ -134,7 +142,7 @@ export class TransferLocks {
       await client.query('begin');
       const [row] = (await client.query<{ locked: boolean }>('select pg_try_advisory_xact_lock($1::int, hashtext($2)) as locked', [TRANSFER_MONEY_LOCKS, transferId])).rows;
       if (!row?.locked) return undefined;
-      return await this.held.run(new Set([...(this.held.getStore() ?? []), transferId]), work);
+      return await heldLocks.run({ by: this, transferIds: new Set([...(this.held() ?? []), transferId]) }, work);
     } finally {
       await client.query('rollback').catch(() => {
         broken = true;

@@ -6,7 +6,7 @@
  * in observability.ts, so no code passes it around); WiseHttp spends from it before each call.
  * Work outside a request (webhooks, sweeps, start-up) has no budget.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { ScopeSlot } from '../lib/async-scope.js';
 import { GatewayError } from '../domain/errors.js';
 
 export type WiseBudget = {
@@ -26,7 +26,7 @@ export function wiseBudgetExceeded(scope: 'request' | 'customer', limit: number,
   return new GatewayError('WISE_BUDGET_EXCEEDED', message, { limit: scope === 'request' ? 'wiseCallsPerRequest' : 'wiseCallsPerCustomer', retryAfterSeconds });
 }
 
-const budgets = new AsyncLocalStorage<WiseBudget>();
+const budgets = new ScopeSlot<WiseBudget>('Wise budget');
 
 /** Runs `work` (and everything it starts) with a fresh budget. */
 export function withWiseBudget<T>(perRequest: number, spendForCustomer: WiseBudget['spendForCustomer'], work: () => T): T {

@@ -1,0 +1,79 @@
+/**
+ * What a request carries implicitly — log fields, cost, Wise budget, locks held, trace context —
+ * rides in one AsyncLocalStorage. Node 20 puts one property per entered storage on every promise
+ * made afterwards, so what this asserts is what a request pays: the promises made under all of
+ * it carry one store, however many things are carried.
+ */
+import { describe, expect, it } from 'vitest';
+import { context, ROOT_CONTEXT, createContextKey } from '@opentelemetry/api';
+import { EventEmitter } from 'node:events';
+import { ScopeSlot } from '../src/lib/async-scope.js';
+import { logContext } from '../src/ops/log-context.js';
+import { requestCost } from '../src/observability.js';
+import { spendWiseCall, withWiseBudget } from '../src/wise/budget.js';
+import { ScopedContextManager } from '../src/ops/tracing.js';
+
+/** How many AsyncLocalStorage stores Node attached to a promise made here. */
+function storesOnAPromise(): number {
+  const promise = Promise.resolve();
+  return Object.getOwnPropertySymbols(promise).filter((s) => s.description === 'kResourceStore').length;
+}
+
+const KEY = createContextKey('test key');
+
+describe('the async scope', () => {
+  it('carries the log context, the cost, the budget and the trace context in one store per promise', async () => {
+    const manager = new ScopedContextManager();
+    // Whatever this worker entered before (other tests' storages), measured under the scope itself.
+    const baseline = logContext.run({ requestId: 'baseline' }, storesOnAPromise);
+    const carried = await logContext.run({ requestId: 'r1', customerId: 'cust-alice' }, () =>
+      requestCost.run({ sqlStatements: 0, wiseCalls: 0 }, () =>
+        withWiseBudget(3, undefined, () =>
+          manager.with(ROOT_CONTEXT.setValue(KEY, 'traced'), async () => {
+            await spendWiseCall();
+            await new Promise((r) => setTimeout(r, 1));
+            return {
+              stores: storesOnAPromise(),
+              log: logContext.getStore()?.requestId,
+              cost: requestCost.getStore()?.sqlStatements,
+              trace: manager.active().getValue(KEY),
+            };
+          }),
+        ),
+      ),
+    );
+    expect(carried).toEqual({ stores: baseline, log: 'r1', cost: 0, trace: 'traced' });
+  });
+
+  it('gives each slot back as it was when a nested run ends, and keeps the others', () => {
+    const slot = new ScopeSlot<string>('test slot');
+    const seen = logContext.run({ requestId: 'outer' }, () => {
+      const inner = slot.run('inner', () => [logContext.getStore()?.requestId, slot.getStore()]);
+      return [...inner, slot.getStore(), logContext.getStore()?.requestId];
+    });
+    expect(seen).toEqual(['outer', 'inner', undefined, 'outer']);
+  });
+
+  it("is OpenTelemetry's context: active() inside with(), bound functions and emitters, attach and its undoing", async () => {
+    const manager = new ScopedContextManager();
+    context.disable();
+    context.setGlobalContextManager(manager);
+    try {
+      const traced = ROOT_CONTEXT.setValue(KEY, 'bound');
+      const fn = context.bind(traced, () => context.active().getValue(KEY));
+      expect(fn()).toBe('bound');
+      const emitter = context.bind(traced, new EventEmitter());
+      const heard = new Promise((resolve) => emitter.on('ping', () => resolve(context.active().getValue(KEY))));
+      emitter.emit('ping');
+      expect(await heard).toBe('bound');
+      // A log context entered inside a traced span keeps the span's context, and the reverse.
+      expect(context.with(traced, () => logContext.run({ requestId: 'r' }, () => context.active().getValue(KEY)))).toBe('bound');
+      const token = manager.attach(traced);
+      expect(context.active().getValue(KEY)).toBe('bound');
+      token.dispose();
+      expect(context.active().getValue(KEY)).toBeUndefined();
+    } finally {
+      context.disable();
+    }
+  });
+});

@@ -1096,20 +1096,36 @@ async function observabilityComparison(gateway: Awaited<ReturnType<typeof startG
   };
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
   const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
+  // The gateway gets a core to itself; the load generator (this process) and PostgreSQL share
+  // the other. Left to the scheduler, the gateway sometimes shared a core with autocannon for a
+  // whole measurement and ran ~1.7 times slower, on or off alike: one run's rounds then differed
+  // by more than the 5 % being measured (bench/README.md, "One scope"). BENCH_PIN=0 turns it off.
+  const pinned = process.env.BENCH_PIN !== '0' && os.cpus().length >= 2 && (await pinToCpu(process.pid, 0));
+  const place = async (gw: { child: ChildProcess }) => {
+    if (!pinned) return;
+    await pinToCpu(gw.child.pid!, 1);
+    // Its embedded PostgreSQL (started by it, so on its core until moved), backends included.
+    for (const pid of await descendantsOf(gw.child.pid!)) await pinToCpu(pid, 0);
+  };
   const off: Json[] = [];
   const on: Json[] = [];
   let current: { child: ChildProcess; output: () => string } = gateway;
   const measure = async (label: string) => {
+    await place(current);
     // Warm the read caches of every customer after the restart, then measure.
     await load(gateway.url, connections, tokens, {}, 3);
     log(`${label}: ${connections} connections, ${DURATION} s`);
     const cpuBefore = await processCpuMs(current.child.pid!);
+    const startedMs = performance.now();
     // BENCH_PROFILE=<dir>: a CPU profile of every measurement, to compare off and on.
     const result = await profiled(current, label.replace(/\W+/g, '-'), () => load(gateway.url, connections, tokens));
+    const elapsedMs = performance.now() - startedMs;
     // What each request cost the gateway's own CPU: unlike req/s, barely moved by what else the
     // shared machine runs meanwhile, so it corroborates (or not) the throughput ratio.
     const served = result.requestsPerSecond * DURATION;
-    return { ...result, gatewayCpuMsPerRequest: round(((await processCpuMs(current.child.pid!)) - cpuBefore) / served, 3) };
+    const cpuMs = (await processCpuMs(current.child.pid!)) - cpuBefore;
+    // How busy the gateway kept its core: near 100 % when it, not the load generator, is the bound.
+    return { ...result, gatewayCpuMsPerRequest: round(cpuMs / served, 3), gatewayBusyPercent: round((100 * cpuMs) / elapsedMs, 1) };
   };
   for (let round = 1; round <= rounds; round++) {
     // Every measurement on a process started for it: the one that did the seeding has had
@@ -1137,6 +1153,7 @@ async function observabilityComparison(gateway: Awaited<ReturnType<typeof startG
     connections,
     rounds,
     traceSampleRatio: Number(sampleRatio),
+    pinned,
     turnedOn: only ?? 'metrics and tracing',
     off,
     on,
@@ -1148,14 +1165,14 @@ async function observabilityComparison(gateway: Awaited<ReturnType<typeof startG
     met: onRps >= 0.95 * offRps,
   };
   const stamp = startedAt.replace(/[:.]/g, '-');
-  const row = (name: string, l: Json) => `| ${name} | ${l.requestsPerSecond} | ${l.latencyMs.p50} | ${l.latencyMs.p99} | ${l.gatewayCpuMsPerRequest} | ${l.non2xx + l.errors} |`;
+  const row = (name: string, l: Json) => `| ${name} | ${l.requestsPerSecond} | ${l.latencyMs.p50} | ${l.latencyMs.p99} | ${l.gatewayCpuMsPerRequest} | ${l.gatewayBusyPercent} | ${l.non2xx + l.errors} |`;
   const md = `# Metrics and tracing on vs off — ${startedAt}${report.label ? ` — ${report.label}` : ''}
 
-Cached reads (\`transfers(first: 20)\`), ${connections} connections, ${DURATION} s per measurement, ${rounds} round(s), alternating restarts on the same data (${seeded.customers} customers × ${seeded.transfersPerCustomer} transfers). Machine: ${report.machine.cpus} × ${report.machine.cpuModel}; load average at the end ${report.machine.loadAverage.join(' / ')} (the machine is shared).
+Cached reads (\`transfers(first: 20)\`), ${connections} connections, ${DURATION} s per measurement, ${rounds} round(s), alternating restarts on the same data (${seeded.customers} customers × ${seeded.transfersPerCustomer} transfers). Machine: ${report.machine.cpus} × ${report.machine.cpuModel}; load average at the end ${report.machine.loadAverage.join(' / ')} (the machine is shared). ${pinned ? 'The gateway on a core of its own (CPU 1); the load generator and PostgreSQL on CPU 0.' : 'No process pinned to a core.'}
 "On": METRICS_PORT set and OTEL_EXPORTER_OTLP_ENDPOINT pointing at a local sink (${spansReceived} OTLP exports received), OTEL_TRACES_SAMPLER_ARG=${sampleRatio}.
 
-| run | req/s | p50 ms | p99 ms | gateway CPU ms/request | errors |
-|---|---|---|---|---|---|
+| run | req/s | p50 ms | p99 ms | gateway CPU ms/request | gateway busy % | errors |
+|---|---|---|---|---|---|---|
 ${off.map((l, i) => row(`off, round ${i + 1}`, l)).join('\n')}
 ${on.map((l, i) => row(`on, round ${i + 1}`, l)).join('\n')}
 
@@ -1166,6 +1183,30 @@ Gateway CPU per request, median: off ${offCpu} ms, on ${onCpu} ms — at the sam
   await fs.writeFile(path.join(root, `bench/results/${stamp}-observability.json`), `${JSON.stringify(report, null, 2)}\n`);
   await fs.writeFile(path.join(root, `bench/results/${stamp}-observability.md`), md);
   process.stdout.write(`\n${md}\nwritten bench/results/${stamp}-observability.json and .md\n`);
+}
+
+/** Pins a process, all its threads, to one CPU (util-linux's taskset); false when it could not. */
+function pinToCpu(pid: number, cpu: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const taskset = spawn('taskset', ['-a', '-pc', String(cpu), String(pid)], { stdio: 'ignore' });
+    taskset.on('error', () => resolve(false));
+    taskset.on('exit', (code) => resolve(code === 0));
+  });
+}
+
+/** Every process started by `rootPid`, and by those, from /proc. */
+async function descendantsOf(rootPid: number): Promise<number[]> {
+  const parents = new Map<number, number>();
+  for (const entry of await fs.readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await fs.readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    if (stat) parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+  }
+  const inTree = (pid: number): boolean => {
+    for (let p = parents.get(pid), n = 0; p && n < 64; p = parents.get(p), n++) if (p === rootPid) return true;
+    return false;
+  };
+  return [...parents.keys()].filter(inTree);
 }
 
 /** User plus system CPU a process (all its threads) has used so far, in ms (Linux's /proc). */

@@ -210,7 +210,7 @@ export async function startHttpServer(options: HttpServerOptions, listen: { host
             responseCache({
               maxBytes: edge.http.responseCacheBytes,
               versionOf: options.readVersion,
-              count: options.metrics && ((outcome) => options.metrics!.responseCache.inc({ outcome })),
+              count: options.metrics && ((outcome) => options.metrics!.countResponseCache(outcome)),
             }),
           ]
         : []),

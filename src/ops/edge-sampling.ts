@@ -31,7 +31,9 @@ type Decided = http.IncomingMessage & { [TRACED]?: true };
 /** For the HTTP instrumentation's ignoreIncomingRequestHook, on any server: true = left out. */
 export function leftOutAtEdge(request: http.IncomingMessage, ratio: number): boolean {
   if ((request as Decided)[TRACED]) return false;
-  return UNTRACED_PATHS.has((request.url ?? '').split('?')[0]) || !tracedAtEdge(request.headers.traceparent, ratio);
+  const url = request.url ?? '';
+  const query = url.indexOf('?');
+  return UNTRACED_PATHS.has(query < 0 ? url : url.slice(0, query)) || !tracedAtEdge(request.headers.traceparent, ratio);
 }
 
 /**

@@ -10,7 +10,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { getOperationAST, type DocumentNode } from 'graphql';
+import { getOperationAST } from 'graphql';
 import client from 'prom-client';
 
 /** Distinct operation names kept as labels; beyond that they count under "other". */
@@ -147,40 +147,58 @@ export class Metrics {
     this.webhookLag.observe({ event_type: eventType }, Math.max(0, (Date.now() - occurredAt.getTime()) / 1000));
   }
 
-  /** Rate, errors and latency of every GraphQL operation over HTTP. */
+  /**
+   * Rate, errors and latency of every GraphQL operation over HTTP, recorded in one hook at the
+   * response, when the operation, its outcome and its errors are all known: every hook a plugin
+   * adds is one more awaited call on every request, and this runs on all of them.
+   */
   apolloPlugin(): ApolloServerPlugin {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the plugin's hooks are called with Apollo's `this`
     const metrics = this;
     return {
-      async requestDidStart({ request }) {
+      async requestDidStart() {
         const started = process.hrtime.bigint();
-        let operation = metrics.operationLabel(request.operationName);
-        let type = 'unknown';
-        // A document that parsed but failed validation still names its operation.
-        const nameFrom = (document: DocumentNode | undefined) => {
-          if (!document || type !== 'unknown') return;
-          const op = getOperationAST(document, request.operationName);
-          if (!op) return;
-          operation = metrics.operationLabel(op.name?.value);
-          type = op.operation;
-        };
         return {
-          async didResolveOperation({ operationName, operation: op }) {
-            operation = metrics.operationLabel(operationName);
-            type = op?.operation ?? 'unknown';
-          },
-          async didEncounterErrors({ errors, document }) {
-            nameFrom(document);
-            for (const error of errors) metrics.graphqlErrors.inc({ operation, code: typeof error.extensions?.code === 'string' ? error.extensions.code : 'INTERNAL_SERVER_ERROR' });
-          },
-          async willSendResponse({ response, errors }) {
+          async willSendResponse({ request, operation, operationName, document, errors, response }) {
+            // A document that parsed but failed validation still names its operation.
+            const op = operation ?? (document ? getOperationAST(document, request.operationName) : null);
+            const name = metrics.operationLabel(operation ? operationName : (op?.name?.value ?? request.operationName));
+            const type = op?.operation ?? 'unknown';
+            for (const error of errors ?? []) metrics.graphqlErrors.inc({ operation: name, code: typeof error.extensions?.code === 'string' ? error.extensions.code : 'INTERNAL_SERVER_ERROR' });
             const failed = Boolean(errors?.length) || (response.body.kind === 'single' && Boolean(response.body.singleResult.errors?.length));
-            metrics.graphqlOperations.inc({ operation, type, outcome: failed ? 'error' : 'ok' });
-            metrics.graphqlDuration.observe({ operation, type }, Number(process.hrtime.bigint() - started) / 1e9);
+            const series = metrics.operationSeries(name, type);
+            (failed ? series.error : series.ok).inc();
+            series.duration.observe(Number(process.hrtime.bigint() - started) / 1e9);
           },
         };
       },
     };
+  }
+
+  private readonly responseCacheOutcomes = new Map<string, client.Counter.Internal>();
+
+  /** A cacheable read's outcome (hit, stale, miss), on every cached page: its child made once. */
+  countResponseCache(outcome: string): void {
+    let counter = this.responseCacheOutcomes.get(outcome);
+    if (!counter) this.responseCacheOutcomes.set(outcome, (counter = this.responseCache.labels({ outcome })));
+    counter.inc();
+  }
+
+  private readonly operations = new Map<string, { ok: client.Counter.Internal; error: client.Counter.Internal; duration: client.Histogram.Internal<string> }>();
+
+  /** One operation's series, made once: prom-client builds a labelled child's labels on each call of labels(). */
+  private operationSeries(operation: string, type: string) {
+    const key = `${type} ${operation}`;
+    let series = this.operations.get(key);
+    if (!series) {
+      series = {
+        ok: this.graphqlOperations.labels({ operation, type, outcome: 'ok' }),
+        error: this.graphqlOperations.labels({ operation, type, outcome: 'error' }),
+        duration: this.graphqlDuration.labels({ operation, type }),
+      };
+      this.operations.set(key, series);
+    }
+    return series;
   }
 
   text(): Promise<string> {

@@ -97,6 +97,9 @@ describe('tracing', () => {
     // The inbound request's span is a child of the caller's span: traceparent honoured.
     const server = inTrace().find((s) => s.kind === SERVER && s.parentSpanId === parentSpanId);
     expect(server, JSON.stringify(inTrace().map((s) => s.name))).toBeDefined();
+    // Named by its route, as a platform team groups requests.
+    expect(server!.attributes['http.route']).toBe('/graphql');
+    expect(server!.name).toBe('POST /graphql');
     // Its SQL: statements on the gateway's tables, from the pg instrumentation.
     const sql = inTrace().filter((s) => s.attributes['db.system'] === 'postgresql' || s.attributes['db.system.name'] === 'postgresql');
     expect(sql.length).toBeGreaterThan(0);

@@ -5,7 +5,13 @@ export type OpsConfig = {
   /** Prometheus /metrics listener; undefined when METRICS_PORT=off. Port 0 picks a free one. */
   metrics?: { host: string; port: number };
   /** OTLP/HTTP traces endpoint (OTEL_EXPORTER_OTLP_ENDPOINT); tracing is off without it. */
-  tracing?: { endpoint: string; serviceName: string; sampleRatio: number };
+  tracing?: {
+    endpoint: string;
+    serviceName: string;
+    sampleRatio: number;
+    /** A span per express route handler (OTEL_EXPRESS_SPANS; off by default: see ops/edge-sampling.ts routeForTraces). */
+    expressSpans: boolean;
+  };
   /** Seconds /readyz answers 503 after SIGTERM before the listener closes. */
   shutdownDrainSeconds: number;
   /** Apply pending migrations at start-up (false: `npm run migrate` is a separate step). */
@@ -20,7 +26,7 @@ export function opsConfig({ v, production, problem }: SectionInput): OpsConfig {
   if (metricsPort && metricsPort === (v.PORT ?? 4000)) problem(`METRICS_PORT must differ from PORT (${metricsPort}): metrics have a listener of their own`);
   return {
     metrics: metricsPort === undefined ? undefined : { host: v.METRICS_HOST ?? (production ? '0.0.0.0' : '127.0.0.1'), port: metricsPort },
-    tracing: v.OTEL_EXPORTER_OTLP_ENDPOINT ? { endpoint: v.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, ''), serviceName: v.OTEL_SERVICE_NAME ?? 'wise-platform-gateway', sampleRatio: v.OTEL_TRACES_SAMPLER_ARG ?? 1 } : undefined,
+    tracing: v.OTEL_EXPORTER_OTLP_ENDPOINT ? { endpoint: v.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, ''), serviceName: v.OTEL_SERVICE_NAME ?? 'wise-platform-gateway', sampleRatio: v.OTEL_TRACES_SAMPLER_ARG ?? 1, expressSpans: v.OTEL_EXPRESS_SPANS ?? false } : undefined,
     shutdownDrainSeconds: v.SHUTDOWN_DRAIN_SECONDS ?? (production ? 5 : 0),
     migrationsOnStart: v.MIGRATIONS_ON_START ?? true,
     wiseCallRetentionDays: v.WISE_CALL_RETENTION_DAYS ?? 90,

@@ -75,6 +75,7 @@ export const variables = {
   METRICS_HOST: text(),
   OTEL_EXPORTER_OTLP_ENDPOINT: url('http:', 'https:'),
   OTEL_SERVICE_NAME: text(),
+  OTEL_EXPRESS_SPANS: flag(),
   OTEL_TRACES_SAMPLER_ARG: z.string().transform((v, ctx) => (/^(0(\.\d+)?|1(\.0+)?)$/.test(v) ? Number(v) : refuse(ctx, `must be a ratio from 0 to 1, e.g. 0.1 (got "${v}")`))),
   SHUTDOWN_DRAIN_SECONDS: wholeNumber(0, 300, ' of seconds'),
   MIGRATIONS_ON_START: flag(),

@@ -9,12 +9,13 @@ import type { Orm } from '../db/orm.js';
 import type { Logger } from '../logger.js';
 import type { CustomerDirectory } from '../ports/customer-directory.js';
 import type { OnboardingService } from '../services/onboarding.js';
+import { routeForTraces } from '../ops/edge-sampling.js';
 
 export function mountOAuthCallback(
   app: Express,
   deps: { orm: Orm; onboarding: OnboardingService; directoryFor: (em: EntityManager) => CustomerDirectory; frontendUrl: () => string; logger: Logger },
 ): void {
-  app.get('/oauth/callback', async (req: Request, res: Response) => {
+  app.get('/oauth/callback', routeForTraces('/oauth/callback'), async (req: Request, res: Response) => {
     const q = req.query as Record<string, string | undefined>;
     const target = new URL(deps.frontendUrl());
     if (typeof q.state !== 'string' || !q.state) {

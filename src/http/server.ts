@@ -43,7 +43,7 @@ import type { EventBus } from '../services/events.js';
 import { logContext, type LogContext } from '../ops/log-context.js';
 import type { Metrics } from '../ops/metrics.js';
 import { graphqlOperationSpans } from '../ops/graphql-spans.js';
-import { decideTracingAtEdge } from '../ops/edge-sampling.js';
+import { decideTracingAtEdge, routeForTraces } from '../ops/edge-sampling.js';
 
 export type HttpServerOptions = {
   schema: GraphQLSchema;
@@ -264,6 +264,7 @@ export async function startHttpServer(options: HttpServerOptions, listen: { host
   app.use(
     '/graphql',
     inOrder(
+      routeForTraces('/graphql'),
       corsForOrigins(edge.http.corsOrigins),
       // Before the body is read: a refused request costs no parsing.
       admit(authenticate, edge.rateLimits),

@@ -5,8 +5,9 @@
  * can use it without loading them when tracing is off.
  */
 import http from 'node:http';
-import { isSpanContextValid, TraceFlags } from '@opentelemetry/api';
-import { parseTraceParent } from '@opentelemetry/core';
+import type { RequestHandler } from 'express';
+import { context, isSpanContextValid, TraceFlags } from '@opentelemetry/api';
+import { getRPCMetadata, parseTraceParent, RPCType } from '@opentelemetry/core';
 
 /** Probes and scrapes are not traced: they would be most of the spans and tell nothing. */
 export const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
@@ -61,4 +62,19 @@ export function decideTracingAtEdge(server: http.Server, ratio: number): void {
     request[TRACED] = true;
     return instrumented.call(this, event, ...args);
   } as typeof server.emit;
+}
+
+/**
+ * Names the route on a traced request's server span (`http.route`, and the span's name
+ * `POST /graphql`), as the express instrumentation did. That instrumentation is off by default
+ * (OTEL_EXPRESS_SPANS): on /graphql it made no span — every handler there is middleware, which
+ * it ignores — yet its bookkeeping on every layer of every request, traced or not, cost ~8 % of
+ * a cached read's CPU (bench/README.md, "One scope"). Untraced, this reads one context value.
+ */
+export function routeForTraces(route: string): RequestHandler {
+  return (_req, _res, next) => {
+    const metadata = getRPCMetadata(context.active());
+    if (metadata?.type === RPCType.HTTP) metadata.route = route;
+    next();
+  };
 }

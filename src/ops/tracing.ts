@@ -110,7 +110,7 @@ export function childSpansOnly(provider: TracerProvider): TracerProvider {
   };
 }
 
-export async function startTracing(options: { endpoint: string; serviceName: string; sampleRatio?: number; exporter?: SpanExporter }): Promise<Tracing> {
+export async function startTracing(options: { endpoint: string; serviceName: string; sampleRatio?: number; expressSpans?: boolean; exporter?: SpanExporter }): Promise<Tracing> {
   const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
   register('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
 
@@ -139,11 +139,17 @@ export async function startTracing(options: { endpoint: string; serviceName: str
     // What runs under a request or a job: spans only beneath one of theirs (childSpansOnly).
     tracerProvider: childSpansOnly(provider),
     instrumentations: [
-      // Routers and handlers; a span per middleware (helmet, compression, …) only adds noise.
-      new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] }),
+      // Route handlers, when asked for (OTEL_EXPRESS_SPANS): its bookkeeping on every layer of
+      // every request cost ~8 % of a cached read; the server span names the route without it
+      // (edge-sampling.ts, routeForTraces). A span per middleware (helmet, compression, …) only adds noise.
+      ...(options.expressSpans ? [new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] })] : []),
       // A statement's span, not the pool checkout's before it: two spans fewer per traced read.
       new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
-      new GraphQLInstrumentation({ ignoreTrivialResolveSpans: true, mergeItems: true }),
+      // No resolver spans. Its resolver wrapping applies to the whole schema at graphql-js's first
+      // execute (any mutation), after which every query compiled by graphql-jit ran ~1,000
+      // wrapped resolvers a page whether traced or not; the operation, its SQL and its Wise
+      // calls are the spans that tell something here.
+      new GraphQLInstrumentation({ ignoreResolveSpans: true, mergeItems: true }),
       // Wise calls inside a traced request or job only; the sweep's and jobs' have their job's span.
       new UndiciInstrumentation({ requireParentforSpans: true }),
     ],

@@ -1129,13 +1129,13 @@ async function observabilityComparison(gateway: Awaited<ReturnType<typeof startG
   };
   for (let round = 1; round <= rounds; round++) {
     // Every measurement on a process started for it: the one that did the seeding has had
-    // minutes of JIT and heap growth that a fresh one lacks, and would flatter "off".
-    await stop(current.child);
-    current = await gateway.launch(OBSERVABILITY_OFF);
-    off.push(await measure(`round ${round}, metrics and tracing off`));
-    await stop(current.child);
-    current = await gateway.launch(ON);
-    on.push(await measure(`round ${round}, metrics and tracing on`));
+    // minutes of JIT and heap growth that a fresh one lacks, and would flatter "off". The
+    // order alternates, so a machine slowing down during a round does not always hit "on".
+    for (const side of round % 2 === 1 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
+      await stop(current.child);
+      current = await gateway.launch(side === 'off' ? OBSERVABILITY_OFF : ON);
+      (side === 'off' ? off : on).push(await measure(`round ${round}, metrics and tracing ${side}`));
+    }
   }
   await stop(current.child);
   sink.close();
@@ -1144,6 +1144,10 @@ async function observabilityComparison(gateway: Awaited<ReturnType<typeof startG
   const onRps = median(on.map((l) => l.requestsPerSecond));
   const offCpu = median(off.map((l) => l.gatewayCpuMsPerRequest));
   const onCpu = median(on.map((l) => l.gatewayCpuMsPerRequest));
+  // Each round's two measurements ran a minute apart, usually in the same state of the shared
+  // machine: the median of their ratios is less moved by a state that changes between rounds.
+  const pairedRps = median(on.map((l, i) => l.requestsPerSecond / off[i].requestsPerSecond));
+  const pairedCpu = median(on.map((l, i) => off[i].gatewayCpuMsPerRequest / l.gatewayCpuMsPerRequest));
   const report = {
     startedAt,
     label: process.env.BENCH_LABEL ?? null,
@@ -1162,6 +1166,7 @@ async function observabilityComparison(gateway: Awaited<ReturnType<typeof startG
     ratio: round(onRps / offRps, 3),
     medianGatewayCpuMsPerRequest: { off: offCpu, on: onCpu },
     cpuRatio: round(offCpu / onCpu, 3),
+    pairedRatio: { requestsPerSecond: round(pairedRps, 3), cpu: round(pairedCpu, 3) },
     met: onRps >= 0.95 * offRps,
   };
   const stamp = startedAt.replace(/[:.]/g, '-');
@@ -1178,6 +1183,7 @@ ${on.map((l, i) => row(`on, round ${i + 1}`, l)).join('\n')}
 
 Median: off ${offRps} req/s, on ${onRps} req/s — instrumented keeps **${round((100 * onRps) / offRps, 1)} %** (wanted ≥ 95 %: ${report.met ? 'met' : '**not met**'}).
 Gateway CPU per request, median: off ${offCpu} ms, on ${onCpu} ms — at the same CPU the instrumented gateway would serve ${round((100 * offCpu) / onCpu, 1)} %.
+Round by round (each round's on against its off, the median of the ${rounds} ratios): ${round(100 * pairedRps, 1)} % of the throughput, ${round(100 * pairedCpu, 1)} % at the same CPU.
 `;
   await fs.mkdir(path.join(root, 'bench/results'), { recursive: true });
   await fs.writeFile(path.join(root, `bench/results/${stamp}-observability.json`), `${JSON.stringify(report, null, 2)}\n`);

@@ -72,6 +72,14 @@ describe('the async scope', () => {
       expect(context.active().getValue(KEY)).toBe('bound');
       token.dispose();
       expect(context.active().getValue(KEY)).toBeUndefined();
+      // Undoing an attach gives back the trace context only: a log context entered since stays.
+      logContext.run({ requestId: 'outer' }, () => {
+        const late = manager.attach(traced);
+        logContext.run({ requestId: 'entered after' }, () => {
+          late.dispose();
+          expect([context.active().getValue(KEY), logContext.getStore()?.requestId]).toEqual([undefined, 'entered after']);
+        });
+      });
     } finally {
       context.disable();
     }

@@ -195,6 +195,16 @@ describe('the verification gate', () => {
     return { body, post: (id = deliveryId, extra = headers) => fetch(`${gateway.url}/webhooks/wise`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-delivery-id': id, 'x-signature-sha256': sign(gateway.simulator!.core, body), ...extra }, body }) };
   };
   const settled = () => expect.poll(async () => (await sql(gateway.databaseUrl, "select 1 from webhook_inbox where status = 'pending'")).length).toBe(0);
+  /** readyCustomer's own verification at the simulator, delivered and applied: nothing of it is pushed later. */
+  const verifiedAtWiseApplied = async () => {
+    await expect
+      .poll(async () => {
+        const deliveries = (await (await fetch(`${gateway.wise.apiUrl}/__simulator/webhooks/deliveries?eventType=profiles%23verification-state-change`)).json()) as { status: string }[];
+        return deliveries.length > 0 && deliveries.every((d) => d.status === 'delivered');
+      })
+      .toBe(true);
+    await settled();
+  };
 
   it('closes at once when Wise says the profile is no longer verified', async () => {
     const profileId = await readyCustomer(gateway);
@@ -242,6 +252,7 @@ describe('the verification gate', () => {
     const profileId = await readyCustomer(gateway);
     const id = globalId('WiseProfile', profileId);
     await gql(VERIFICATION, { id, refresh: true });
+    await verifiedAtWiseApplied();
     const s = await subscribe(gateway.url, await gateway.token('cust-alice'), 'subscription { verificationChanged { canTransfer routes { status } } }');
     closers.push(() => s.close());
     // Each request reads the profile afresh from the database; Wise answers the same each time.
@@ -254,6 +265,7 @@ describe('the verification gate', () => {
 
   it('opens the gate when Wise says verified for a profile whose routes were never read', async () => {
     const profileId = await readyCustomer(gateway);
+    await verifiedAtWiseApplied();
     // As for a profile linked while Wise's check could not be reached: nothing cached yet.
     await sql(gateway.databaseUrl, 'update wise_profile set verification = null, verification_synced_at = null, verification_event_at = null where id = $1', [profileId]);
     const s = await subscribe(gateway.url, await gateway.token('cust-alice'), 'subscription { verificationChanged { canTransfer routes { currency status } } }');

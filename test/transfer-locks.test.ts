@@ -24,6 +24,13 @@ afterAll(async () => {
 });
 
 describe('the money lock', () => {
+  it('is re-entered by work that already holds it, even with another lock manager taken in between', async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    // Were the inner one.run to wait for the lock its own caller holds, this would never settle.
+    const result = await one.run(a, () => other.run(b, () => one.run(a, () => other.run(b, async () => 'reentered'))));
+    expect(result).toBe('reentered');
+  });
+
   it('lets one operation at a time work on a transfer, across replicas', async () => {
     const transferId = randomUUID();
     const log: string[] = [];

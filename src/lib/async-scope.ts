@@ -13,8 +13,11 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 
-/** The slots there are; a frame is an array this long, so every frame has the same shape. */
-const SLOT_COUNT = 5;
+/**
+ * The slots a frame has room for; every frame is an array this long, so all have one shape.
+ * The gateway takes five; the rest are spare (a test's own, say).
+ */
+const SLOT_COUNT = 8;
 type Frame = unknown[];
 
 const storage = new AsyncLocalStorage<Frame>();
@@ -46,12 +49,13 @@ export class ScopeSlot<T> {
 
   /**
    * Sets the slot for the rest of the current synchronous run and what it starts, like
-   * AsyncLocalStorage.enterWith; the returned function puts the frame back as it was.
+   * AsyncLocalStorage.enterWith; the returned function puts this slot back as it was, and
+   * leaves the others as they are by then.
    */
   enter(value: T): () => void {
-    const previous = storage.getStore() ?? EMPTY;
-    storage.enterWith(this.framed(previous, value));
-    return () => storage.enterWith(previous);
+    const previous = (storage.getStore() ?? EMPTY)[this.index] as T;
+    storage.enterWith(this.framed(storage.getStore() ?? EMPTY, value));
+    return () => storage.enterWith(this.framed(storage.getStore() ?? EMPTY, previous));
   }
 
   private framed(frame: Frame, value: T): Frame {

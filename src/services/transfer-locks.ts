@@ -33,8 +33,8 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
   }
 }
 
-/** The transfers whose locks the current work holds, and whose locks they are. */
-const heldLocks = new ScopeSlot<{ by: TransferLocks; transferIds: ReadonlySet<string> }>('transfer locks held');
+/** The transfers whose locks the current work holds, by the TransferLocks that took them. */
+const heldLocks = new ScopeSlot<ReadonlyMap<TransferLocks, ReadonlySet<string>>>('transfer locks held');
 
 /** The advisory lock's first key: money operations on transfers (the second is the transfer). */
 const TRANSFER_MONEY_LOCKS = 0x5741_4d31; // "WAM1"
@@ -68,8 +68,12 @@ export class TransferLocks {
 
   /** The transfers whose locks (of this instance) the current work holds. */
   private held(): ReadonlySet<string> | undefined {
-    const held = heldLocks.getStore();
-    return held?.by === this ? held.transferIds : undefined;
+    return heldLocks.getStore()?.get(this);
+  }
+
+  /** Runs `work` knowing it holds these transfers' locks (and whatever other instances' it held). */
+  private holding<T>(transferIds: ReadonlySet<string>, work: () => Promise<T>): Promise<T> {
+    return heldLocks.run(new Map(heldLocks.getStore()).set(this, transferIds), work);
   }
 
   /** Runs `work` holding the transfer's money lock; waits for the current holder first. */
@@ -108,7 +112,7 @@ export class TransferLocks {
         if ((error as { code?: string }).code === '55P03') throw new GatewayError('TRANSFER_BUSY', undefined, { cause: error });
         throw error;
       }
-      return await heldLocks.run({ by: this, transferIds: new Set([...(held ?? []), transferId]) }, work);
+      return await this.holding(new Set([...(held ?? []), transferId]), work);
     } finally {
       // The caller's answer does not wait for the rollback's round trip: whoever comes next for
       // this transfer waits for the lock itself (run), or for this release (tryRun, here).
@@ -142,7 +146,7 @@ export class TransferLocks {
       await client.query('begin');
       const [row] = (await client.query<{ locked: boolean }>('select pg_try_advisory_xact_lock($1::int, hashtext($2)) as locked', [TRANSFER_MONEY_LOCKS, transferId])).rows;
       if (!row?.locked) return undefined;
-      return await heldLocks.run({ by: this, transferIds: new Set([...(this.held() ?? []), transferId]) }, work);
+      return await this.holding(new Set([...(this.held() ?? []), transferId]), work);
     } finally {
       await client.query('rollback').catch(() => {
         broken = true;

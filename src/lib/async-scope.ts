@@ -27,7 +27,7 @@ let slotsTaken = 0;
 export class ScopeSlot<T> {
   private readonly index: number;
 
-  /** One per kind of thing carried, made at module load (there are SLOT_COUNT of them). */
+  /** One per kind of thing carried, made at module load (at most SLOT_COUNT of them). */
   constructor(readonly name: string) {
     if (slotsTaken >= SLOT_COUNT) throw new Error(`async scope: no slot left for ${name}; raise SLOT_COUNT`);
     this.index = slotsTaken++;

@@ -94,6 +94,9 @@ export class Metrics {
   });
 
   private readonly operationNames = new Set<string>();
+  /** Labelled children made once (prom-client builds a child's labels on every labels() call). */
+  private readonly responseCacheOutcomes = new Map<string, client.Counter.Internal>();
+  private readonly operations = new Map<string, { ok: client.Counter.Internal; error: client.Counter.Internal; duration: client.Histogram.Internal<string> }>();
   private readonly pools = new Map<string, () => PoolStats>();
 
   constructor() {
@@ -175,8 +178,6 @@ export class Metrics {
     };
   }
 
-  private readonly responseCacheOutcomes = new Map<string, client.Counter.Internal>();
-
   /** A cacheable read's outcome (hit, stale, miss), on every cached page: its child made once. */
   countResponseCache(outcome: string): void {
     let counter = this.responseCacheOutcomes.get(outcome);
@@ -184,9 +185,7 @@ export class Metrics {
     counter.inc();
   }
 
-  private readonly operations = new Map<string, { ok: client.Counter.Internal; error: client.Counter.Internal; duration: client.Histogram.Internal<string> }>();
-
-  /** One operation's series, made once: prom-client builds a labelled child's labels on each call of labels(). */
+  /** One operation's series, made once. */
   private operationSeries(operation: string, type: string) {
     const key = `${type} ${operation}`;
     let series = this.operations.get(key);

@@ -1,6 +1,7 @@
 /** GraphQL operation spans (only registered when tracing is on: src/ops/tracing.ts). */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { synchronous } from '../lib/synchronous-hook.js';
 
 /**
  * A span per GraphQL operation named as a platform team searches for it
@@ -10,7 +11,8 @@ import { SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 export function graphqlOperationSpans(): ApolloServerPlugin {
   const tracer = trace.getTracer('wise-platform-gateway');
   return {
-    async requestDidStart() {
+    // Not async: every request runs it, and most are not traced (lib/synchronous-hook.ts).
+    requestDidStart: synchronous(() => {
       // A request left out at the edge (ops/tracing.ts tracedAtEdge) runs untraced: nothing to add to.
       if (!trace.getActiveSpan()) return;
       let span: Span | undefined;
@@ -28,6 +30,6 @@ export function graphqlOperationSpans(): ApolloServerPlugin {
           span?.end();
         },
       };
-    },
+    }),
   };
 }

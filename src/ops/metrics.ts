@@ -12,6 +12,8 @@ import type { AddressInfo } from 'node:net';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { getOperationAST } from 'graphql';
 import client from 'prom-client';
+import { synchronous } from '../lib/synchronous-hook.js';
+import { CountedCounter, CountedHistogram } from './counted-series.js';
 
 /** Distinct operation names kept as labels; beyond that they count under "other". */
 const OPERATION_NAME_LIMIT = 200;
@@ -22,7 +24,8 @@ export type PoolStats = { totalCount: number; idleCount: number; waitingCount: n
 export class Metrics {
   readonly registry = new client.Registry();
 
-  readonly graphqlOperations = new client.Counter({
+  // Touched by every GraphQL request: counted in plain numbers, handed to prom-client at a scrape.
+  readonly graphqlOperations = new CountedCounter({
     name: 'gateway_graphql_operations_total',
     help: 'GraphQL operations by operation name, type and outcome (ok, error)',
     labelNames: ['operation', 'type', 'outcome'] as const,
@@ -34,7 +37,7 @@ export class Metrics {
     labelNames: ['operation', 'code'] as const,
     registers: [this.registry],
   });
-  readonly graphqlDuration = new client.Histogram({
+  readonly graphqlDuration = new CountedHistogram({
     name: 'gateway_graphql_operation_duration_seconds',
     help: 'GraphQL operation latency over HTTP, from request to response, by operation name and type',
     labelNames: ['operation', 'type'] as const,
@@ -86,7 +89,7 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly responseCache = new client.Counter({
+  readonly responseCache = new CountedCounter({
     name: 'gateway_response_cache_total',
     help: 'Cacheable GraphQL reads by outcome: hit (served from memory), stale (the customer\'s data changed since), miss',
     labelNames: ['outcome'] as const,
@@ -94,9 +97,9 @@ export class Metrics {
   });
 
   private readonly operationNames = new Set<string>();
-  /** Labelled children made once (prom-client builds a child's labels on every labels() call). */
-  private readonly responseCacheOutcomes = new Map<string, client.Counter.Internal>();
-  private readonly operations = new Map<string, { ok: client.Counter.Internal; error: client.Counter.Internal; duration: client.Histogram.Internal<string> }>();
+  /** Each series of the per-request families, made once. */
+  private readonly responseCacheOutcomes = new Map<string, { inc(): void }>();
+  private readonly operations = new Map<string, { ok: { inc(): void }; error: { inc(): void }; duration: { observe(value: number): void } }>();
   private readonly pools = new Map<string, () => PoolStats>();
 
   constructor() {
@@ -153,16 +156,18 @@ export class Metrics {
   /**
    * Rate, errors and latency of every GraphQL operation over HTTP, recorded in one hook at the
    * response, when the operation, its outcome and its errors are all known: every hook a plugin
-   * adds is one more awaited call on every request, and this runs on all of them.
+   * adds is one more awaited call on every request, and this runs on all of them. The hooks are
+   * not `async`: Apollo awaits whatever they return, and an async function would make a promise
+   * per hook per request for nothing.
    */
   apolloPlugin(): ApolloServerPlugin {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the plugin's hooks are called with Apollo's `this`
     const metrics = this;
-    return {
-      async requestDidStart() {
+    const plugin: ApolloServerPlugin = {
+      requestDidStart: synchronous(() => {
         const started = process.hrtime.bigint();
         return {
-          async willSendResponse({ request, operation, operationName, document, errors, response }) {
+          willSendResponse: synchronous(({ request, operation, operationName, document, errors, response }) => {
             // A document that parsed but failed validation still names its operation.
             const op = operation ?? (document ? getOperationAST(document, request.operationName) : null);
             const name = metrics.operationLabel(operation ? operationName : (op?.name?.value ?? request.operationName));
@@ -172,16 +177,17 @@ export class Metrics {
             const series = metrics.operationSeries(name, type);
             (failed ? series.error : series.ok).inc();
             series.duration.observe(Number(process.hrtime.bigint() - started) / 1e9);
-          },
+          }),
         };
-      },
+      }),
     };
+    return plugin;
   }
 
   /** A cacheable read's outcome (hit, stale, miss), on every cached page: its child made once. */
   countResponseCache(outcome: string): void {
     let counter = this.responseCacheOutcomes.get(outcome);
-    if (!counter) this.responseCacheOutcomes.set(outcome, (counter = this.responseCache.labels({ outcome })));
+    if (!counter) this.responseCacheOutcomes.set(outcome, (counter = this.responseCache.child({ outcome })));
     counter.inc();
   }
 
@@ -191,9 +197,9 @@ export class Metrics {
     let series = this.operations.get(key);
     if (!series) {
       series = {
-        ok: this.graphqlOperations.labels({ operation, type, outcome: 'ok' }),
-        error: this.graphqlOperations.labels({ operation, type, outcome: 'error' }),
-        duration: this.graphqlDuration.labels({ operation, type }),
+        ok: this.graphqlOperations.child({ operation, type, outcome: 'ok' }),
+        error: this.graphqlOperations.child({ operation, type, outcome: 'error' }),
+        duration: this.graphqlDuration.child({ operation, type }),
       };
       this.operations.set(key, series);
     }

@@ -100,6 +100,10 @@ describe('tracing', () => {
     // Named by its route, as a platform team groups requests.
     expect(server!.attributes['http.route']).toBe('/graphql');
     expect(server!.name).toBe('POST /graphql');
+    // Every route the gateway mounts is named so, not only /graphql.
+    const pageTrace = randomBytes(16).toString('hex');
+    await fetch(`${replica.url}/onboarding/result?status=linked`, { headers: { traceparent: `00-${pageTrace}-${randomBytes(8).toString('hex')}-01` } });
+    await expect.poll(() => spans.find((s) => s.traceId === pageTrace && s.kind === SERVER)?.name, { timeout: 60_000, interval: 500 }).toBe('GET /onboarding/result');
     // Its SQL: statements on the gateway's tables, from the pg instrumentation.
     const sql = inTrace().filter((s) => s.attributes['db.system'] === 'postgresql' || s.attributes['db.system.name'] === 'postgresql');
     expect(sql.length).toBeGreaterThan(0);

@@ -9,7 +9,7 @@ export type OpsConfig = {
     endpoint: string;
     serviceName: string;
     sampleRatio: number;
-    /** A span per express route handler (OTEL_EXPRESS_SPANS; off by default: see ops/edge-sampling.ts routeForTraces). */
+    /** A span per express route handler (OTEL_EXPRESS_SPANS; off by default: see ops/edge-sampling.ts nameRouteForTraces). */
     expressSpans: boolean;
   };
   /** Seconds /readyz answers 503 after SIGTERM before the listener closes. */

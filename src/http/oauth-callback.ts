@@ -9,13 +9,14 @@ import type { Orm } from '../db/orm.js';
 import type { Logger } from '../logger.js';
 import type { CustomerDirectory } from '../ports/customer-directory.js';
 import type { OnboardingService } from '../services/onboarding.js';
-import { routeForTraces } from '../ops/edge-sampling.js';
+import { nameRouteForTraces } from '../ops/edge-sampling.js';
 
 export function mountOAuthCallback(
   app: Express,
   deps: { orm: Orm; onboarding: OnboardingService; directoryFor: (em: EntityManager) => CustomerDirectory; frontendUrl: () => string; logger: Logger },
 ): void {
-  app.get('/oauth/callback', routeForTraces('/oauth/callback'), async (req: Request, res: Response) => {
+  nameRouteForTraces('/oauth/callback');
+  app.get('/oauth/callback', async (req: Request, res: Response) => {
     const q = req.query as Record<string, string | undefined>;
     const target = new URL(deps.frontendUrl());
     if (typeof q.state !== 'string' || !q.state) {
@@ -54,6 +55,7 @@ export function mountOAuthCallback(
   });
 
   /** A plain page for when the bank has not configured FRONTEND_URL (demos, GraphiQL users). */
+  nameRouteForTraces('/onboarding/result');
   app.get('/onboarding/result', (req: Request, res: Response) => {
     const q = req.query as Record<string, string | undefined>;
     const outcome = q.outcome === 'linked' ? 'Your Wise account is connected.' : q.outcome === 'rejected' ? `Connecting your Wise account did not work (${escape(q.reason ?? 'unknown')}).` : 'Something went wrong. Try again later.';

@@ -43,7 +43,7 @@ import type { EventBus } from '../services/events.js';
 import { logContext, type LogContext } from '../ops/log-context.js';
 import type { Metrics } from '../ops/metrics.js';
 import { graphqlOperationSpans } from '../ops/graphql-spans.js';
-import { decideTracingAtEdge, routeForTraces } from '../ops/edge-sampling.js';
+import { decideTracingAtEdge, nameRouteForTraces } from '../ops/edge-sampling.js';
 
 export type HttpServerOptions = {
   schema: GraphQLSchema;
@@ -142,7 +142,10 @@ export async function startHttpServer(options: HttpServerOptions, listen: { host
   });
 
   // Off in production unless GRAPHIQL_ENABLED=true: a 9 MB page is no public landing page.
-  if (edge.http.graphiql) app.get('/graphiql', graphiqlSecurityHeaders(), graphiqlRoute(options.graphiqlToken));
+  if (edge.http.graphiql) {
+    nameRouteForTraces('/graphiql');
+    app.get('/graphiql', graphiqlSecurityHeaders(), graphiqlRoute(options.graphiqlToken));
+  }
   // Off in production unless WEB_APP_ENABLED=true: a bank serves its own build of web/.
   if (edge.http.webApp) mountWebApp(app, { distDir: webAppDistDir(), demoSignIn: options.webAppDemoSignIn });
 
@@ -261,10 +264,10 @@ export async function startHttpServer(options: HttpServerOptions, listen: { host
   });
   await apollo.start();
 
+  nameRouteForTraces('/graphql');
   app.use(
     '/graphql',
     inOrder(
-      routeForTraces('/graphql'),
       corsForOrigins(edge.http.corsOrigins),
       // Before the body is read: a refused request costs no parsing.
       admit(authenticate, edge.rateLimits),

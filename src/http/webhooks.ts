@@ -6,13 +6,14 @@
 import express, { type Express } from 'express';
 import type { Logger } from '../logger.js';
 import type { ReceiveOutcome, WebhookService } from '../services/webhooks.js';
-import { routeForTraces } from '../ops/edge-sampling.js';
+import { nameRouteForTraces } from '../ops/edge-sampling.js';
 
 /** A refusal in HTTP: not signed by Wise is 401, anything else that is not a Wise delivery 400. */
 const REFUSED_STATUS: Record<Extract<ReceiveOutcome, { refused: string }>['refused'], 400 | 401> = { malformed: 400, unauthenticated: 401 };
 
 export function mountWebhookReceiver(app: Express, deps: { webhooks: WebhookService; logger: Logger }): void {
-  app.post('/webhooks/wise', routeForTraces('/webhooks/wise'), express.raw({ type: () => true, limit: '256kb' }), async (req, res, next) => {
+  nameRouteForTraces('/webhooks/wise');
+  app.post('/webhooks/wise', express.raw({ type: () => true, limit: '256kb' }), async (req, res, next) => {
     try {
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const header = (name: string) => {

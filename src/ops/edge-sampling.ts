@@ -5,7 +5,6 @@
  * can use it without loading them when tracing is off.
  */
 import http from 'node:http';
-import type { RequestHandler } from 'express';
 import { context, isSpanContextValid, TraceFlags } from '@opentelemetry/api';
 import { getRPCMetadata, parseTraceParent, RPCType } from '@opentelemetry/core';
 
@@ -64,17 +63,32 @@ export function decideTracingAtEdge(server: http.Server, ratio: number): void {
   } as typeof server.emit;
 }
 
+/** Routes registered by the code that mounts them (nameRouteForTraces). */
+const namedRoutes = new Set<string>();
+
 /**
- * Names the route on a traced request's server span (`http.route`, and the span's name
- * `POST /graphql`), as the express instrumentation did. That instrumentation is off by default
- * (OTEL_EXPRESS_SPANS): on /graphql it made no span — every handler there is middleware, which
- * it ignores — yet its bookkeeping on every layer of every request, traced or not, cost ~8 % of
- * a cached read's CPU (bench/README.md, "One scope"). Untraced, this reads one context value.
+ * Registers a route (an exact path) whose traced requests' server spans are named by it
+ * (`http.route`, and the span's name `POST /graphql`), as the express instrumentation did. That
+ * instrumentation is off by default (OTEL_EXPRESS_SPANS): on /graphql it made no span — every
+ * handler there is middleware, which it ignores — yet its bookkeeping on every layer of every
+ * request, traced or not, cost ~8 % of a cached read's CPU (bench/README.md, "One scope").
+ * Named here, at the edge, only a traced request pays anything: an express layer per route
+ * cost every request a context read (bench/README.md, "Side by side").
  */
-export function routeForTraces(route: string): RequestHandler {
-  return (_req, _res, next) => {
-    const metadata = getRPCMetadata(context.active());
-    if (metadata?.type === RPCType.HTTP) metadata.route = route;
-    next();
-  };
+export function nameRouteForTraces(route: string): void {
+  namedRoutes.add(route);
+}
+
+/**
+ * For the HTTP instrumentation's requestHook, which runs for traced requests only and inside
+ * their span's context: gives the request's registered route to the instrumentation, which
+ * names the span and sets `http.route` from it when the response is sent.
+ */
+export function nameTracedRoute(request: http.IncomingMessage): void {
+  const url = request.url ?? '';
+  const query = url.indexOf('?');
+  const path = query < 0 ? url : url.slice(0, query);
+  if (!namedRoutes.has(path)) return;
+  const metadata = getRPCMetadata(context.active());
+  if (metadata?.type === RPCType.HTTP) metadata.route = path;
 }

@@ -8,6 +8,7 @@
  * gateway. The gateway is ESM, so modules are hooked with import-in-the-middle's loader
  * (registered here through node:module), limited to the modules the instrumentations name.
  */
+import { IncomingMessage } from 'node:http';
 import { register } from 'node:module';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
@@ -22,7 +23,7 @@ import { context, INVALID_SPAN_CONTEXT, isSpanContextValid, ROOT_CONTEXT, SpanKi
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { createAddHookMessageChannel } from 'import-in-the-middle';
 import { ScopeSlot } from '../lib/async-scope.js';
-import { leftOutAtEdge } from './edge-sampling.js';
+import { leftOutAtEdge, nameTracedRoute } from './edge-sampling.js';
 
 export type Tracing = { shutdown(): Promise<void> };
 
@@ -132,6 +133,10 @@ export async function startTracing(options: { endpoint: string; serviceName: str
         // (decideTracingAtEdge); for any other server (metrics, an embedded simulator) a request
         // left out here runs with tracing suppressed.
         ignoreIncomingRequestHook: (request) => leftOutAtEdge(request, ratio),
+        // A traced inbound request's route, for its span's name and http.route (edge-sampling.ts).
+        requestHook: (_span, request) => {
+          if (request instanceof IncomingMessage) nameTracedRoute(request);
+        },
       }),
     ],
   });
@@ -141,7 +146,7 @@ export async function startTracing(options: { endpoint: string; serviceName: str
     instrumentations: [
       // Route handlers, when asked for (OTEL_EXPRESS_SPANS): its bookkeeping on every layer of
       // every request cost ~8 % of a cached read; the server span names the route without it
-      // (edge-sampling.ts, routeForTraces). A span per middleware (helmet, compression, …) only adds noise.
+      // (edge-sampling.ts, nameRouteForTraces). A span per middleware (helmet, compression, …) only adds noise.
       ...(options.expressSpans ? [new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] })] : []),
       // A statement's span, not the pool checkout's before it: two spans fewer per traced read.
       new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),

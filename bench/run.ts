@@ -1066,11 +1066,20 @@ ${r.mutations.createTransfer.inWiseCallsBeyondLatencyMs ? `\nOf createTransfer's
 
 /**
  * BENCH_ONLY=observability (npm run bench:observability): cached-read throughput of the same
- * gateway on the same data with metrics and tracing off, then on (METRICS_PORT set, traces
- * exported over OTLP to a local sink that accepts and drops them), alternating restarts for
- * BENCH_ROUNDS rounds so drift on a shared machine hits both alike — each measurement on a
- * process started for it — and the median of each side.
- * The issue's bar: instrumented ≥ 95 % of uninstrumented.
+ * gateway on the same data with metrics and tracing off and on (METRICS_PORT set, traces
+ * exported over OTLP to a local sink that accepts and drops them). The issue's bar:
+ * instrumented ≥ 95 % of uninstrumented.
+ *
+ * Both run at once, each a process of its own on the same database and the same core, and the
+ * load goes to one, then the other, in short slices (BENCH_SLICE_SECONDS), the order swapped
+ * every slice. Measured one after the other for 10 s each, the two sides fell in different
+ * states of this shared machine — a state ~1.6 times slower for whole measurements, seen in
+ * every part of a request down to the kernel's writev, plain and instrumented alike
+ * (bench/README.md, "Side by side") — and a run's verdict said more about when the slow state
+ * came than about the instrumentation. A slice pair is 2 × a few seconds: the state nearly
+ * always holds for both halves, so each pair's ratio compares like with like, and the verdict is
+ * the median of those ratios. Each round starts a new pair of processes (JIT and heap differ
+ * from one process to the next), swapping which of them owns the embedded PostgreSQL.
  */
 async function observabilityComparison(gateway: Awaited<ReturnType<typeof startGateway>>, tokens: string[], seeded: Json) {
   const http = await import('node:http');
@@ -1095,11 +1104,12 @@ async function observabilityComparison(gateway: Awaited<ReturnType<typeof startG
     ...(only !== 'metrics' ? { OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl, OTEL_TRACES_SAMPLER_ARG: sampleRatio } : {}),
   };
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  const slices = Number(process.env.BENCH_SLICES ?? 6);
+  const sliceSeconds = Number(process.env.BENCH_SLICE_SECONDS ?? 3);
   const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
-  // The gateway gets a core to itself; the load generator (this process) and PostgreSQL share
-  // the other. Left to the scheduler, the gateway sometimes shared a core with autocannon for a
-  // whole measurement and ran ~1.7 times slower, on or off alike: one run's rounds then differed
-  // by more than the 5 % being measured (bench/README.md, "One scope"). BENCH_PIN=0 turns it off.
+  // Both gateways on a core of their own (only the loaded one works); the load generator (this
+  // process) and PostgreSQL on the other. Left to the scheduler, a gateway sometimes shared a
+  // core with autocannon and ran ~1.7 times slower. BENCH_PIN=0 turns it off.
   const pinned = process.env.BENCH_PIN !== '0' && os.cpus().length >= 2 && (await pinToCpu(process.pid, 0));
   const place = async (gw: { child: ChildProcess }) => {
     if (!pinned) return;
@@ -1107,83 +1117,128 @@ async function observabilityComparison(gateway: Awaited<ReturnType<typeof startG
     // Its embedded PostgreSQL (started by it, so on its core until moved), backends included.
     for (const pid of await descendantsOf(gw.child.pid!)) await pinToCpu(pid, 0);
   };
-  const off: Json[] = [];
-  const on: Json[] = [];
-  let current: { child: ChildProcess; output: () => string } = gateway;
-  const measure = async (label: string) => {
-    await place(current);
-    // Warm the read caches of every customer after the restart, then measure.
-    await load(gateway.url, connections, tokens, {}, 3);
-    log(`${label}: ${connections} connections, ${DURATION} s`);
-    const cpuBefore = await processCpuMs(current.child.pid!);
+  type Side = 'off' | 'on';
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  type Slice = { requestsPerSecond: number; requests: number; seconds: number; cpuMs: number; latencyMs: Json; non2xx: number; errors: number };
+  const slicesOf: Record<Side, Slice[]> = { off: [], on: [] };
+  const pairs: { round: number; requestsPerSecond: number; cpu: number }[] = [];
+  const processes: Record<Side, Json[]> = { off: [], on: [] };
+  const measure = async (url: string, pid: number, seconds: number): Promise<Slice> => {
+    const cpuBefore = await processCpuMs(pid);
     const startedMs = performance.now();
-    // BENCH_PROFILE=<dir>: a CPU profile of every measurement, to compare off and on.
-    const result = await profiled(current, label.replace(/\W+/g, '-'), () => load(gateway.url, connections, tokens));
-    const elapsedMs = performance.now() - startedMs;
-    // What each request cost the gateway's own CPU: unlike req/s, barely moved by what else the
-    // shared machine runs meanwhile, so it corroborates (or not) the throughput ratio.
-    const served = result.requestsPerSecond * DURATION;
-    const cpuMs = (await processCpuMs(current.child.pid!)) - cpuBefore;
-    // How busy the gateway kept its core: near 100 % when it, not the load generator, is the bound.
-    return { ...result, gatewayCpuMsPerRequest: round(cpuMs / served, 3), gatewayBusyPercent: round((100 * cpuMs) / elapsedMs, 1) };
+    const result = await load(url, connections, tokens, {}, seconds);
+    const elapsedSeconds = (performance.now() - startedMs) / 1000;
+    const cpuMs = (await processCpuMs(pid)) - cpuBefore;
+    return { requestsPerSecond: result.requestsPerSecond, requests: result.requestsPerSecond * seconds, seconds: elapsedSeconds, cpuMs, latencyMs: result.latencyMs, non2xx: result.non2xx, errors: result.errors };
   };
-  for (let round = 1; round <= rounds; round++) {
-    // Every measurement on a process started for it: the one that did the seeding has had
-    // minutes of JIT and heap growth that a fresh one lacks, and would flatter "off". The
-    // order alternates, so a machine slowing down during a round does not always hit "on".
-    for (const side of round % 2 === 1 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
-      await stop(current.child);
-      current = await gateway.launch(side === 'off' ? OBSERVABILITY_OFF : ON);
-      (side === 'off' ? off : on).push(await measure(`round ${round}, metrics and tracing ${side}`));
+  let current: { child: ChildProcess } = gateway;
+  for (let n = 1; n <= rounds; n++) {
+    await stop(current.child);
+    // Which side owns the embedded PostgreSQL (the other reaches it as a replica does) swaps
+    // every round, so neither always has the same role.
+    const owner: Side = n % 2 === 1 ? 'off' : 'on';
+    const env = (side: Side) => (side === 'off' ? OBSERVABILITY_OFF : ON);
+    const first = await gateway.launch(env(owner));
+    current = first;
+    const replicaPort = await freePort();
+    const second = { ...(await gateway.launch(env(owner === 'off' ? 'on' : 'off'), replicaPort)), url: `http://127.0.0.1:${replicaPort}` };
+    const sides: Record<Side, { child: ChildProcess; url: string }> =
+      owner === 'off' ? { off: { ...first, url: gateway.url }, on: second } : { on: { ...first, url: gateway.url }, off: second };
+    await place(first);
+    await place(second);
+    log(`round ${n}: warming both (${owner} owns PostgreSQL), then ${slices} slice pairs of ${sliceSeconds} s a side, ${connections} connections`);
+    for (const side of ['off', 'on'] as const) await load(sides[side].url, connections, tokens, {}, 3);
+    // BENCH_PROFILE=<dir>: a CPU profile of each process over the round's slices — the same
+    // minutes of the machine for both — named with the requests it served in them.
+    const profiling = process.env.BENCH_PROFILE
+      ? await Promise.all(
+          (['off', 'on'] as const).map(async (side) => {
+            const devtools = await inspector(side === owner ? first : second);
+            await devtools.call('Profiler.enable');
+            await devtools.call('Profiler.setSamplingInterval', { interval: 500 });
+            await devtools.call('Profiler.start');
+            return { side, devtools };
+          }),
+        )
+      : [];
+    for (let slice = 0; slice < slices; slice++) {
+      const order: Side[] = (n + slice) % 2 === 0 ? ['off', 'on'] : ['on', 'off'];
+      const measured = {} as Record<Side, Slice>;
+      for (const side of order) measured[side] = await measure(sides[side].url, sides[side].child.pid!, sliceSeconds);
+      for (const side of order) slicesOf[side].push(measured[side]);
+      pairs.push({
+        round: n,
+        requestsPerSecond: measured.on.requestsPerSecond / measured.off.requestsPerSecond,
+        cpu: measured.off.cpuMs / measured.off.requests / (measured.on.cpuMs / measured.on.requests),
+      });
     }
+    for (const { side, devtools } of profiling) {
+      const { profile } = await devtools.call('Profiler.stop');
+      const served = Math.round(sum(slicesOf[side].slice(-slices).map((x) => x.requests)));
+      await fs.mkdir(process.env.BENCH_PROFILE!, { recursive: true });
+      await fs.writeFile(path.join(process.env.BENCH_PROFILE!, `round-${n}-${side}-${served}-requests.cpuprofile`), JSON.stringify(profile));
+      devtools.close();
+    }
+    for (const side of ['off', 'on'] as const) {
+      const mine = slicesOf[side].slice(-slices);
+      processes[side].push({
+        round: n,
+        ownsPostgres: side === owner,
+        requestsPerSecond: round(sum(mine.map((x) => x.requests)) / sum(mine.map((x) => x.seconds))),
+        gatewayCpuMsPerRequest: round(sum(mine.map((x) => x.cpuMs)) / sum(mine.map((x) => x.requests)), 3),
+        errors: sum(mine.map((x) => x.non2xx + x.errors)),
+      });
+    }
+    await stop(second.child);
   }
   await stop(current.child);
   sink.close();
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
-  const offRps = median(off.map((l) => l.requestsPerSecond));
-  const onRps = median(on.map((l) => l.requestsPerSecond));
-  const offCpu = median(off.map((l) => l.gatewayCpuMsPerRequest));
-  const onCpu = median(on.map((l) => l.gatewayCpuMsPerRequest));
-  // Each round's two measurements ran a minute apart, usually in the same state of the shared
-  // machine: the median of their ratios is less moved by a state that changes between rounds.
-  const pairedRps = median(on.map((l, i) => l.requestsPerSecond / off[i].requestsPerSecond));
-  const pairedCpu = median(on.map((l, i) => off[i].gatewayCpuMsPerRequest / l.gatewayCpuMsPerRequest));
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+  const pooled = (side: Side) => ({
+    requestsPerSecond: round(sum(slicesOf[side].map((x) => x.requests)) / sum(slicesOf[side].map((x) => x.seconds))),
+    gatewayCpuMsPerRequest: round(sum(slicesOf[side].map((x) => x.cpuMs)) / sum(slicesOf[side].map((x) => x.requests)), 3),
+  });
+  const pairedRps = med(pairs.map((p) => p.requestsPerSecond));
+  const pairedCpu = med(pairs.map((p) => p.cpu));
+  const all = { off: pooled('off'), on: pooled('on') };
   const report = {
     startedAt,
     label: process.env.BENCH_LABEL ?? null,
+    method: 'side by side: both processes at once, the load alternating between them in slices',
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: round(os.totalmem() / 2 ** 30, 1), loadAverage: os.loadavg().map((l) => round(l, 2)) },
     seed: seeded,
-    durationSeconds: DURATION,
-    connections,
     rounds,
+    slicesPerRound: slices,
+    sliceSeconds,
+    connections,
     traceSampleRatio: Number(sampleRatio),
     pinned,
     turnedOn: only ?? 'metrics and tracing',
-    off,
-    on,
+    processes,
+    pairs: pairs.map((p) => ({ round: p.round, requestsPerSecond: round(p.requestsPerSecond, 3), cpu: round(p.cpu, 3) })),
+    pooled: all,
     otlpExportsReceived: spansReceived,
-    medianRequestsPerSecond: { off: offRps, on: onRps },
-    ratio: round(onRps / offRps, 3),
-    medianGatewayCpuMsPerRequest: { off: offCpu, on: onCpu },
-    cpuRatio: round(offCpu / onCpu, 3),
     pairedRatio: { requestsPerSecond: round(pairedRps, 3), cpu: round(pairedCpu, 3) },
-    met: onRps >= 0.95 * offRps,
+    pooledRatio: { requestsPerSecond: round(all.on.requestsPerSecond / all.off.requestsPerSecond, 3), cpu: round(all.off.gatewayCpuMsPerRequest / all.on.gatewayCpuMsPerRequest, 3) },
+    met: pairedRps >= 0.95,
   };
   const stamp = startedAt.replace(/[:.]/g, '-');
-  const row = (name: string, l: Json) => `| ${name} | ${l.requestsPerSecond} | ${l.latencyMs.p50} | ${l.latencyMs.p99} | ${l.gatewayCpuMsPerRequest} | ${l.gatewayBusyPercent} | ${l.non2xx + l.errors} |`;
+  const row = (side: Side, p: Json) => `| ${side}, round ${p.round}${p.ownsPostgres ? ' (owns PostgreSQL)' : ''} | ${p.requestsPerSecond} | ${p.gatewayCpuMsPerRequest} | ${p.errors} |`;
+  const percent = (x: number) => `${round(100 * x, 1)} %`;
   const md = `# Metrics and tracing on vs off — ${startedAt}${report.label ? ` — ${report.label}` : ''}
 
-Cached reads (\`transfers(first: 20)\`), ${connections} connections, ${DURATION} s per measurement, ${rounds} round(s), alternating restarts on the same data (${seeded.customers} customers × ${seeded.transfersPerCustomer} transfers). Machine: ${report.machine.cpus} × ${report.machine.cpuModel}; load average at the end ${report.machine.loadAverage.join(' / ')} (the machine is shared). ${pinned ? 'The gateway on a core of its own (CPU 1); the load generator and PostgreSQL on CPU 0.' : 'No process pinned to a core.'}
-"On": METRICS_PORT set and OTEL_EXPORTER_OTLP_ENDPOINT pointing at a local sink (${spansReceived} OTLP exports received), OTEL_TRACES_SAMPLER_ARG=${sampleRatio}.
+Cached reads (\`transfers(first: 20)\`), ${connections} connections. Side by side: per round, both gateways run at once on the same data (${seeded.customers} customers × ${seeded.transfersPerCustomer} transfers), and the load alternates between them in ${slices} pairs of ${sliceSeconds} s slices, the order swapped each slice; ${rounds} round(s), each with a new pair of processes. Machine: ${report.machine.cpus} × ${report.machine.cpuModel}; load average at the end ${report.machine.loadAverage.join(' / ')} (the machine is shared). ${pinned ? 'Both gateways on CPU 1; the load generator and PostgreSQL on CPU 0.' : 'No process pinned to a core.'}
+"On": ${only === 'tracing' ? 'tracing only' : only === 'metrics' ? 'metrics only (METRICS_PORT set)' : 'METRICS_PORT set and OTEL_EXPORTER_OTLP_ENDPOINT pointing at a local sink'}${only === 'metrics' ? '' : ` (${spansReceived} OTLP exports received), OTEL_TRACES_SAMPLER_ARG=${sampleRatio}`}.
 
-| run | req/s | p50 ms | p99 ms | gateway CPU ms/request | gateway busy % | errors |
-|---|---|---|---|---|---|---|
-${off.map((l, i) => row(`off, round ${i + 1}`, l)).join('\n')}
-${on.map((l, i) => row(`on, round ${i + 1}`, l)).join('\n')}
+| process | req/s (its slices) | gateway CPU ms/request | errors |
+|---|---|---|---|
+${processes.off.map((p) => row('off', p)).join('\n')}
+${processes.on.map((p) => row('on', p)).join('\n')}
 
-Median: off ${offRps} req/s, on ${onRps} req/s — instrumented keeps **${round((100 * onRps) / offRps, 1)} %** (wanted ≥ 95 %: ${report.met ? 'met' : '**not met**'}).
-Gateway CPU per request, median: off ${offCpu} ms, on ${onCpu} ms — at the same CPU the instrumented gateway would serve ${round((100 * offCpu) / onCpu, 1)} %.
-Round by round (each round's on against its off, the median of the ${rounds} ratios): ${round(100 * pairedRps, 1)} % of the throughput, ${round(100 * pairedCpu, 1)} % at the same CPU.
+Slice pairs, on against off: throughput ${pairs.map((p) => percent(p.requestsPerSecond)).join(', ')}.
+
+**Median of the ${pairs.length} pairs: instrumented keeps ${percent(pairedRps)} of the throughput** (wanted ≥ 95 %: ${report.met ? 'met' : '**not met**'}), ${percent(pairedCpu)} at the same CPU.
+All slices pooled: off ${all.off.requestsPerSecond} req/s at ${all.off.gatewayCpuMsPerRequest} ms CPU a request, on ${all.on.requestsPerSecond} req/s at ${all.on.gatewayCpuMsPerRequest} ms — ${percent(report.pooledRatio.requestsPerSecond)} of the throughput, ${percent(report.pooledRatio.cpu)} at the same CPU.
 `;
   await fs.mkdir(path.join(root, 'bench/results'), { recursive: true });
   await fs.writeFile(path.join(root, `bench/results/${stamp}-observability.json`), `${JSON.stringify(report, null, 2)}\n`);

@@ -11,7 +11,7 @@
  */
 import { fromGlobalId } from '../src/schema/ids.js';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createPrivateKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import { signRsaSha256 } from '../src/lib/rsa-signature.js';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -1148,6 +1148,15 @@ async function observabilityComparison(gateway: Awaited<ReturnType<typeof startG
     await place(second);
     log(`round ${n}: warming both (${owner} owns PostgreSQL), then ${slices} slice pairs of ${sliceSeconds} s a side, ${connections} connections`);
     for (const side of ['off', 'on'] as const) await load(sides[side].url, connections, tokens, {}, 3);
+    // BENCH_TRACED_FIRST=<n>: n requests a caller asks to trace (a sampled traceparent, which
+    // every ratio follows) to each side before the slices, to see what traced requests leave
+    // behind for the untraced ones after them (with BENCH_TRACE_RATIO=0).
+    for (let i = 0; i < Number(process.env.BENCH_TRACED_FIRST ?? 0); i++) {
+      for (const side of ['off', 'on'] as const) {
+        const traceparent = `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
+        await graphql(sides[side].url)(tokens[i % tokens.length], PAGE_QUERY, {}, { traceparent });
+      }
+    }
     // BENCH_PROFILE=<dir>: a CPU profile of each process over the round's slices — the same
     // minutes of the machine for both — named with the requests it served in them.
     const profiling = process.env.BENCH_PROFILE

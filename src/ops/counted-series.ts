@@ -6,9 +6,9 @@
  * key (a labelled child too — `labels()` keeps the labels, not the key), and a histogram then
  * indexes its buckets by their float bounds turned into property names. On a cached page that
  * was ~4 µs of a ~300 µs request, and the garbage it made was more (bench/README.md,
- * "Counted in plain numbers"). Here a series is found once per operation name, an increment
+ * "3 December 2026, late night"). Here a series is found once per operation name, an increment
  * is `+= 1`, and an observation a short scan of the bounds; what Prometheus reads is the same
- * text prom-client's own counter and histogram print (test/metrics.test.ts compares them).
+ * text prom-client's own counter and histogram print (test/counted-series.test.ts compares them).
  */
 import client from 'prom-client';
 
@@ -51,7 +51,7 @@ export class CountedHistogram<L extends string> {
   readonly type = 'histogram';
   readonly aggregator = 'sum';
   private readonly bounds: number[];
-  private series: { labels: Labels; buckets: Float64Array; sum: number; count: number }[] = [];
+  private readonly series: { labels: Labels; buckets: Float64Array; sum: number; count: number }[] = [];
 
   constructor(options: { name: string; help: string; labelNames: readonly L[]; buckets: number[]; registers: client.Registry[] }) {
     this.name = options.name;

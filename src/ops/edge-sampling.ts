@@ -24,6 +24,13 @@ export function tracedAtEdge(traceparent: string | string[] | undefined, ratio: 
   return random() < ratio;
 }
 
+/** A request's path, without its query string. */
+function pathOf(request: http.IncomingMessage): string {
+  const url = request.url ?? '';
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query);
+}
+
 /** Set on a request the edge chose to trace, so the HTTP instrumentation's hook does not decide twice. */
 const TRACED = Symbol('traced at the edge');
 type Decided = http.IncomingMessage & { [TRACED]?: true };
@@ -31,9 +38,7 @@ type Decided = http.IncomingMessage & { [TRACED]?: true };
 /** For the HTTP instrumentation's ignoreIncomingRequestHook, on any server: true = left out. */
 export function leftOutAtEdge(request: http.IncomingMessage, ratio: number): boolean {
   if ((request as Decided)[TRACED]) return false;
-  const url = request.url ?? '';
-  const query = url.indexOf('?');
-  return UNTRACED_PATHS.has(query < 0 ? url : url.slice(0, query)) || !tracedAtEdge(request.headers.traceparent, ratio);
+  return UNTRACED_PATHS.has(pathOf(request)) || !tracedAtEdge(request.headers.traceparent, ratio);
 }
 
 /**
@@ -73,7 +78,7 @@ const namedRoutes = new Set<string>();
  * handler there is middleware, which it ignores — yet its bookkeeping on every layer of every
  * request, traced or not, cost ~8 % of a cached read's CPU (bench/README.md, "One scope").
  * Named here, at the edge, only a traced request pays anything: an express layer per route
- * cost every request a context read (bench/README.md, "Side by side").
+ * cost every request a context read (bench/README.md, "3 December 2026, late night").
  */
 export function nameRouteForTraces(route: string): void {
   namedRoutes.add(route);
@@ -85,9 +90,7 @@ export function nameRouteForTraces(route: string): void {
  * names the span and sets `http.route` from it when the response is sent.
  */
 export function nameTracedRoute(request: http.IncomingMessage): void {
-  const url = request.url ?? '';
-  const query = url.indexOf('?');
-  const path = query < 0 ? url : url.slice(0, query);
+  const path = pathOf(request);
   if (!namedRoutes.has(path)) return;
   const metadata = getRPCMetadata(context.active());
   if (metadata?.type === RPCType.HTTP) metadata.route = path;

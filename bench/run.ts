@@ -8,6 +8,12 @@
  * the API, the rest copied in SQL), BENCH_TRANSFERS (50 per customer), BENCH_DURATION (10 s per
  * load level), BENCH_WISE_LATENCY_MS (150), BENCH_LABEL (free text), BENCH_SCENARIOS (which
  * phases; all by default), BENCH_RUNS (3: runs of the 64-connection comparison, median kept).
+ *
+ * `npm run bench` runs this process with --no-memory-reducer and --single-threaded-gc: it is the
+ * load generator and the subscribers' clock, and on two cores its collector must neither stop the
+ * subscribers' thread (V8's memory reducer ran a 24–40 ms mark-compact there, 6 s into the
+ * webhook phase: the cluster of slow events) nor take the gateway's core with helper threads
+ * (bench/README.md, "3 December 2026, towards midnight").
  */
 import { fromGlobalId } from '../src/schema/ids.js';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -481,10 +487,11 @@ async function webhookLatency(gateway: Awaited<ReturnType<typeof startGateway>>,
     workerData: { url: subscriberUrl, tokens: chosen.map((_c, i) => tokens[i]), query: 'subscription { transferStatusChanged { transferId status } }' },
     execArgv: [],
   });
-  const closed = new Promise<void>((resolve, reject) => {
+  type Collection = { at: number; ms: number; kind: string };
+  const closed = new Promise<Collection[]>((resolve, reject) => {
     subscribers.on('error', reject);
     subscribers.on('exit', (code) => reject(new Error(`the subscribers' worker exited (${code})`)));
-    subscribers.on('message', (m: { closed?: true }) => m.closed && resolve());
+    subscribers.on('message', (m: { closed?: true; collections?: Collection[] }) => m.closed && resolve(m.collections ?? []));
   });
   // Awaited at the end of the phase; a failure before then is the `ready` wait's to report.
   closed.catch(() => {});
@@ -520,6 +527,16 @@ async function webhookLatency(gateway: Awaited<ReturnType<typeof startGateway>>,
   // 300 transfers through four forward states (all on the webhook's plain path).
   const warmRows = rows.slice(0, 200);
   const measuredRows = rows.slice(200);
+  // What else was going on, to explain a tail: Postgres checkpoints, the gateway's health probe,
+  // autovacuum and slow statements, and the gateway's sweep reading transfers from Wise (GET
+  // /v1/transfers/{id} at the simulator). Connected and polling from here, before the warm-up:
+  // opened at the first measured event, the watch's new Postgres backends and their first
+  // catalogue reads were the slowest events' company in the phase's first 100 ms.
+  const bgwriter = async () => (await db2.query('select checkpoints_timed + checkpoints_req as checkpoints, checkpoint_write_time + checkpoint_sync_time as checkpoint_ms from pg_stat_bgwriter')).rows[0];
+  const db2 = new pg.Client({ connectionString: gateway.databaseUrl });
+  await db2.connect();
+  let measuring = false;
+  const watch = await watchDuringPhase(gateway, () => (measuring ? performance.now() - started : null));
   const warmCtl = control(gateway.simulator);
   const warmStart = performance.now();
   const warmSends: Promise<unknown>[] = [];
@@ -534,11 +551,6 @@ async function webhookLatency(gateway: Awaited<ReturnType<typeof startGateway>>,
   const warmUp = { events: warmRows.length, received: warmLatencies.length, latencyMs: summary(warmLatencies) };
   pending.clear();
   warming = false;
-  // What else was going on, to explain a tail: Postgres checkpoints, and the gateway's sweep
-  // reading transfers from Wise (GET /v1/transfers/{id} at the simulator).
-  const bgwriter = async () => (await db2.query('select checkpoints_timed + checkpoints_req as checkpoints, checkpoint_write_time + checkpoint_sync_time as checkpoint_ms from pg_stat_bgwriter')).rows[0];
-  const db2 = new pg.Client({ connectionString: gateway.databaseUrl });
-  await db2.connect();
   const bgBefore = await bgwriter();
   const phaseStart = new Date().toISOString();
   const sweepReads = async () =>
@@ -548,9 +560,9 @@ async function webhookLatency(gateway: Awaited<ReturnType<typeof startGateway>>,
   const events = DURATION * 100;
   const ctl = control(gateway.simulator);
   started = performance.now();
+  measuring = true;
   // Wall-clock time of the first send, so the slowest events (atMs) can be matched with other logs.
   const startedAtWall = Date.now();
-  const watch = watchDuringPhase(gateway, () => performance.now() - started);
   const sends: Promise<unknown>[] = [];
   for (let n = 0; n < events; n++) {
     const target = started + n * 10;
@@ -567,7 +579,10 @@ async function webhookLatency(gateway: Awaited<ReturnType<typeof startGateway>>,
   const seen = await watch.stop();
   const lost = pending.size;
   subscribers.postMessage({ close: true });
-  await closed;
+  const subscriberCollections = (await closed)
+    .filter((c) => c.kind === 'major' || c.ms >= 2)
+    .map((c) => ({ atMs: Math.round(c.at - performance.timeOrigin - started), ms: round(c.ms, 1), kind: c.kind }))
+    .filter((c) => c.atMs >= 0);
   await subscribers.terminate();
   const bgAfter = await bgwriter();
   // Where the slowest events spent their time: the inbox row says when the gateway received the
@@ -622,6 +637,9 @@ async function webhookLatency(gateway: Awaited<ReturnType<typeof startGateway>>,
     checkpoints: Number(bgAfter.checkpoints) - Number(bgBefore.checkpoints),
     checkpointMs: Math.round(Number(bgAfter.checkpoint_ms) - Number(bgBefore.checkpoint_ms)),
     sweepReadsFromWise: await sweepReads(),
+    // The subscribers' thread's own pauses (major collections, and any of 2 ms or more): a
+    // message behind one is stamped late by the bench.
+    subscriberCollections,
     ...seen,
     slowest: await Promise.all(slow.sort((a, b) => (fromPostOf(b.key) ?? b.latencyMs) - (fromPostOf(a.key) ?? a.latencyMs)).slice(0, 12).map(hops)),
   };
@@ -644,9 +662,11 @@ async function webhookLatency(gateway: Awaited<ReturnType<typeof startGateway>>,
 /**
  * What else happened while a latency phase ran, every 50 ms, to name a tail: the gateway's
  * /healthz round trip (its event loop held up), autovacuum workers and what they worked on,
- * backends waiting for a lock, and statements running for more than 20 ms. Times are from the phase's first send.
+ * backends waiting for a lock, and statements running for more than 20 ms. Times are from the
+ * phase's first send; nothing is recorded while `now()` is null (before it). Connected when this
+ * resolves: the caller starts it ahead of the phase, so no connection opens inside it.
  */
-function watchDuringPhase(gateway: { url: string; databaseUrl: string }, now: () => number) {
+async function watchDuringPhase(gateway: { url: string; databaseUrl: string }, now: () => number | null) {
   const healthSlow: { atMs: number; ms: number }[] = [];
   const autovacuum = new Map<string, number>();
   const lockWaits: { atMs: number; waiting: number }[] = [];
@@ -658,26 +678,29 @@ function watchDuringPhase(gateway: { url: string; databaseUrl: string }, now: ()
       const t = performance.now();
       await fetch(`${gateway.url}/healthz`).then((r) => r.arrayBuffer()).catch(() => undefined);
       const ms = performance.now() - t;
-      if (ms > 20) healthSlow.push({ atMs: Math.round(at), ms: Math.round(ms) });
+      if (at !== null && ms > 20) healthSlow.push({ atMs: Math.round(at), ms: Math.round(ms) });
       await sleep(50);
     }
   })();
+  const db = new pg.Client({ connectionString: gateway.databaseUrl });
+  await db.connect();
   const database = (async () => {
-    const db = new pg.Client({ connectionString: gateway.databaseUrl });
-    await db.connect();
     try {
       while (running) {
-        const at = Math.round(now());
+        const phaseMs = now();
         const { rows } = await db.query<{ backend_type: string; query: string; wait_event_type: string | null; ms: number }>(
           `select backend_type, query, wait_event_type, extract(epoch from clock_timestamp() - query_start) * 1000 as ms from pg_stat_activity
             where pid <> pg_backend_pid() and (backend_type = 'autovacuum worker' or (state = 'active' and (wait_event_type = 'Lock' or clock_timestamp() - query_start > interval '20 ms')))
               and query not ilike 'listen%'`,
         );
-        for (const r of rows.filter((r) => r.backend_type === 'autovacuum worker')) if (!autovacuum.has(r.query)) autovacuum.set(r.query, at);
-        const waiting = rows.filter((r) => r.wait_event_type === 'Lock').length;
-        if (waiting) lockWaits.push({ atMs: at, waiting });
-        for (const r of rows.filter((r) => r.backend_type === 'client backend' && r.wait_event_type !== 'Lock')) {
-          if (longQueries.length < 20) longQueries.push({ atMs: at, ms: Math.round(Number(r.ms)), query: r.query.replace(/\s+/g, ' ').slice(0, 120) });
+        if (phaseMs !== null) {
+          const at = Math.round(phaseMs);
+          for (const r of rows.filter((r) => r.backend_type === 'autovacuum worker')) if (!autovacuum.has(r.query)) autovacuum.set(r.query, at);
+          const waiting = rows.filter((r) => r.wait_event_type === 'Lock').length;
+          if (waiting) lockWaits.push({ atMs: at, waiting });
+          for (const r of rows.filter((r) => r.backend_type === 'client backend' && r.wait_event_type !== 'Lock')) {
+            if (longQueries.length < 20) longQueries.push({ atMs: at, ms: Math.round(Number(r.ms)), query: r.query.replace(/\s+/g, ' ').slice(0, 120) });
+          }
         }
         await sleep(50);
       }

@@ -11,13 +11,21 @@
  * (Date.now()) } per message; on { close } disposes of the sockets and posts { closed }.
  * Plain JavaScript: a worker thread does not get the main thread's TypeScript loader.
  */
-import { performance } from 'node:perf_hooks';
+import { performance, PerformanceObserver, constants } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 
 const { url, tokens, query } = workerData;
 const now = () => performance.timeOrigin + performance.now();
+
+// This thread's own collections, reported at the end: a pause here stamps the messages behind it
+// late, and that lateness is the bench's, not the gateway's.
+const KINDS = { [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor', [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major', [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental', [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks' };
+const collections = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) collections.push({ at: performance.timeOrigin + e.startTime, ms: e.duration, kind: KINDS[e.detail?.kind] ?? String(e.detail?.kind) });
+}).observe({ entryTypes: ['gc'] });
 
 const clients = await Promise.all(
   tokens.map(async (token) => {
@@ -45,5 +53,5 @@ parentPort.postMessage({ ready: true });
 parentPort.on('message', async (message) => {
   if (!message.close) return;
   await Promise.all(clients.map((c) => c.dispose()));
-  parentPort.postMessage({ closed: true });
+  parentPort.postMessage({ closed: true, collections });
 });

@@ -145,8 +145,13 @@ export class TransferService {
     }
     const sourceAmount = amountString(quote.sourceAmount, quote.sourceCurrency);
 
-    // The verification gate: verified, or the amount Wise still allows covers this transfer.
-    const gate = await this.deps.verification.forCustomer(em, customerId, quote.profileId, false);
+    // Two independent reads asked at once, judged in order: the verification gate (verified, or
+    // the amount Wise still allows covers this transfer), then the bank's side (the customer
+    // must have the money).
+    const [gate, available] = await Promise.all([
+      this.deps.verification.forCustomer(em, customerId, quote.profileId, false),
+      this.deps.ledger.available(ledgerTransaction(em), customerId, quote.sourceCurrency),
+    ]);
     const route = gate?.routes.find((r) => r.currency === quote.sourceCurrency);
     if (!route || (route.status !== 'verified' && isLess(route.maximumEntitledAmount, sourceAmount))) {
       return {
@@ -157,8 +162,6 @@ export class TransferService {
       };
     }
 
-    // The bank's side first: the customer must have the money.
-    const available = await this.deps.ledger.available(ledgerTransaction(em), customerId, quote.sourceCurrency);
     if (available === null || isLess(available, sourceAmount)) {
       return { kind: 'insufficient_funds', available: available === null ? null : amountString(available, quote.sourceCurrency), required: sourceAmount, currency: quote.sourceCurrency };
     }

@@ -111,7 +111,8 @@ async function startGateway(workDir: string, extraEnv: Record<string, string> = 
   const databaseUrl = `postgres://postgres:postgres@127.0.0.1:${pgPort}/wise_gateway`;
   // Started again with other settings on the same database (BENCH_ONLY=observability), or as a
   // second replica beside the first: its own port, the first one's PostgreSQL (`replicaPort`).
-  const launch = async (env: Record<string, string>, replicaPort?: number) => {
+  // `wrapper`: a command the gateway runs under (valgrind, for BENCH_COUNT_INSTRUCTIONS).
+  const launch = async (env: Record<string, string>, replicaPort?: number, wrapper: string[] = []) => {
     const at =
       replicaPort === undefined
         ? { PORT: String(port), METRICS_PORT: String(metricsPort), EMBEDDED_POSTGRES_DIR: path.join(workDir, 'pg'), EMBEDDED_POSTGRES_PORT: String(pgPort), DATABASE_URL: '' }
@@ -120,7 +121,8 @@ async function startGateway(workDir: string, extraEnv: Record<string, string> = 
     // As `npm start` runs it (package.json): V8's young generation sized for a request-heavy server.
     const flags = (process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=32').split(' ').filter(Boolean);
     // The inspector opens only on SIGUSR1 (collectedMemory), on a free loopback port.
-    const child = spawn(process.execPath, [...flags, '--inspect-port=127.0.0.1:0', 'dist/src/main.js'], {
+    const command = [...wrapper, process.execPath, ...flags, '--inspect-port=127.0.0.1:0', 'dist/src/main.js'];
+    const child = spawn(command[0], command.slice(1), {
       cwd: root,
       env: {
         ...process.env,
@@ -390,13 +392,15 @@ async function seed(gateway: Awaited<ReturnType<typeof startGateway>>, tokens: s
 }
 
 /** A load level: latencies of every request, throughput, errors, and cost per request. */
-async function load(url: string, connections: number, tokens: string[], extraHeaders: Record<string, string> = {}, seconds = DURATION) {
+async function load(url: string, connections: number, tokens: string[], extraHeaders: Record<string, string> = {}, seconds = DURATION, amount?: number) {
   let i = 0;
   const latencies: number[] = [];
   const instance = autocannon({
     url: `${url}/graphql`,
     connections,
     duration: seconds,
+    // A number of requests instead of a duration, when given.
+    ...(amount ? { amount } : {}),
     method: 'POST',
     headers: { 'content-type': 'application/json', ...extraHeaders },
     body: JSON.stringify({ query: PAGE_QUERY }),
@@ -1126,10 +1130,19 @@ async function observabilityComparison(gateway: Awaited<ReturnType<typeof startG
     METRICS_PORT: only === 'tracing' ? 'off' : '0',
     ...(only !== 'metrics' ? { OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl, OTEL_TRACES_SAMPLER_ARG: sampleRatio } : {}),
   };
+  if (process.env.BENCH_COUNT_INSTRUCTIONS) {
+    await countInstructions(gateway, tokens, { off: OBSERVABILITY_OFF, on: ON }, Number(process.env.BENCH_COUNT_INSTRUCTIONS));
+    sink.close();
+    return;
+  }
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
   const slices = Number(process.env.BENCH_SLICES ?? 6);
   const sliceSeconds = Number(process.env.BENCH_SLICE_SECONDS ?? 3);
   const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
+  // Long enough for V8 to have compiled what a cached read runs in both: a few thousand requests
+  // in, its compiler threads still did a quarter of the work, and with 3 s (~8,000 requests) the
+  // runs read 87–89 % against 93–96 % with 15 s (bench/README.md, "3 December 2026, towards midnight").
+  const warmSeconds = Number(process.env.BENCH_WARM_SECONDS ?? 15);
   // Both gateways on a core of their own (only the loaded one works); the load generator (this
   // process) and PostgreSQL on the other. Left to the scheduler, a gateway sometimes shared a
   // core with autocannon and ran ~1.7 times slower. BENCH_PIN=0 turns it off.
@@ -1170,7 +1183,7 @@ async function observabilityComparison(gateway: Awaited<ReturnType<typeof startG
     await place(first);
     await place(second);
     log(`round ${n}: warming both (${owner} owns PostgreSQL), then ${slices} slice pairs of ${sliceSeconds} s a side, ${connections} connections`);
-    for (const side of ['off', 'on'] as const) await load(sides[side].url, connections, tokens, {}, 3);
+    for (const side of ['off', 'on'] as const) await load(sides[side].url, connections, tokens, {}, warmSeconds);
     // BENCH_TRACED_FIRST=<n>: n requests a caller asks to trace (a sampled traceparent, which
     // every ratio follows) to each side before the slices, to see what traced requests leave
     // behind for the untraced ones after them (with BENCH_TRACE_RATIO=0).
@@ -1278,6 +1291,75 @@ All slices pooled: off ${all.off.requestsPerSecond} req/s at ${all.off.gatewayCp
   process.stdout.write(`\n${md}\nwritten bench/results/${stamp}-observability.json and .md\n`);
 }
 
+/**
+ * BENCH_COUNT_INSTRUCTIONS=<requests> (with bench:observability): instead of timing them, both
+ * gateways run under valgrind's callgrind, which counts the instructions each executes (all its
+ * threads) while it serves that many cached reads, one side after the other, after
+ * BENCH_WARM_REQUESTS to warm it. A count does not move with the machine's state or the other
+ * tenants the way seconds do, so a difference of a few per cent shows in one round; it is not a
+ * time (cache misses and the kernel are not in it). Each side's user and system CPU a request
+ * over the same requests is logged too; BENCH_COUNT_WRAPPER=none runs the same sequence without
+ * valgrind (with BENCH_NODE_FLAGS and BENCH_GATEWAY_LOG, what V8 did over the counted requests).
+ */
+async function countInstructions(gateway: Awaited<ReturnType<typeof startGateway>>, tokens: string[], envs: Record<'off' | 'on', Record<string, string>>, requests: number) {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'wpg-callgrind-'));
+  const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 1);
+  // Enough for V8 to have compiled what a cached read runs (BENCH_WARM_REQUESTS).
+  const warm = Number(process.env.BENCH_WARM_REQUESTS ?? 10_000);
+  const callgrind = (...args: string[]) =>
+    new Promise<void>((resolve, reject) => {
+      const c = spawn('callgrind_control', args, { stdio: 'ignore' });
+      c.on('error', reject);
+      c.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`callgrind_control ${args.join(' ')} exited ${code}`))));
+    });
+  const counted: Record<'off' | 'on', number[]> = { off: [], on: [] };
+  const native = process.env.BENCH_COUNT_WRAPPER === 'none';
+  await stop(gateway.child);
+  for (let n = 1; n <= rounds; n++) {
+    const owner: 'off' | 'on' = n % 2 === 1 ? 'off' : 'on';
+    // BENCH_COUNT_WRAPPER=none: the same sequence without valgrind, to read what the gateway
+    // prints over the counted requests (BENCH_NODE_FLAGS=--trace-deopt, say; BENCH_GATEWAY_LOG).
+    const wrapper = (side: string) => (native ? [] : ['valgrind', '--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${dir}/${side}-round-${n}.%p`]);
+    const first = await gateway.launch(envs[owner], undefined, wrapper(owner));
+    const replicaPort = await freePort();
+    const other: 'off' | 'on' = owner === 'off' ? 'on' : 'off';
+    const second = await gateway.launch(envs[other], replicaPort, wrapper(other));
+    type Running = { child: ChildProcess; output: () => string; url: string };
+    const sides = { [owner]: { ...first, url: gateway.url }, [other]: { ...second, url: `http://127.0.0.1:${replicaPort}` } } as Record<'off' | 'on', Running>;
+    for (const side of ['off', 'on'] as const) {
+      log(`round ${n}: ${side}: ${warm} requests to warm, ${requests} counted`);
+      await load(sides[side].url, connections, tokens, {}, 3600, warm);
+      const pid = sides[side].child.pid!;
+      const printed = sides[side].output().length;
+      if (!native) await callgrind('-i', 'on', String(pid));
+      const cpuBefore = await processCpuTimes(pid);
+      const result = await load(sides[side].url, connections, tokens, {}, 3600, requests);
+      const cpuAfter = await processCpuTimes(pid);
+      log(`round ${n}: ${side}: CPU a request ${round((cpuAfter.userMs - cpuBefore.userMs) / requests, 4)} ms user, ${round((cpuAfter.systemMs - cpuBefore.systemMs) / requests, 4)} ms system; ${result.requestsPerSecond} req/s`);
+      if (result.non2xx || result.errors) throw new Error(`${side}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+      if (process.env.BENCH_GATEWAY_LOG) await fs.writeFile(`${process.env.BENCH_GATEWAY_LOG}.${side}-round-${n}`, sides[side].output().slice(printed));
+      if (native) continue;
+      await callgrind('-d', String(pid));
+      await callgrind('-i', 'off', String(pid));
+      const dump = (await fs.readdir(dir)).filter((f) => f.startsWith(`${side}-round-${n}.${pid}`)).sort().at(-1)!;
+      const totals = /^(?:totals|summary): (\d+)/m.exec(await fs.readFile(path.join(dir, dump), 'utf8'));
+      counted[side].push(Number(totals![1]) / requests);
+      log(`round ${n}: ${side}: ${Math.round(Number(totals![1]) / requests)} instructions a request`);
+    }
+    await stop(second.child);
+    await stop(first.child);
+  }
+  if (native) return;
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+  const off = med(counted.off);
+  const on = med(counted.on);
+  // The totals include V8's compiler threads and collections, which fall in a window or not;
+  // `callgrind_annotate <file>` splits them from the requests' own code (bench/README.md).
+  log(`callgrind files in ${dir}`);
+  process.stdout.write(`\ninstructions a cached read (median of ${rounds} round(s), ${requests} counted each): off ${Math.round(off)}, on ${Math.round(on)}: on executes ${round((100 * on) / off, 1)} % of off's (off ${counted.off.map(Math.round).join(', ')}; on ${counted.on.map(Math.round).join(', ')})\n`);
+}
+
 /** Pins a process, all its threads, to one CPU (util-linux's taskset); false when it could not. */
 function pinToCpu(pid: number, cpu: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -1300,6 +1382,13 @@ async function descendantsOf(rootPid: number): Promise<number[]> {
     return false;
   };
   return [...parents.keys()].filter(inTree);
+}
+
+/** User and system CPU a process (all its threads) has used so far, in ms (Linux's /proc). */
+async function processCpuTimes(pid: number): Promise<{ userMs: number; systemMs: number }> {
+  const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { userMs: (Number(fields[11]) * 1000) / 100, systemMs: (Number(fields[12]) * 1000) / 100 };
 }
 
 /** User plus system CPU a process (all its threads) has used so far, in ms (Linux's /proc). */

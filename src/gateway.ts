@@ -248,7 +248,7 @@ export async function startGateway(config: Config, logger: Logger, options: Gate
       sourceCurrencies: config.onboarding.sourceCurrencies,
     };
 
-    const reconciliation = new Reconciliation({ orm, api, tokens, ledger: transfers.ledger, transfers, logger, metrics });
+    const reconciliation = new Reconciliation({ orm, api, tokens, ledger: transfers.ledger, transfers, logger, metrics, batchSize: config.ops.reconcileBatchSize });
 
     const transferSweep = new TransferSweep({ orm, transfers, logger });
     const tasks = gatewayTasks({

@@ -17,7 +17,8 @@ let gql: (query: string, variables?: Record<string, unknown>) => Promise<Json>;
 let profileId: number;
 
 beforeAll(async () => {
-  gateway = await startTestGateway({ ONBOARDING_MODEL: 'partner_kyc', WISE_TIMEOUT_MS: '1500', WISE_BACKOFF_BASE_MS: '20' });
+  // Two transfers a batch: every run below reads and checks its transfers over several batches.
+  gateway = await startTestGateway({ ONBOARDING_MODEL: 'partner_kyc', WISE_TIMEOUT_MS: '1500', WISE_BACKOFF_BASE_MS: '20', RECONCILE_BATCH_SIZE: '2' });
   gql = client(gateway, 'cust-alice');
   profileId = await readyCustomer(gateway);
 });
@@ -74,6 +75,8 @@ describe('npm run reconcile', () => {
     const first = await reconcile();
     expect(first.stderr).toBe('');
     expect(first.code).toBe(2);
+    // Every transfer with recent activity was read, over more than one batch of two.
+    expect(first.report.checked).toBeGreaterThan(2);
     // C is settled by whichever gets there first: this run, or the minute's sweep (the same code).
     const byKind = Object.fromEntries(first.report.discrepancies.map((d: { kind: string }) => [d.kind, d]));
     expect(kinds(first.report).filter((k: string) => !k.startsWith('FUNDING_SETTLED'))).toEqual(['LEDGER_STATE_MISMATCH', 'STATE_DRIFT (repaired)', 'UNKNOWN_AT_GATEWAY', 'WISE_FUNDED_NOT_DEBITED']);

@@ -19,6 +19,8 @@ export type OpsConfig = {
   /** Days `wise_call` rows and applied `webhook_inbox` rows are kept (daily prune). */
   wiseCallRetentionDays: number;
   webhookInboxRetentionDays: number;
+  /** Transfers a reconciliation run reads and checks at a time. */
+  reconcileBatchSize: number;
 };
 
 export function opsConfig({ v, production, problem }: SectionInput): OpsConfig {
@@ -31,5 +33,6 @@ export function opsConfig({ v, production, problem }: SectionInput): OpsConfig {
     migrationsOnStart: v.MIGRATIONS_ON_START ?? true,
     wiseCallRetentionDays: v.WISE_CALL_RETENTION_DAYS ?? 90,
     webhookInboxRetentionDays: v.WEBHOOK_INBOX_RETENTION_DAYS ?? 30,
+    reconcileBatchSize: v.RECONCILE_BATCH_SIZE ?? 500,
   };
 }

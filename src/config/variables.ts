@@ -80,6 +80,7 @@ export const variables = {
   SHUTDOWN_DRAIN_SECONDS: wholeNumber(0, 300, ' of seconds'),
   MIGRATIONS_ON_START: flag(),
   WISE_CALL_RETENTION_DAYS: wholeNumber(1, 3650, ' of days'),
+  RECONCILE_BATCH_SIZE: wholeNumber(1, 100_000, ' of transfers'),
   // Longer than the 15 days an event is accepted for: the inbox is what recognises a replay.
   WEBHOOK_INBOX_RETENTION_DAYS: wholeNumber(16, 3650, ' of days'),
 

@@ -33,7 +33,7 @@ export function gatewayTasks({ webhooks, reconciliation, transferSweep, db, logg
     },
     sweep_transfers: async () => {
       const result = await transferSweep.run();
-      if (result.refreshed || result.resumed || result.settled) logger.info(result, 'transfer sweep');
+      if (result.refreshed || result.resumed || result.settled || result.busy) logger.info(result, 'transfer sweep');
     },
     prune_wise_calls: async () => {
       const pruned = await pruneOlderThan(db, 'wise_call', 'at', retentionDays.wiseCalls);

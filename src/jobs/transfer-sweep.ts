@@ -16,7 +16,8 @@ import type { TransferService } from '../services/transfers.js';
 /** A non-final transfer unchanged for this long is re-read from Wise (a webhook may be lost). */
 export const SWEEP_STALE_AFTER_MS = 5 * 60_000;
 
-export type SweepResult = { refreshed: number; resumed: number; settled: number };
+/** What one sweep did; `busy` counts the transfers left for next time (another operation held them). */
+export type SweepResult = { refreshed: number; resumed: number; settled: number; busy: number };
 
 export class TransferSweep {
   constructor(private readonly deps: { orm: Orm; transfers: TransferService; logger: Logger }) {}
@@ -24,7 +25,7 @@ export class TransferSweep {
   async run(now = Date.now()): Promise<SweepResult> {
     const { transfers, logger } = this.deps;
     const em = this.deps.orm.em.fork();
-    const result: SweepResult = { refreshed: 0, resumed: 0, settled: 0 };
+    const result: SweepResult = { refreshed: 0, resumed: 0, settled: 0, busy: 0 };
     const interrupted = await em.find(Transfer, { creationState: 'PENDING', createdAt: { $lt: new Date(now - INTERRUPTED_FUNDING_AFTER_MS) } }, { limit: 50 });
     for (const transfer of interrupted) {
       try {
@@ -44,7 +45,9 @@ export class TransferSweep {
     );
     for (const transfer of debited) {
       try {
-        if ((await transfers.settleFunding(em, transfer.id)) === 'settled') result.settled += 1;
+        const outcome = await transfers.settleFunding(em, transfer.id);
+        if (outcome === 'settled') result.settled += 1;
+        if (outcome === 'busy') result.busy += 1;
       } catch (error) {
         logger.warn({ err: error, transferId: transfer.id }, 'sweep could not settle an interrupted funding');
       }
@@ -61,6 +64,7 @@ export class TransferSweep {
           return true;
         });
         if (done) result.refreshed += 1;
+        else result.busy += 1;
       } catch (error) {
         logger.warn({ err: error, transferId: transfer.id }, 'sweep could not refresh a transfer');
       }

@@ -171,6 +171,27 @@ describe('creating a transfer', () => {
     expect(wiseTransfers()).toHaveLength(1);
   });
 
+  it('answers createTransfer with the transfer exactly as a later read shows it: its quote accepted, its recipient, its first state', async () => {
+    const ctx = await readyToSend();
+    const FULL = `id wiseTransferId status wiseStatus funding reference createdAt updatedAt sourceAmount { amount currency } targetAmount { amount currency } fee { amount currency } rate
+      history { status wiseStatus occurredAt }
+      quote { id wiseQuoteId profileId status expired createdAt expiresAt rate payOut providedAmountType sourceAmount { amount currency } targetAmount { amount currency } fee { amount currency }
+        notices { text type } paymentOptions { payIn payOut fee { amount currency } sourceAmount { amount currency } targetAmount { amount currency } disabled estimatedDelivery } }
+      recipient { id wiseRecipientId profileId accountHolderName accountSummary longAccountSummary currency country type legalEntityType active }`;
+    const answered = (
+      await gql(`mutation T($quoteId: ID!, $recipientId: ID!, $key: String!) { createTransfer(input: { quoteId: $quoteId, recipientId: $recipientId, idempotencyKey: $key }) { ... on TransferCreated { transfer { ${FULL} } } } }`, {
+        quoteId: ctx.quoteId,
+        recipientId: ctx.recipientId,
+        key: randomUUID(),
+      })
+    ).data.createTransfer.transfer;
+    expect(answered.quote).toMatchObject({ id: ctx.quoteId, status: 'ACCEPTED' });
+    expect(answered.recipient.id).toBe(ctx.recipientId);
+    expect(answered.history.map((h: { status: string }) => h.status)).toEqual([answered.status]);
+    const read = (await gql(`query R($id: ID!) { transfer(id: $id) { ${FULL} } }`, { id: answered.id })).data.transfer;
+    expect(answered).toEqual(read);
+  });
+
   it('says when the quote expired or was used, and validates details against the requirements', async () => {
     const ctx = await readyToSend();
     const badReference = (await gql(CREATE_TRANSFER, { quoteId: ctx.quoteId, recipientId: ctx.recipientId, key: randomUUID(), details: [{ key: 'reference', value: 'x'.repeat(200) }] })).data.createTransfer;

@@ -37,7 +37,7 @@ import type { GatewayContext } from './context.js';
 import { notFoundAs, toFieldErrors } from './errors.js';
 import { localId, localIdOrNull, wiseId } from './ids.js';
 import { checkFirst, decodeCursor, pageInfo } from './pagination.js';
-import { quoteFromRow } from './quotes.mappers.js';
+import { quoteFromRow, toQuote } from './quotes.mappers.js';
 import { toRecipient, toFormOption } from './recipients.mappers.js';
 import { viewerEvents } from './subscriptions.js';
 import { statusOf, toTransfer, transferCursor, transfersFromWise } from './transfers.mappers.js';
@@ -94,14 +94,19 @@ export class TransfersResolver {
   async createTransfer(@Ctx() ctx: GatewayContext, @Arg('input', () => CreateTransferInput) input: CreateTransferInput): Promise<typeof CreateTransferResult> {
     const quoteId = localId('Quote', input.quoteId, 'input.quoteId');
     const recipientId = wiseId('Recipient', input.recipientId, 'input.recipientId');
-    await ctx.services.rollout.ensureQuoteOffered(ctx.viewer.customerId, quoteId);
+    // Asked now, judged by create before anything it read (one round trip fewer on the way).
+    const offered = ctx.services.rollout.ensureQuoteOffered(ctx.viewer.customerId, quoteId);
+    offered.catch(() => undefined); // judged (and thrown) by create; not an unhandled rejection meanwhile
     const result = await notFoundAs(
       (field) => `input.${field ?? 'quoteId'}`,
-      () => ctx.services.transfers.create(ctx.em, ctx.viewer.customerId, { quoteId, recipientId, values: input.values ?? [], idempotencyKey: input.idempotencyKey }),
+      () => ctx.services.transfers.create(ctx.em, ctx.viewer.customerId, { quoteId, recipientId, values: input.values ?? [], idempotencyKey: input.idempotencyKey }, offered),
     );
     switch (result.kind) {
       case 'created':
-        return Object.assign(new TransferCreated(), { transfer: await withRelations(ctx, result.transfer) });
+        return Object.assign(new TransferCreated(), {
+          // The creation has its quote and recipient in hand as it left them: no read for them.
+          transfer: result.relations ? toTransfer(result.transfer, toQuote(result.relations.quote), toRecipient(result.relations.recipient)) : await withRelations(ctx, result.transfer),
+        });
       case 'not_verified':
         return userError(
           VerificationRequired,

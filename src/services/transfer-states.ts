@@ -122,7 +122,15 @@ async function staleOrRedate(sql: Sql, transferId: string, arrival: Arrival): Pr
  * only), the held states it released, the transfer's current state, and the events —
  * one per state that became current — into the customer's log. Returns those events.
  */
-export async function writePlan(sql: Sql, transfer: { id: string; customerId: string; stateAt: Date | null }, plan: StatePlan): Promise<DomainEvent[]> {
+export async function writePlan(
+  sql: Sql,
+  transfer: { id: string; customerId: string; stateAt: Date | null },
+  plan: StatePlan,
+  options: {
+    /** Off when the caller writes the transfer's state itself (an entity it flushes next). */
+    storeState?: boolean;
+  } = {},
+): Promise<DomainEvent[]> {
   if (plan.kind === 'duplicate' || plan.kind === 'same') return [];
   const { arrival } = plan;
   if (plan.kind === 'redate') {
@@ -147,7 +155,7 @@ export async function writePlan(sql: Sql, transfer: { id: string; customerId: st
     at = at && at > item.occurredAt ? at : item.occurredAt;
   }
   const current = plan.advances.at(-1)!;
-  await sql('update transfer set status = ?, state_at = ?, synced_at = now(), updated_at = now() where id = ?', [current.state, at, transfer.id]);
+  if (options.storeState ?? true) await sql('update transfer set status = ?, state_at = ?, synced_at = now(), updated_at = now() where id = ?', [current.state, at, transfer.id]);
   return appendEvents(
     sql,
     plan.advances.map((item) => ({ type: 'transfer.changed', customerId: transfer.customerId, transferId: transfer.id, state: item.state, occurredAt: item.occurredAt.toISOString() })),
@@ -177,9 +185,10 @@ export class TransferStates {
   ): Promise<{ changed: boolean; note?: string; tookEffect?: boolean; events: DomainEvent[] }> {
     const sql = ormSql(em);
     const plan = await planState(sql, transfer, { state, occurredAt, previousState, source });
-    const events = await writePlan(sql, transfer, plan);
+    // The state is stored by the flush below, with whatever else the caller changed on the
+    // entity: one UPDATE of the transfer row, not two (a creation changes a dozen columns).
+    const events = await writePlan(sql, transfer, plan, { storeState: false });
     if (plan.kind !== 'advance') return { changed: false, note: noteOf(plan), tookEffect: tookEffect(plan), events: [] };
-    // writePlan stored the state; the entity must say the same when it is flushed.
     const current = plan.advances.at(-1)!;
     for (const item of plan.advances) if (!transfer.stateAt || item.occurredAt > transfer.stateAt) transfer.stateAt = item.occurredAt;
     transfer.status = current.state;

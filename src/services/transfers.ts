@@ -45,7 +45,15 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export type CreateTransferInput = { quoteId: string; recipientId: number; values: FieldValue[]; idempotencyKey: string };
 
 export type CreateTransferResult =
-  | { kind: 'created'; transfer: Transfer }
+  | {
+      kind: 'created';
+      transfer: Transfer;
+      /**
+       * The transfer's quote and recipient as this creation left them, when it has them in hand
+       * (the answer needs no read of its own); absent when the transfer was created before.
+       */
+      relations?: { quote: Quote; recipient: Recipient };
+    }
   | { kind: 'not_verified'; currency: string; maximumEntitledAmount: string; message: string }
   | { kind: 'quote_not_usable'; quoteId: string; reason: 'EXPIRED' | 'ALREADY_USED' }
   | { kind: 'insufficient_funds'; available: string | null; required: string; currency: string }
@@ -113,20 +121,30 @@ export class TransferService {
 
   // ---- creation ------------------------------------------------------------------------------
 
-  async create(em: EntityManager, customerId: string, input: CreateTransferInput): Promise<CreateTransferResult> {
+  /**
+   * `offered`: the rollout's check for this quote (rollout.ts), asked by the caller and read
+   * alongside the reads below; judged before anything else, as when it was asked first.
+   */
+  async create(em: EntityManager, customerId: string, input: CreateTransferInput, offered: Promise<void> = Promise.resolve()): Promise<CreateTransferResult> {
     const key = input.idempotencyKey.trim();
-    if (!/^[\w.:-]{8,100}$/.test(key)) throw new GatewayError('INVALID_INPUT', 'idempotencyKey must be 8–100 letters, digits or ._:-', { field: 'idempotencyKey' });
+    if (!/^[\w.:-]{8,100}$/.test(key)) {
+      await offered;
+      throw new GatewayError('INVALID_INPUT', 'idempotencyKey must be 8–100 letters, digits or ._:-', { field: 'idempotencyKey' });
+    }
     const requestHash = createHash('sha256')
       .update(JSON.stringify([input.quoteId, input.recipientId, [...input.values].sort((a, b) => a.key.localeCompare(b.key))]))
       .digest('hex');
 
     // Four independent reads at once (each on its own connection: no transaction yet), judged
-    // in the order they always were: a repeat of the key first, then the link, quote, recipient.
-    const [repeat, linked, chosen] = await Promise.allSettled([
+    // in the order they always were: the rollout, a repeat of the key, then the link, quote,
+    // recipient.
+    const [rollout, repeat, linked, chosen] = await Promise.allSettled([
+      offered,
       em.findOne(Transfer, { customerId, idempotencyKey: key }),
       requireLinkedProfile(em, customerId),
       this.quoteAndRecipient(em, customerId, input.quoteId, input.recipientId),
     ]);
+    settledValue(rollout);
     const existing = settledValue(repeat);
     if (existing) {
       if (existing.requestHash !== requestHash) {
@@ -203,7 +221,7 @@ export class TransferService {
         if (error instanceof UniqueConstraintViolationException) return null;
         throw error;
       }
-      return this.createAtWiseLocked(em, transfer, link);
+      return this.createAtWiseLocked(em, transfer, link, recipient);
     });
     if (created) return created;
     // The same key stored meanwhile by a concurrent request: answered as its repeat.
@@ -227,7 +245,7 @@ export class TransferService {
     return options.onlyIfFree ? this.deps.locks.tryRun(stored.id, work) : this.deps.locks.run(stored.id, work);
   }
 
-  private async createAtWiseLocked(em: EntityManager, transfer: Transfer, known?: WiseLink): Promise<CreateTransferResult> {
+  private async createAtWiseLocked(em: EntityManager, transfer: Transfer, known?: WiseLink, recipient?: Recipient): Promise<CreateTransferResult> {
     // The link this request has just read (the same managed entity a re-read would return).
     const link = known?.profileId === transfer.profileId ? known : await this.linkFor(em, transfer);
     const who = (token: string) => ({ token, customerId: transfer.customerId });
@@ -261,9 +279,9 @@ export class TransferService {
       }
       throw error;
     }
-    await em.transactional(async (tx) => {
+    const committed = await em.transactional(async (tx) => {
       const locked = await tx.findOneOrFail(Transfer, transfer.id, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      if (locked.creationState === 'CREATED') return [];
+      if (locked.creationState === 'CREATED') return { locked, quote: null };
       Object.assign(locked, {
         creationState: 'CREATED',
         wiseTransferId: wise.id,
@@ -277,9 +295,12 @@ export class TransferService {
       });
       const quote = await tx.findOne(Quote, transfer.quoteId);
       if (quote && quote.status === 'PENDING') quote.status = 'ACCEPTED';
-      return this.publishAtCommit(tx, (await this.states.applyState(tx, locked, wise.status, parseWiseTime(wise.created), 'create')).events);
+      await this.publishAtCommit(tx, (await this.states.applyState(tx, locked, wise.status, parseWiseTime(wise.created), 'create')).events);
+      return { locked, quote };
     });
-    return { kind: 'created', transfer: await em.findOneOrFail(Transfer, transfer.id, { refresh: true }) };
+    // The row as the transaction wrote it (read FOR UPDATE, then flushed): not read again.
+    const { locked, quote } = committed;
+    return { kind: 'created', transfer: locked, relations: quote && recipient ? { quote, recipient } : undefined };
   }
 
   /**

@@ -11,6 +11,7 @@ import { globalId, localId } from './support/ids.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { bankBalance, CANCEL_TRANSFER, client, CREATE_TRANSFER, euroRecipient, FUND_TRANSFER, quote, readyCustomer, type Json } from './support/journey.js';
 import { simulatorOf } from './support/wise.js';
+import { TRANSFER_MONEY_LOCKS } from '../src/services/transfer-locks.js';
 
 let gateway: TestGateway;
 let gql: (query: string, variables?: Record<string, unknown>) => Promise<Json>;
@@ -45,22 +46,33 @@ const ledgerFor = (wiseTransferId: string) =>
   sql<{ amount: string; idempotency_key: string }>(gateway.databaseUrl, "select amount, idempotency_key from ledger_entry where reference like $1 order by created_at", [`Wise transfer ${wiseTransferId}%`]);
 const until = async (check: () => Promise<boolean>) => expect.poll(check, { timeout: 15_000 }).toBe(true);
 /**
- * Sweeps (as the minute's schedule would, a minute on) until `done` holds, and says how many
- * fundings the sweeps settled. A sweep leaves a transfer another operation holds for next time
- * (a webhook for it being applied, say), so one sweep alone may not be enough on a busy machine.
+ * Sweeps (as the minute's schedule would, a minute on) until the transfer's funding is no longer
+ * DEBITED, and says how many fundings the sweeps settled. A sweep leaves a transfer another
+ * operation holds for next time (a webhook for it being applied, say), so one sweep alone may
+ * not be enough on a busy machine.
  */
-async function sweepUntil(done: () => Promise<boolean>): Promise<number> {
+async function sweepUntilSettled(transferId: string): Promise<number> {
   let settled = 0;
   await expect
     .poll(
       async () => {
         settled += (await gateway.transferSweep.run(Date.now() + 60_000)).settled;
-        return done();
+        return (await row(transferId)).funding_state !== 'DEBITED';
       },
       { timeout: 30_000, interval: 200 },
     )
     .toBe(true);
   return settled;
+}
+
+/** A funding whose every attempt got no answer (the money stays DEBITED), then cancelled at Wise with the webhook lost. */
+async function debitedThenCancelledAtWise() {
+  const { transfer } = await readyTransfer();
+  await arm({ method: 'POST', path: PAYMENTS, kind: 'timeout', count: 5 });
+  await gql(FUND_TRANSFER, { id: transfer.id });
+  await simulatorOf(gateway).control('/faults', undefined, 'DELETE');
+  atWise(transfer.wiseTransferId).status = 'cancelled';
+  return transfer;
 }
 
 describe('a funding and a cancel at the same time', () => {
@@ -155,7 +167,7 @@ describe('an SCA-approved funding still running at Wise when its caller gave up'
     await gateway.transferSweep.run(Date.now() + 60_000);
     expect((await row(transfer.id)).funding_state).toBe('DEBITED');
     await sql(gateway.databaseUrl, "update transfer set funding_started_at = now() - interval '11 minutes' where id = $1", [localId(transfer.id)]);
-    expect(await sweepUntil(async () => (await row(transfer.id)).funding_state !== 'DEBITED')).toBe(1);
+    expect(await sweepUntilSettled(transfer.id)).toBe(1);
     expect((await row(transfer.id)).funding_state).toBe('NOT_FUNDED');
     expect(await bankBalance(gateway, 'cust-alice', 'GBP')).toBe('5000.00');
     expect(atWise(transfer.wiseTransferId).funded).toBe(false);
@@ -176,7 +188,7 @@ describe('a funding whose first attempt got no answer and whose retry Wise refus
     // Wise no longer asks this customer for SCA by the time it reaches the first attempt: it pays.
     await simulatorOf(gateway).control(`/profiles/${profileId}/sca`, { required: false });
     await until(async () => atWise(transfer.wiseTransferId).funded);
-    expect(await sweepUntil(async () => (await row(transfer.id)).funding_state !== 'DEBITED')).toBe(1);
+    expect(await sweepUntilSettled(transfer.id)).toBe(1);
     expect((await row(transfer.id)).funding_state).toBe('FUNDED');
     expect(await bankBalance(gateway, 'cust-alice', 'GBP')).toBe('4990.00');
     expect((await movements(transfer.id)).map((m) => m.direction)).toEqual(['debit']);
@@ -193,7 +205,7 @@ describe('a funding nobody finished (the caller gave up)', () => {
     expect((await row(transfer.id)).funding_state).toBe('DEBITED');
     expect(atWise(transfer.wiseTransferId).funded).toBe(false);
 
-    expect(await sweepUntil(async () => (await row(transfer.id)).funding_state !== 'DEBITED')).toBe(1);
+    expect(await sweepUntilSettled(transfer.id)).toBe(1);
     expect(await row(transfer.id)).toMatchObject({ funding_state: 'FUNDED', status: 'processing' });
     expect(atWise(transfer.wiseTransferId).funded).toBe(true);
     expect(await bankBalance(gateway, 'cust-alice', 'GBP')).toBe('4990.00');
@@ -206,20 +218,16 @@ describe('a funding nobody finished (the caller gave up)', () => {
     await simulatorOf(gateway).control('/faults', undefined, 'DELETE');
     expect((await row(transfer.id)).funding_state).toBe('DEBITED');
 
-    expect(await sweepUntil(async () => (await row(transfer.id)).funding_state !== 'DEBITED')).toBe(1);
+    expect(await sweepUntilSettled(transfer.id)).toBe(1);
     expect((await row(transfer.id)).funding_state).toBe('FUNDED');
     expect(await bankBalance(gateway, 'cust-alice', 'GBP')).toBe('4990.00');
   });
 
   it('is given back once by the sweep when Wise cancelled the transfer meanwhile', async () => {
-    const { transfer } = await readyTransfer();
-    await arm({ method: 'POST', path: PAYMENTS, kind: 'timeout', count: 5 });
-    await gql(FUND_TRANSFER, { id: transfer.id });
-    await simulatorOf(gateway).control('/faults', undefined, 'DELETE');
     // Cancelled at Wise, and the webhook lost: only asking Wise tells.
-    atWise(transfer.wiseTransferId).status = 'cancelled';
+    const transfer = await debitedThenCancelledAtWise();
 
-    expect(await sweepUntil(async () => (await row(transfer.id)).funding_state !== 'DEBITED')).toBe(1);
+    expect(await sweepUntilSettled(transfer.id)).toBe(1);
     expect(await bankBalance(gateway, 'cust-alice', 'GBP')).toBe('5000.00');
     expect((await movements(transfer.id)).map((m) => m.direction)).toEqual(['debit', 'credit']);
     // Swept again, nothing more moves.
@@ -230,24 +238,20 @@ describe('a funding nobody finished (the caller gave up)', () => {
 
 describe('a sweep that finds the transfer busy', () => {
   it('moves nothing while another replica holds the transfer, and gives the money back once when it is free', async () => {
-    const { transfer } = await readyTransfer();
-    await arm({ method: 'POST', path: PAYMENTS, kind: 'timeout', count: 5 });
-    await gql(FUND_TRANSFER, { id: transfer.id });
-    await simulatorOf(gateway).control('/faults', undefined, 'DELETE');
-    atWise(transfer.wiseTransferId).status = 'cancelled';
+    const transfer = await debitedThenCancelledAtWise();
 
     // Another replica is working on this transfer: it holds the transfer's money lock.
     const replica = new pg.Client({ connectionString: gateway.databaseUrl });
     await replica.connect();
     try {
-      await replica.query("select pg_advisory_lock(x'57414d31'::int, hashtext($1))", [localId(transfer.id)]);
+      await replica.query('select pg_advisory_lock($1::int, hashtext($2))', [TRANSFER_MONEY_LOCKS, localId(transfer.id)]);
       expect(await gateway.transferSweep.run(Date.now() + 60_000)).toMatchObject({ settled: 0, busy: 1 });
       expect(await bankBalance(gateway, 'cust-alice', 'GBP')).toBe('4990.00');
       expect((await movements(transfer.id)).map((m) => m.direction)).toEqual(['debit']);
     } finally {
       await replica.end();
     }
-    expect(await sweepUntil(async () => (await row(transfer.id)).funding_state !== 'DEBITED')).toBe(1);
+    expect(await sweepUntilSettled(transfer.id)).toBe(1);
     expect(await bankBalance(gateway, 'cust-alice', 'GBP')).toBe('5000.00');
     expect((await movements(transfer.id)).map((m) => m.direction)).toEqual(['debit', 'credit']);
   });

@@ -37,7 +37,7 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
 const heldLocks = new ScopeSlot<ReadonlyMap<TransferLocks, ReadonlySet<string>>>('transfer locks held');
 
 /** The advisory lock's first key: money operations on transfers (the second is the transfer). */
-const TRANSFER_MONEY_LOCKS = 0x5741_4d31; // "WAM1"
+export const TRANSFER_MONEY_LOCKS = 0x5741_4d31; // "WAM1"
 
 export class TransferLocks {
   private readonly pool: pg.Pool;

@@ -9,11 +9,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mintCustomerToken } from '../src/http/auth.js';
 import { tracedAtEdge } from '../src/ops/edge-sampling.js';
-import { childSpansOnly } from '../src/ops/tracing.js';
-import { ROOT_CONTEXT, defaultTextMapSetter, isSpanContextValid, trace } from '@opentelemetry/api';
+import { childSpansOnly, pgSpansForTracedWorkOnly, ScopedContextManager } from '../src/ops/tracing.js';
+import { ROOT_CONTEXT, context, defaultTextMapSetter, isSpanContextValid, trace } from '@opentelemetry/api';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { defaultSimulatorOptions, startSimulator, type Simulator } from '../src/simulator/server.js';
@@ -145,6 +146,9 @@ describe('tracing', () => {
     // Nor did it leave traces of its own: every span exported hangs from a request or a job.
     const orphans = spans.filter((s) => !s.parentSpanId && s.kind !== SERVER && s.kind !== CONSUMER);
     expect(orphans.map((s) => s.name)).toEqual([]);
+    // And its statements went around pg's instrumentation: the gateway trimmed its patches
+    // (ops/tracing.ts, pgSpansForTracedWorkOnly) or says it could not.
+    expect(replica.output()).not.toMatch(/pg was not instrumented as expected/);
   });
 
   it("is a trace of its own for a job: the reconciliation's SQL and Wise reads hang from the job's span", { timeout: 240_000 }, async () => {
@@ -217,5 +221,55 @@ describe("the libraries' spans, only beneath a request's or a job's", () => {
     expect(exporter.getFinishedSpans().map((s) => s.name)).toEqual(['pg.query', 'POST /graphql']);
     // A library asking for a root of its own gets nothing either.
     expect(isSpanContextValid(tracer.startSpan('x', { root: true }, trace.setSpan(ROOT_CONTEXT, request)).spanContext())).toBe(false);
+  });
+});
+
+describe("pg's instrumentation, paid for by traced work only", () => {
+  // This process's pg, patched by the instrumentation as the gateway's is when it loads, then
+  // trimmed as startTracing trims it. Test files run in processes of their own (vitest's forks).
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const instrumentation = new PgInstrumentation({ enabled: false, requireParentSpan: true, ignoreConnectSpans: true });
+  const PgPool = Object.getPrototypeOf(pg.Pool) as typeof pg.Pool;
+  const unpatched = { query: pg.Client.prototype.query, connect: pg.Client.prototype.connect, poolConnect: PgPool.prototype.connect };
+  let pool: pg.Pool;
+  const tracedRequest = () => trace.setSpan(ROOT_CONTEXT, provider.getTracer('edge').startSpan('POST /graphql'));
+
+  beforeAll(async () => {
+    context.setGlobalContextManager(new ScopedContextManager());
+    instrumentation.setTracerProvider(childSpansOnly(provider));
+    for (const definition of instrumentation.getModuleDefinitions()) definition.patch?.(definition.name === 'pg' ? pg : PgPool);
+    expect(pg.Client.prototype.query).not.toBe(unpatched.query); // patched, as the loader patches the gateway's pg
+    expect(pgSpansForTracedWorkOnly(pg.Client, PgPool)).toBe(true);
+    pool = new pg.Pool({ connectionString: await createTestDatabase(), max: 1 });
+  });
+  afterAll(async () => {
+    await pool?.end();
+    Object.assign(pg.Client.prototype, { query: unpatched.query, connect: unpatched.connect });
+    PgPool.prototype.connect = unpatched.poolConnect;
+    context.disable();
+  });
+
+  it('gives a statement under a traced request its span, in the request\'s trace', async () => {
+    const request = tracedRequest();
+    const rows = await context.with(request, () => pool.query('select 1 as one'));
+    expect(rows.rows).toEqual([{ one: 1 }]);
+    const [statement] = exporter.getFinishedSpans().filter((s) => s.name.startsWith('pg.query'));
+    expect(statement?.spanContext().traceId).toBe(trace.getSpan(request)!.spanContext().traceId);
+    expect(statement?.attributes['db.query.text']).toBe('select 1 as one');
+  });
+
+  it("runs an untraced statement as pg's own, and leaves the pool without the instrumentation's listeners", async () => {
+    await context.with(tracedRequest(), () => pool.query('select 1')); // a traced request checked a connection out first
+    exporter.reset();
+    const consulted = vi.spyOn(instrumentation, 'getConfig');
+    const { rows } = await pool.query('select 2 as two');
+    expect(rows).toEqual([{ two: 2 }]);
+    // Its wrapper reads the configuration first thing, on every statement it sees.
+    expect(consulted).not.toHaveBeenCalled();
+    expect(exporter.getFinishedSpans()).toEqual([]);
+    // Its pool-use metrics listened to every checkout and release, and fed no meter.
+    expect(['connect', 'acquire', 'release', 'remove'].map((event) => pool.listenerCount(event))).toEqual([0, 0, 0, 0]);
+    consulted.mockRestore();
   });
 });

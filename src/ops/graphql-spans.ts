@@ -1,6 +1,7 @@
 /** GraphQL operation spans (only registered when tracing is on: src/ops/tracing.ts). */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { activeSpan } from './trace-scope.js';
 import { synchronous } from '../lib/synchronous-hook.js';
 
 /**
@@ -14,7 +15,7 @@ export function graphqlOperationSpans(): ApolloServerPlugin {
     // Not async: every request runs it, and most are not traced (lib/synchronous-hook.ts).
     requestDidStart: synchronous(() => {
       // A request left out at the edge (ops/tracing.ts tracedAtEdge) runs untraced: nothing to add to.
-      if (!trace.getActiveSpan()) return;
+      if (!activeSpan()) return;
       let span: Span | undefined;
       return {
         async didResolveOperation({ operationName, operation }) {

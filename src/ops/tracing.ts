@@ -22,12 +22,14 @@ import { BatchSpanProcessor, NodeTracerProvider, ParentBasedSampler, SamplingDec
 import { context, INVALID_SPAN_CONTEXT, isSpanContextValid, ROOT_CONTEXT, SpanKind, trace, type Context, type TracerProvider } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { createAddHookMessageChannel } from 'import-in-the-middle';
-import { ScopeSlot } from '../lib/async-scope.js';
 import { leftOutAtEdge, nameTracedRoute } from './edge-sampling.js';
+import { activeSpan, traceContext } from './trace-scope.js';
 
-export type Tracing = { shutdown(): Promise<void> };
-
-const traceContext = new ScopeSlot<Context>('trace context');
+export type Tracing = {
+  shutdown(): Promise<void>;
+  /** Whether untraced statements go around pg's instrumentation (pgSpansForTracedWorkOnly). */
+  pgTrimmed: boolean;
+};
 
 /**
  * OpenTelemetry's context kept in the gateway's one async scope (lib/async-scope.ts) instead of
@@ -111,6 +113,41 @@ export function childSpansOnly(provider: TracerProvider): TracerProvider {
   };
 }
 
+/** A method as shimmer (the instrumentations' patcher) leaves it: the unpatched one kept beside. */
+type Patched = ((...args: unknown[]) => unknown) & { __original?: (...args: unknown[]) => unknown };
+
+/**
+ * pg's instrumentation, paid for by traced work only. It patches pg's `Client.prototype.query`
+ * and `connect` and pg-pool's `Pool.prototype.connect` for the whole process, and its wrappers
+ * ran on every statement — a cached read's one included — before finding no span to hang one
+ * from (`requireParentSpan`); once a traced request had checked out a connection, the pool also
+ * carried its listeners for the OpenTelemetry metrics of pool use, run at every checkout and
+ * release (bench/README.md, "4 December 2026, morning"). Here:
+ *
+ * - `query` goes to the instrumentation only under a span (a traced request, a job), and
+ *   straight to pg's own otherwise, as the edge hands untraced requests around the HTTP
+ *   instrumentation (edge-sampling.ts);
+ * - both `connect`s are pg's own again: with `ignoreConnectSpans` they made no span, and the
+ *   pool metrics they set up go to no meter — the gateway's pool use is prom-client's
+ *   (ops/database-gauges.ts).
+ *
+ * Returns false when pg was not patched as expected (another pg or instrumentation version),
+ * leaving it as the instrumentation made it: traced as before, at the old cost.
+ */
+export function pgSpansForTracedWorkOnly(Client: { prototype: object }, Pool: { prototype: object }): boolean {
+  const client = Client.prototype as Record<'query' | 'connect', Patched>;
+  const pool = Pool.prototype as Record<'connect', Patched>;
+  const instrumented = client.query;
+  const plain = instrumented.__original;
+  if (!plain || !client.connect.__original || !pool.connect.__original) return false;
+  client.query = function query(this: unknown, ...args: unknown[]) {
+    return (activeSpan() === undefined ? plain : instrumented).apply(this, args);
+  };
+  client.connect = client.connect.__original;
+  pool.connect = pool.connect.__original;
+  return true;
+}
+
 export async function startTracing(options: { endpoint: string; serviceName: string; sampleRatio?: number; expressSpans?: boolean; exporter?: SpanExporter }): Promise<Tracing> {
   const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
   register('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
@@ -160,5 +197,9 @@ export async function startTracing(options: { endpoint: string; serviceName: str
     ],
   });
   await waitForAllMessagesAcknowledged();
-  return { shutdown: () => provider.shutdown() };
+  // Loaded here, first, so the instrumentation patches it now and the patches can be trimmed
+  // before any pool exists. pg.Pool is pg-pool's Pool bound to pg's Client.
+  const { default: pg } = await import('pg');
+  const pgTrimmed = pgSpansForTracedWorkOnly(pg.Client, Object.getPrototypeOf(pg.Pool) as { prototype: object });
+  return { shutdown: () => provider.shutdown(), pgTrimmed };
 }

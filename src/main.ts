@@ -64,9 +64,10 @@ async function main(): Promise<void> {
   // Tracing hooks modules as they load: it starts before the gateway's modules are imported.
   const tracing = config.ops.tracing ? await (await import('./ops/tracing.js')).startTracing(config.ops.tracing) : undefined;
   if (tracing) logger.info({ endpoint: config.ops.tracing!.endpoint }, 'OpenTelemetry tracing on');
-  if (tracing && !tracing.pgTrimmed) logger.warn("pg was not instrumented as expected (another version?): every statement goes through the pg instrumentation's wrappers, traced or not");
   const { startGateway } = await import('./gateway.js');
   gateway = await startGateway(config, logger);
+  // Checked once everything that loads pg has (the gateway's import, knex's require).
+  if (tracing && !tracing.pgTrimmed()) logger.warn("pg was not instrumented as expected (another version?): every statement goes through the pg instrumentation's wrappers, traced or not");
   if (tracing) {
     const running = gateway;
     const stopGateway = running.stop;

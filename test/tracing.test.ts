@@ -12,9 +12,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mintCustomerToken } from '../src/http/auth.js';
 import { tracedAtEdge } from '../src/ops/edge-sampling.js';
-import { childSpansOnly, pgSpansForTracedWorkOnly, ScopedContextManager } from '../src/ops/tracing.js';
+import { childSpansOnly, PgInstrumentationForTracedWork, ScopedContextManager, tracedWorkOnly } from '../src/ops/tracing.js';
 import { ROOT_CONTEXT, context, defaultTextMapSetter, isSpanContextValid, trace } from '@opentelemetry/api';
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { defaultSimulatorOptions, startSimulator, type Simulator } from '../src/simulator/server.js';
@@ -225,22 +224,27 @@ describe("the libraries' spans, only beneath a request's or a job's", () => {
 });
 
 describe("pg's instrumentation, paid for by traced work only", () => {
-  // This process's pg, patched by the instrumentation as the gateway's is when it loads, then
-  // trimmed as startTracing trims it. Test files run in processes of their own (vitest's forks).
+  // This process's pg, patched by the instrumentation as the gateway's is when it loads it.
+  // Test files run in processes of their own (vitest's forks).
   const exporter = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-  const instrumentation = new PgInstrumentation({ enabled: false, requireParentSpan: true, ignoreConnectSpans: true });
+  const instrumentation = new PgInstrumentationForTracedWork({ enabled: false, requireParentSpan: true, ignoreConnectSpans: true });
   const PgPool = Object.getPrototypeOf(pg.Pool) as typeof pg.Pool;
   const unpatched = { query: pg.Client.prototype.query, connect: pg.Client.prototype.connect, poolConnect: PgPool.prototype.connect };
+  /** What the loader does when pg is loaded: once by the gateway's import, again by knex's require. */
+  const patchAsLoaded = () => {
+    for (const definition of instrumentation.getModuleDefinitions()) definition.patch?.(definition.name === 'pg' ? pg : PgPool);
+  };
   let pool: pg.Pool;
   const tracedRequest = () => trace.setSpan(ROOT_CONTEXT, provider.getTracer('edge').startSpan('POST /graphql'));
+  const statementSpans = () => exporter.getFinishedSpans().filter((s) => s.name.startsWith('pg.query'));
 
   beforeAll(async () => {
     context.setGlobalContextManager(new ScopedContextManager());
     instrumentation.setTracerProvider(childSpansOnly(provider));
-    for (const definition of instrumentation.getModuleDefinitions()) definition.patch?.(definition.name === 'pg' ? pg : PgPool);
-    expect(pg.Client.prototype.query).not.toBe(unpatched.query); // patched, as the loader patches the gateway's pg
-    expect(pgSpansForTracedWorkOnly(pg.Client, PgPool)).toBe(true);
+    patchAsLoaded();
+    expect(pg.Client.prototype.query).not.toBe(unpatched.query);
+    expect(tracedWorkOnly(pg.Client.prototype)).toBe(true);
     pool = new pg.Pool({ connectionString: await createTestDatabase(), max: 1 });
   });
   afterAll(async () => {
@@ -250,13 +254,13 @@ describe("pg's instrumentation, paid for by traced work only", () => {
     context.disable();
   });
 
-  it('gives a statement under a traced request its span, in the request\'s trace', async () => {
+  it("gives a statement under a traced request its span, in the request's trace", async () => {
+    exporter.reset();
     const request = tracedRequest();
     const rows = await context.with(request, () => pool.query('select 1 as one'));
     expect(rows.rows).toEqual([{ one: 1 }]);
-    const [statement] = exporter.getFinishedSpans().filter((s) => s.name.startsWith('pg.query'));
-    expect(statement?.spanContext().traceId).toBe(trace.getSpan(request)!.spanContext().traceId);
-    expect(statement?.attributes['db.query.text']).toBe('select 1 as one');
+    expect(statementSpans().map((s) => s.spanContext().traceId)).toEqual([trace.getSpan(request)!.spanContext().traceId]);
+    expect(statementSpans()[0].attributes['db.query.text']).toBe('select 1 as one');
   });
 
   it("runs an untraced statement as pg's own, and leaves the pool without the instrumentation's listeners", async () => {
@@ -270,6 +274,18 @@ describe("pg's instrumentation, paid for by traced work only", () => {
     expect(exporter.getFinishedSpans()).toEqual([]);
     // Its pool-use metrics listened to every checkout and release, and fed no meter.
     expect(['connect', 'acquire', 'release', 'remove'].map((event) => pool.listenerCount(event))).toEqual([0, 0, 0, 0]);
+    consulted.mockRestore();
+  });
+
+  it('stays so when pg is patched again, as it is when a second route loads it: one span a traced statement, none around an untraced one', async () => {
+    patchAsLoaded();
+    expect(tracedWorkOnly(pg.Client.prototype)).toBe(true);
+    exporter.reset();
+    await context.with(tracedRequest(), () => pool.query('select 3'));
+    expect(statementSpans()).toHaveLength(1);
+    const consulted = vi.spyOn(instrumentation, 'getConfig');
+    await pool.query('select 4');
+    expect(consulted).not.toHaveBeenCalled();
     consulted.mockRestore();
   });
 });

@@ -27,8 +27,8 @@ import { activeSpan, traceContext } from './trace-scope.js';
 
 export type Tracing = {
   shutdown(): Promise<void>;
-  /** Whether untraced statements go around pg's instrumentation (pgSpansForTracedWorkOnly). */
-  pgTrimmed: boolean;
+  /** Whether untraced statements go around pg's instrumentation now (PgInstrumentationForTracedWork). */
+  pgTrimmed(): boolean;
 };
 
 /**
@@ -114,7 +114,7 @@ export function childSpansOnly(provider: TracerProvider): TracerProvider {
 }
 
 /** A method as shimmer (the instrumentations' patcher) leaves it: the unpatched one kept beside. */
-type Patched = ((...args: unknown[]) => unknown) & { __original?: (...args: unknown[]) => unknown };
+type Patched = ((...args: unknown[]) => unknown) & { __original?: (...args: unknown[]) => unknown; __wrapped?: boolean; __unwrap?: () => void; tracedWorkOnly?: true };
 
 /**
  * pg's instrumentation, paid for by traced work only. It patches pg's `Client.prototype.query`
@@ -122,7 +122,7 @@ type Patched = ((...args: unknown[]) => unknown) & { __original?: (...args: unkn
  * ran on every statement — a cached read's one included — before finding no span to hang one
  * from (`requireParentSpan`); once a traced request had checked out a connection, the pool also
  * carried its listeners for the OpenTelemetry metrics of pool use, run at every checkout and
- * release (bench/README.md, "4 December 2026, morning"). Here:
+ * release (bench/README.md, "4 December 2026, morning"). After each of its patches:
  *
  * - `query` goes to the instrumentation only under a span (a traced request, a job), and
  *   straight to pg's own otherwise, as the edge hands untraced requests around the HTTP
@@ -131,21 +131,48 @@ type Patched = ((...args: unknown[]) => unknown) & { __original?: (...args: unkn
  *   pool metrics they set up go to no meter — the gateway's pool use is prom-client's
  *   (ops/database-gauges.ts).
  *
- * Returns false when pg was not patched as expected (another pg or instrumentation version),
- * leaving it as the instrumentation made it: traced as before, at the old cost.
+ * "Each": pg is patched once per route it is loaded by — the gateway's ESM import, then knex's
+ * require — and a patch made after a one-off trim wrapped the trimmed `query` again.
  */
-export function pgSpansForTracedWorkOnly(Client: { prototype: object }, Pool: { prototype: object }): boolean {
-  const client = Client.prototype as Record<'query' | 'connect', Patched>;
-  const pool = Pool.prototype as Record<'connect', Patched>;
-  const instrumented = client.query;
-  const plain = instrumented.__original;
-  if (!plain || !client.connect.__original || !pool.connect.__original) return false;
-  client.query = function query(this: unknown, ...args: unknown[]) {
+export class PgInstrumentationForTracedWork extends PgInstrumentation {
+  protected override init() {
+    const definitions = super.init();
+    for (const target of definitions.flatMap((definition) => [definition, ...definition.files])) {
+      const patch = target.patch?.bind(target);
+      if (!patch) continue;
+      target.patch = (moduleExports: unknown, version?: string) => {
+        const patched = patch(moduleExports, version);
+        trimPg(moduleExports);
+        return patched;
+      };
+    }
+    return definitions;
+  }
+}
+
+/** Whether statements outside a span go around the instrumentation on this Client prototype. */
+export function tracedWorkOnly(clientPrototype: object): boolean {
+  return (clientPrototype as { query: Patched }).query.tracedWorkOnly === true;
+}
+
+/** What the instrumentation patched: pg's exports (Client in them), a Client class, or pg-pool's Pool class. */
+function trimPg(moduleExports: unknown): void {
+  const loaded = ((moduleExports as { [Symbol.toStringTag]?: string })[Symbol.toStringTag] === 'Module' ? (moduleExports as { default: unknown }).default : moduleExports) as {
+    Client?: { prototype: object };
+    prototype?: object;
+  };
+  const prototype = (loaded.Client ?? loaded).prototype as Partial<Record<'query' | 'connect', Patched>> | undefined;
+  if (!prototype) return;
+  if (prototype.connect?.__original) prototype.connect = prototype.connect.__original;
+  const instrumented = prototype.query;
+  const plain = instrumented?.__original;
+  if (!instrumented || !plain || instrumented.tracedWorkOnly) return;
+  const query: Patched = function query(this: unknown, ...args: unknown[]) {
     return (activeSpan() === undefined ? plain : instrumented).apply(this, args);
   };
-  client.connect = client.connect.__original;
-  pool.connect = pool.connect.__original;
-  return true;
+  // Marked as shimmer marks its wrappers, so a later patch unwraps it to pg's own and wraps that.
+  Object.assign(query, { __original: plain, __wrapped: true, __unwrap: () => (prototype.query = plain), tracedWorkOnly: true });
+  prototype.query = query;
 }
 
 export async function startTracing(options: { endpoint: string; serviceName: string; sampleRatio?: number; expressSpans?: boolean; exporter?: SpanExporter }): Promise<Tracing> {
@@ -186,7 +213,7 @@ export async function startTracing(options: { endpoint: string; serviceName: str
       // (edge-sampling.ts, nameRouteForTraces). A span per middleware (helmet, compression, …) only adds noise.
       ...(options.expressSpans ? [new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] })] : []),
       // A statement's span, not the pool checkout's before it: two spans fewer per traced read.
-      new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
+      new PgInstrumentationForTracedWork({ requireParentSpan: true, ignoreConnectSpans: true }),
       // No resolver spans. Its resolver wrapping applies to the whole schema at graphql-js's first
       // execute (any mutation), after which every query compiled by graphql-jit ran ~1,000
       // wrapped resolvers a page whether traced or not; the operation, its SQL and its Wise
@@ -197,9 +224,6 @@ export async function startTracing(options: { endpoint: string; serviceName: str
     ],
   });
   await waitForAllMessagesAcknowledged();
-  // Loaded here, first, so the instrumentation patches it now and the patches can be trimmed
-  // before any pool exists. pg.Pool is pg-pool's Pool bound to pg's Client.
   const { default: pg } = await import('pg');
-  const pgTrimmed = pgSpansForTracedWorkOnly(pg.Client, Object.getPrototypeOf(pg.Pool) as { prototype: object });
-  return { shutdown: () => provider.shutdown(), pgTrimmed };
+  return { shutdown: () => provider.shutdown(), pgTrimmed: () => tracedWorkOnly(pg.Client.prototype) };
 }

@@ -1197,10 +1197,18 @@ async function observabilityComparison(gateway: Awaited<ReturnType<typeof startG
   const slicesOf: Record<Side, Slice[]> = { off: [], on: [] };
   const pairs: { round: number; requestsPerSecond: number; cpu: number }[] = [];
   const processes: Record<Side, Json[]> = { off: [], on: [] };
-  const measure = async (url: string, pid: number, seconds: number): Promise<Slice> => {
+  // CPU by thread name (the main thread, V8's workers, libuv's, the module loader's…) per side
+  // over its slices: which of a process's threads its extra CPU a read is in.
+  const threadCpuMs: Record<Side, Record<string, number>> = { off: {}, on: {} };
+  const measure = async (side: Side, url: string, pid: number, seconds: number): Promise<Slice> => {
     const cpuBefore = await processCpuMs(pid);
+    const threadsBefore = await threadCpuTimes(pid);
     const result = await load(url, connections, tokens, {}, seconds);
     const cpuMs = (await processCpuMs(pid)) - cpuBefore;
+    for (const [tid, after] of await threadCpuTimes(pid)) {
+      const spent = after.ms - (threadsBefore.get(tid)?.ms ?? 0);
+      threadCpuMs[side][after.name] = (threadCpuMs[side][after.name] ?? 0) + spent;
+    }
     // Requests over the seconds autocannon measured them in; its start and stop are not counted,
     // though the gateway's CPU over them is (it is idle then, bar its timers).
     return { requestsPerSecond: result.requestsPerSecond, requests: result.requestsPerSecond * seconds, seconds, cpuMs, latencyMs: result.latencyMs, non2xx: result.non2xx, errors: result.errors };
@@ -1247,7 +1255,7 @@ async function observabilityComparison(gateway: Awaited<ReturnType<typeof startG
     for (let slice = 0; slice < slices; slice++) {
       const order: Side[] = (n + slice) % 2 === 0 ? ['off', 'on'] : ['on', 'off'];
       const measured = {} as Record<Side, Slice>;
-      for (const side of order) measured[side] = await measure(sides[side].url, sides[side].child.pid!, sliceSeconds);
+      for (const side of order) measured[side] = await measure(side, sides[side].url, sides[side].child.pid!, sliceSeconds);
       for (const side of order) slicesOf[side].push(measured[side]);
       pairs.push({
         round: n,
@@ -1301,6 +1309,12 @@ async function observabilityComparison(gateway: Awaited<ReturnType<typeof startG
     processes,
     pairs: pairs.map((p) => ({ round: p.round, requestsPerSecond: round(p.requestsPerSecond, 3), cpu: round(p.cpu, 3) })),
     pooled: all,
+    threadCpuMsPerRequest: Object.fromEntries(
+      (['off', 'on'] as const).map((side) => {
+        const requests = sum(slicesOf[side].map((x) => x.requests));
+        return [side, Object.fromEntries(Object.entries(threadCpuMs[side]).sort((a, b) => b[1] - a[1]).map(([name, ms]) => [name, round(ms / requests, 4)]))];
+      }),
+    ),
     otlpExportsReceived: spansReceived,
     pairedRatio: { requestsPerSecond: round(pairedRps, 3), cpu: round(pairedCpu, 3) },
     pooledRatio: { requestsPerSecond: round(all.on.requestsPerSecond / all.off.requestsPerSecond, 3), cpu: round(all.off.gatewayCpuMsPerRequest / all.on.gatewayCpuMsPerRequest, 3) },
@@ -1428,6 +1442,19 @@ async function processCpuTimes(pid: number): Promise<{ userMs: number; systemMs:
   const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return { userMs: (Number(fields[11]) * 1000) / 100, systemMs: (Number(fields[12]) * 1000) / 100 };
+}
+
+/** Each thread's name and user plus system CPU so far, in ms, by thread id (Linux's /proc). */
+async function threadCpuTimes(pid: number): Promise<Map<string, { name: string; ms: number }>> {
+  const threads = new Map<string, { name: string; ms: number }>();
+  for (const tid of await fs.readdir(`/proc/${pid}/task`).catch(() => [])) {
+    const stat = await fs.readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8').catch(() => '');
+    if (!stat) continue;
+    const name = tid === String(pid) ? 'main thread' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    threads.set(tid, { name, ms: ((Number(fields[11]) + Number(fields[12])) * 1000) / 100 });
+  }
+  return threads;
 }
 
 /** User plus system CPU a process (all its threads) has used so far, in ms (Linux's /proc). */

@@ -1437,11 +1437,25 @@ async function descendantsOf(rootPid: number): Promise<number[]> {
   return [...parents.keys()].filter(inTree);
 }
 
-/** User and system CPU a process (all its threads) has used so far, in ms (Linux's /proc). */
-async function processCpuTimes(pid: number): Promise<{ userMs: number; systemMs: number }> {
-  const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
+/**
+ * User and system CPU in ms from a /proc `stat` line, of a process (all its threads) or of one
+ * thread. Fields after the command name, which may hold spaces: utime and stime are the 12th
+ * and 13th, in clock ticks of 1/100 s.
+ */
+function cpuTimesOfStat(stat: string): { userMs: number; systemMs: number } {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return { userMs: (Number(fields[11]) * 1000) / 100, systemMs: (Number(fields[12]) * 1000) / 100 };
+}
+
+/** User and system CPU a process (all its threads) has used so far, in ms (Linux's /proc). */
+async function processCpuTimes(pid: number): Promise<{ userMs: number; systemMs: number }> {
+  return cpuTimesOfStat(await fs.readFile(`/proc/${pid}/stat`, 'utf8'));
+}
+
+/** User plus system CPU a process (all its threads) has used so far, in ms. */
+async function processCpuMs(pid: number): Promise<number> {
+  const { userMs, systemMs } = await processCpuTimes(pid);
+  return userMs + systemMs;
 }
 
 /** Each thread's name and user plus system CPU so far, in ms, by thread id (Linux's /proc). */
@@ -1451,18 +1465,10 @@ async function threadCpuTimes(pid: number): Promise<Map<string, { name: string; 
     const stat = await fs.readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8').catch(() => '');
     if (!stat) continue;
     const name = tid === String(pid) ? 'main thread' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    threads.set(tid, { name, ms: ((Number(fields[11]) + Number(fields[12])) * 1000) / 100 });
+    const { userMs, systemMs } = cpuTimesOfStat(stat);
+    threads.set(tid, { name, ms: userMs + systemMs });
   }
   return threads;
-}
-
-/** User plus system CPU a process (all its threads) has used so far, in ms (Linux's /proc). */
-async function processCpuMs(pid: number): Promise<number> {
-  const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name, which may hold spaces: utime and stime are the 12th and 13th.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
 // ---- main -------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mintCustomerToken } from '../src/http/auth.js';
-import { tracedAtEdge } from '../src/ops/edge-sampling.js';
+import { decideTracingAtEdge, leftOutAtEdge, tracedAtEdge } from '../src/ops/edge-sampling.js';
 import { childSpansOnly, PgInstrumentationForTracedWork, ScopedContextManager, tracedWorkOnly } from '../src/ops/tracing.js';
 import { ROOT_CONTEXT, context, defaultTextMapSetter, isSpanContextValid, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -188,6 +188,36 @@ describe('who is traced, decided before any span exists', () => {
     for (let i = 0; i < 10_000; i += 1) if (tracedAtEdge(undefined, 0.1)) traced += 1;
     expect(traced).toBeGreaterThan(800);
     expect(traced).toBeLessThan(1200);
+  });
+
+  it("hands a traced request on as it came: no mark on it, the same own properties as an untraced one's", async () => {
+    const server = http.createServer();
+    const ownKeys: Record<string, (string | symbol)[]> = {};
+    const handled = (name: string, req: http.IncomingMessage, res: http.ServerResponse) => {
+      ownKeys[name] = Reflect.ownKeys(req);
+      // The instrumentation's own hook asks again for the request the edge kept: kept it is.
+      if (name === 'instrumented') expect(leftOutAtEdge(req, 0)).toBe(false);
+      res.end();
+    };
+    // What the HTTP instrumentation leaves on a server: its own emit in front of EventEmitter's.
+    const plain = server.emit.bind(server) as (event: string | symbol, ...args: unknown[]) => boolean;
+    server.emit = ((event: string | symbol, ...args: unknown[]) => {
+      if (event !== 'request') return plain(event, ...args);
+      handled('instrumented', args[0] as http.IncomingMessage, args[1] as http.ServerResponse);
+      return true;
+    }) as typeof server.emit;
+    server.on('request', (req, res) => handled('plain', req, res));
+    decideTracingAtEdge(server, 0);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      await fetch(`${base}/graphql`, { headers: { traceparent: parent('01') } });
+      await fetch(`${base}/graphql`, { headers: { traceparent: parent('00') } });
+    } finally {
+      server.close();
+    }
+    expect(Object.keys(ownKeys).sort()).toEqual(['instrumented', 'plain']);
+    expect(ownKeys.instrumented).toEqual(ownKeys.plain);
   });
 });
 

@@ -31,13 +31,16 @@ function pathOf(request: http.IncomingMessage): string {
   return query < 0 ? url : url.slice(0, query);
 }
 
-/** Set on a request the edge chose to trace, so the HTTP instrumentation's hook does not decide twice. */
-const TRACED = Symbol('traced at the edge');
-type Decided = http.IncomingMessage & { [TRACED]?: true };
+/**
+ * The requests the edge chose to trace, so the HTTP instrumentation's hook does not decide
+ * twice. Kept beside them, not on them: a mark on one request in a hundred gave those requests
+ * a shape of their own, and every function a request passes through saw two.
+ */
+const tracedHere = new WeakSet<http.IncomingMessage>();
 
 /** For the HTTP instrumentation's ignoreIncomingRequestHook, on any server: true = left out. */
 export function leftOutAtEdge(request: http.IncomingMessage, ratio: number): boolean {
-  if ((request as Decided)[TRACED]) return false;
+  if (tracedHere.has(request)) return false;
   return UNTRACED_PATHS.has(pathOf(request)) || !tracedAtEdge(request.headers.traceparent, ratio);
 }
 
@@ -61,9 +64,9 @@ export function decideTracingAtEdge(server: http.Server, ratio: number): void {
   if (instrumented === plain) return; // not instrumented: nothing to go around
   server.emit = function emit(this: http.Server, event: string | symbol, ...args: unknown[]) {
     if (event !== 'request') return instrumented.call(this, event, ...args);
-    const request = args[0] as Decided;
+    const request = args[0] as http.IncomingMessage;
     if (leftOutAtEdge(request, ratio)) return plain.call(this, event, ...args);
-    request[TRACED] = true;
+    tracedHere.add(request);
     return instrumented.call(this, event, ...args);
   } as typeof server.emit;
 }

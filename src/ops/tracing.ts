@@ -8,6 +8,7 @@
  * gateway. The gateway is ESM, so modules are hooked with import-in-the-middle's loader
  * (registered here through node:module), limited to the modules the instrumentations name.
  */
+import { EventEmitter } from 'node:events';
 import { IncomingMessage } from 'node:http';
 import { register } from 'node:module';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -58,6 +59,22 @@ export class ScopedContextManager extends AsyncLocalStorageContextManager {
         restore();
       },
     };
+  }
+
+  /**
+   * Functions are bound as the SDK binds them; event emitters are left as they are. The SDK
+   * binds an emitter by putting its own `on`, `addListener`, `removeListener`… on the object,
+   * and the HTTP instrumentation binds each traced request's `req` and `res`: those then had a
+   * shape no other request's had, and every function a request passes through — Node's HTTP
+   * internals, express, helmet, the body parser, the gateway's handlers — saw two shapes where
+   * it had seen one, and ran polymorphic for every request after the first traced one
+   * (bench/README.md, "4 December 2026, afternoon"). What the binding was for, a traced
+   * request's handlers still in its trace once its body is read, the body parsers the routes
+   * use already do: they call back in the context they were called in
+   * (test/trace-through-body.test.ts).
+   */
+  override bind<T>(ctx: Context, target: T): T {
+    return target instanceof EventEmitter ? target : super.bind(ctx, target);
   }
 
   /** The scope is shared: disabling tracing leaves the other slots alone. */

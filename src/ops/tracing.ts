@@ -11,7 +11,6 @@
 import { EventEmitter } from 'node:events';
 import { IncomingMessage } from 'node:http';
 import { register } from 'node:module';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import { GraphQLInstrumentation } from '@opentelemetry/instrumentation-graphql';
@@ -24,6 +23,7 @@ import { context, INVALID_SPAN_CONTEXT, isSpanContextValid, ROOT_CONTEXT, SpanKi
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { createAddHookMessageChannel } from 'import-in-the-middle';
 import { leftOutAtEdge, nameTracedRoute } from './edge-sampling.js';
+import { ThreadedOtlpExporter } from './trace-export.js';
 import { activeSpan, traceContext } from './trace-scope.js';
 
 export type Tracing = {
@@ -202,7 +202,7 @@ export async function startTracing(options: { endpoint: string; serviceName: str
     // A caller's sampling decision (traceparent flags) wins; new traces are kept at the ratio —
     // inbound requests decided at the edge (edge-sampling.ts), jobs here.
     sampler: new ParentBasedSampler({ root: new EdgeDecidedSampler(ratio) }),
-    spanProcessors: [new BatchSpanProcessor(options.exporter ?? new OTLPTraceExporter({ url: `${options.endpoint}/v1/traces` }))],
+    spanProcessors: [new BatchSpanProcessor(options.exporter ?? new ThreadedOtlpExporter(`${options.endpoint}/v1/traces`))],
   });
   // Global tracer provider, the context in the gateway's async scope, and the W3C trace-context propagator.
   provider.register({ contextManager: new ScopedContextManager() });

@@ -1,6 +1,6 @@
 /**
  * Where spans leave the gateway: OTLP/HTTP, as OpenTelemetry's OTLPTraceExporter sends them, with
- * the sending done by a worker thread (trace-export-worker.ts).
+ * the sending done by a worker thread (trace-export-worker.mjs).
  *
  * Why a thread: the exporter posts with Node's `http` client, and its client requests, responses
  * and sockets pass through the same Node internals as every request the gateway answers — the

@@ -5,6 +5,7 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config.js';
 import type { Gateway } from './gateway.js';
+import type { Tracing } from './ops/tracing.js';
 import { createLogger } from './logger.js';
 
 async function main(): Promise<void> {
@@ -62,12 +63,30 @@ async function main(): Promise<void> {
   if (process.channel) process.once('disconnect', () => shutdown('parent process gone'));
 
   // Tracing hooks modules as they load: it starts before the gateway's modules are imported.
-  const tracing = config.ops.tracing ? await (await import('./ops/tracing.js')).startTracing(config.ops.tracing) : undefined;
-  if (tracing) logger.info({ endpoint: config.ops.tracing!.endpoint }, 'OpenTelemetry tracing on');
+  let tracing: Tracing | undefined;
+  if (config.ops.tracing) {
+    const { endpoint } = config.ops.tracing;
+    const { startTracing } = await import('./ops/tracing.js');
+    tracing = await startTracing({
+      ...config.ops.tracing,
+      // Lost spans are told, not only dropped: a collector that is down or a wrong endpoint
+      // would otherwise show only as traces that never arrive.
+      onExportFailure: {
+        failed: ({ batches, spans, lastError, sinceMs }) =>
+          logger.warn(
+            { endpoint, lostBatches: batches, lostSpans: spans, since: new Date(sinceMs).toISOString(), reason: lastError },
+            `could not send ${spans} span(s) to the OTLP endpoint: ${lastError} (told at most once a minute)`,
+          ),
+        recovered: () => logger.info({ endpoint }, 'spans reach the OTLP endpoint again'),
+      },
+    });
+    logger.info({ endpoint }, 'OpenTelemetry tracing on');
+  }
   const { startGateway } = await import('./gateway.js');
   gateway = await startGateway(config, logger);
   // Checked once everything that loads pg has (the gateway's import, knex's require).
-  if (tracing && !tracing.pgTrimmed()) logger.warn("pg was not instrumented as expected (another version?): every statement goes through the pg instrumentation's wrappers, traced or not");
+  if (tracing && !tracing.pgTrimmed())
+    logger.warn("pg was not instrumented as expected (another version?): every statement goes through the pg instrumentation's wrappers, traced or not");
   if (tracing) {
     const running = gateway;
     const stopGateway = running.stop;

@@ -23,12 +23,30 @@ const delegate = createOtlpHttpExportDelegate(
 );
 
 const reply = (message) => parentPort.postMessage(message);
+/**
+ * A failure as an operator reads it: the collector's status (OTLPExporterError carries it as
+ * `code`, a number) or the socket's error code (ECONNREFUSED…), then the message. Neither holds
+ * the request's headers, where an OTEL_EXPORTER_OTLP_HEADERS credential would be.
+ */
+const describe = (error) => {
+  if (!error) return 'export failed';
+  if (typeof error.code === 'number') return `HTTP ${error.code}${error.message ? ` ${error.message}` : ''}`;
+  const cause = error.cause ?? error;
+  return typeof cause.code === 'string' && !String(cause.message).includes(cause.code)
+    ? `${cause.code}: ${cause.message}`
+    : String(cause.message ?? error.message);
+};
 const done = (id) => [() => reply({ type: 'done', id }), (error) => reply({ type: 'done', id, error: String(error) })];
 
 parentPort.on('message', (request) => {
   if (request.type === 'export') {
     delegate.export({ bytes: request.bytes, spans: request.spans }, (result) =>
-      reply({ type: 'exported', id: request.id, ok: result.code === ExportResultCode.SUCCESS, error: result.error?.message }),
+      reply({
+        type: 'exported',
+        id: request.id,
+        ok: result.code === ExportResultCode.SUCCESS,
+        error: result.code === ExportResultCode.SUCCESS ? undefined : describe(result.error),
+      }),
     );
   } else if (request.type === 'flush') {
     delegate.forceFlush().then(...done(request.id));

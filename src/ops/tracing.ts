@@ -18,12 +18,20 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, NodeTracerProvider, ParentBasedSampler, SamplingDecision, TraceIdRatioBasedSampler, type Sampler, type SpanExporter } from '@opentelemetry/sdk-trace-node';
+import {
+  BatchSpanProcessor,
+  NodeTracerProvider,
+  ParentBasedSampler,
+  SamplingDecision,
+  TraceIdRatioBasedSampler,
+  type Sampler,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace-node';
 import { context, INVALID_SPAN_CONTEXT, isSpanContextValid, ROOT_CONTEXT, SpanKind, trace, type Context, type TracerProvider } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { createAddHookMessageChannel } from 'import-in-the-middle';
 import { leftOutAtEdge, nameTracedRoute } from './edge-sampling.js';
-import { ThreadedOtlpExporter } from './trace-export.js';
+import { ExportFailureReport, ThreadedOtlpExporter, type ExportFailures } from './trace-export.js';
 import { activeSpan, traceContext } from './trace-scope.js';
 
 export type Tracing = {
@@ -131,7 +139,12 @@ export function childSpansOnly(provider: TracerProvider): TracerProvider {
 }
 
 /** A method as shimmer (the instrumentations' patcher) leaves it: the unpatched one kept beside. */
-type Patched = ((...args: unknown[]) => unknown) & { __original?: (...args: unknown[]) => unknown; __wrapped?: boolean; __unwrap?: () => void; tracedWorkOnly?: true };
+type Patched = ((...args: unknown[]) => unknown) & {
+  __original?: (...args: unknown[]) => unknown;
+  __wrapped?: boolean;
+  __unwrap?: () => void;
+  tracedWorkOnly?: true;
+};
 
 /**
  * pg's instrumentation, paid for by traced work only. It patches pg's `Client.prototype.query`
@@ -174,7 +187,9 @@ export function tracedWorkOnly(clientPrototype: object): boolean {
 
 /** What the instrumentation patched: pg's exports (Client in them), a Client class, or pg-pool's Pool class. */
 function trimPg(moduleExports: unknown): void {
-  const loaded = ((moduleExports as { [Symbol.toStringTag]?: string })[Symbol.toStringTag] === 'Module' ? (moduleExports as { default: unknown }).default : moduleExports) as {
+  const loaded = (
+    (moduleExports as { [Symbol.toStringTag]?: string })[Symbol.toStringTag] === 'Module' ? (moduleExports as { default: unknown }).default : moduleExports
+  ) as {
     Client?: { prototype: object };
     prototype?: object;
   };
@@ -192,7 +207,17 @@ function trimPg(moduleExports: unknown): void {
   prototype.query = query;
 }
 
-export async function startTracing(options: { endpoint: string; serviceName: string; sampleRatio?: number; expressSpans?: boolean; exporter?: SpanExporter }): Promise<Tracing> {
+/** Told when spans could not be delivered (at most once a minute) and when delivery works again. */
+export type ExportFailureListener = { failed(failures: ExportFailures): void; recovered(): void };
+
+export async function startTracing(options: {
+  endpoint: string;
+  serviceName: string;
+  sampleRatio?: number;
+  expressSpans?: boolean;
+  exporter?: SpanExporter;
+  onExportFailure?: ExportFailureListener;
+}): Promise<Tracing> {
   const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
   register('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
 
@@ -202,7 +227,12 @@ export async function startTracing(options: { endpoint: string; serviceName: str
     // A caller's sampling decision (traceparent flags) wins; new traces are kept at the ratio —
     // inbound requests decided at the edge (edge-sampling.ts), jobs here.
     sampler: new ParentBasedSampler({ root: new EdgeDecidedSampler(ratio) }),
-    spanProcessors: [new BatchSpanProcessor(options.exporter ?? new ThreadedOtlpExporter(`${options.endpoint}/v1/traces`))],
+    spanProcessors: [
+      new BatchSpanProcessor(
+        options.exporter ??
+          new ThreadedOtlpExporter(`${options.endpoint}/v1/traces`, options.onExportFailure && new ExportFailureReport(options.onExportFailure)),
+      ),
+    ],
   });
   // Global tracer provider, the context in the gateway's async scope, and the W3C trace-context propagator.
   provider.register({ contextManager: new ScopedContextManager() });

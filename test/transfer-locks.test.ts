@@ -54,7 +54,12 @@ describe('the money lock', () => {
     const transferId = randomUUID();
     const outcome = one.run(transferId, async () => {
       // A failover or an operator ends the lock's backend while the operation waits for Wise.
-      await sql(url, "select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and granted and pid <> pg_backend_pid()");
+      // This test's database only: the server is shared with test files running beside this one.
+      const ended = await sql(
+        url,
+        "select pg_terminate_backend(pid) as ended from pg_locks where locktype = 'advisory' and granted and pid <> pg_backend_pid() and database = (select oid from pg_database where datname = current_database())",
+      );
+      expect(ended).toEqual([{ ended: true }]);
       await new Promise((resolve) => setTimeout(resolve, 300));
       return 'answered';
     });

@@ -7,7 +7,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrate, openOrm } from '../src/db/orm.js';
 import { createTestDatabase, sql } from './support/database.js';
 import { runGatewayCommand, startGatewayProcess } from './support/gateway-process.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
@@ -122,6 +124,47 @@ describe('migrations as their own step', () => {
     expect(jsonLines(again.stdout).map((l) => JSON.parse(l).msg)).toContain('the schema is up to date; nothing to apply');
     await replica.stop();
   });
+});
+
+describe("the migration lock's connection", () => {
+  it(
+    'ending while migrations run (a failover, an operator) fails the step with a message naming it, and nothing is left uncaught',
+    { timeout: 120_000 },
+    async () => {
+      const databaseUrl = await createTestDatabase();
+      const orm = await openOrm(databaseUrl);
+      await migrate(orm, databaseUrl);
+      // The migrations held up on their own connection while the lock's connection sits idle.
+      const blocker = new pg.Client({ connectionString: databaseUrl });
+      await blocker.connect();
+      await blocker.query('begin');
+      await blocker.query('lock table mikro_orm_migrations in access exclusive mode');
+      const uncaught: unknown[] = [];
+      const hear = (error: unknown) => uncaught.push(error);
+      process.on('uncaughtException', hear);
+      try {
+        const migrating = migrate(orm, databaseUrl);
+        migrating.catch(() => undefined);
+        const lockHolders = () =>
+          sql<{ pid: number }>(
+            databaseUrl,
+            "select pid from pg_locks where locktype = 'advisory' and granted and database = (select oid from pg_database where datname = current_database())",
+          );
+        const heldUp = () => sql(databaseUrl, "select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'");
+        await expect.poll(async () => (await lockHolders()).length === 1 && (await heldUp()).length === 1, { timeout: 60_000, interval: 100 }).toBe(true);
+        await sql(databaseUrl, 'select pg_terminate_backend($1)', [(await lockHolders())[0].pid]);
+        await expect.poll(async () => (await lockHolders()).length, { timeout: 60_000, interval: 100 }).toBe(0);
+        await blocker.query('commit');
+
+        expect(uncaught).toEqual([]);
+        await expect(migrating).rejects.toThrow(/migration lock's connection ended/);
+      } finally {
+        process.off('uncaughtException', hear);
+        await blocker.end();
+        await orm.close(true);
+      }
+    },
+  );
 });
 
 describe('retention', () => {

@@ -91,10 +91,21 @@ export async function openOrm(url: string, logger?: Logger, pool?: { min: number
  */
 export async function migrate(orm: Orm, lockUrl: string): Promise<string[]> {
   const lock = new pg.Client({ connectionString: lockUrl });
+  // The lock's connection sits idle while the migrations run on another, and may end under them
+  // (a failover, an operator): pg then emits 'error', which unheard is an uncaught exception.
+  // Heard, it fails the step — the lock was gone, so another replica may have migrated beside
+  // this one — and a restart finds out what is left to apply.
+  let ended: Error | undefined;
+  lock.on('error', (error) => (ended ??= error));
+  const lockLost = (cause: Error) =>
+    new Error(`the migration lock's connection ended (${cause.message}); migrations may not have run alone: start again`, { cause });
   await lock.connect();
   try {
-    await lock.query('select pg_advisory_lock(hashtext($1))', ['wise-platform-gateway migrations']);
+    await lock.query('select pg_advisory_lock(hashtext($1))', ['wise-platform-gateway migrations']).catch((error: Error) => {
+      throw lockLost(error);
+    });
     const applied = await orm.getMigrator().up();
+    if (ended) throw lockLost(ended);
     return applied.map((m) => m.name);
   } finally {
     await lock.end().catch(() => undefined);

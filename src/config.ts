@@ -21,7 +21,7 @@ export type { DocumentLimits, Limits } from './config/limits.js';
 export type { RuntimeMode, ParsedEnv } from './config/variables.js';
 export type { WiseEnvironment } from './config/wise.js';
 export type { StandaloneSimulatorConfig } from './config/simulator.js';
-export { ConfigError, parseEnv } from './config/parse.js';
+export { ConfigError, parseEnv, redactUrl } from './config/parse.js';
 export { variables } from './config/variables.js';
 export { DEVELOPMENT_JWT_SECRET } from './config/auth.js';
 export { SIMULATOR_CLIENT } from './config/wise.js';

@@ -3,7 +3,7 @@
  * the parent that started it with an IPC channel goes away).
  */
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, redactUrl } from './config.js';
 import type { Gateway } from './gateway.js';
 import type { Tracing } from './ops/tracing.js';
 import { createLogger } from './logger.js';
@@ -65,7 +65,8 @@ async function main(): Promise<void> {
   // Tracing hooks modules as they load: it starts before the gateway's modules are imported.
   let tracing: Tracing | undefined;
   if (config.ops.tracing) {
-    const { endpoint } = config.ops.tracing;
+    // Logged without a password the URL may carry; the headers are never logged.
+    const endpoint = redactUrl(config.ops.tracing.endpoint);
     const { startTracing } = await import('./ops/tracing.js');
     tracing = await startTracing({
       ...config.ops.tracing,

@@ -18,7 +18,7 @@ export class ConfigError extends Error {
 }
 
 /** Never echo a password embedded in a URL back into a log or error message. */
-function redactUrl(value: string): string {
+export function redactUrl(value: string): string {
   return value.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }
 

@@ -20,6 +20,8 @@ export type ExporterReply = { type: 'exported'; id: number; ok: boolean; error?:
 
 /** What a warning about lost spans says: how much was lost since the last one, and the last reason. */
 export type ExportFailures = { batches: number; spans: number; lastError: string; sinceMs: number };
+/** Told when spans could not be delivered (throttled by ExportFailureReport) and when delivery works again. */
+export type ExportFailureListener = { failed(failures: ExportFailures): void; recovered(): void };
 
 /**
  * Spans that could not be delivered (collector down, a wrong endpoint, a refusal), told to the
@@ -33,7 +35,7 @@ export class ExportFailureReport {
   private failing = false;
 
   constructor(
-    private readonly report: { failed(failures: ExportFailures): void; recovered(): void },
+    private readonly report: ExportFailureListener,
     private readonly intervalMs = 60_000,
     private readonly now: () => number = () => Date.now(),
   ) {}

@@ -31,7 +31,7 @@ import { context, INVALID_SPAN_CONTEXT, isSpanContextValid, ROOT_CONTEXT, SpanKi
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { createAddHookMessageChannel } from 'import-in-the-middle';
 import { leftOutAtEdge, nameTracedRoute } from './edge-sampling.js';
-import { ExportFailureReport, ThreadedOtlpExporter, type ExportFailures } from './trace-export.js';
+import { ExportFailureReport, ThreadedOtlpExporter, type ExportFailureListener } from './trace-export.js';
 import { activeSpan, traceContext } from './trace-scope.js';
 
 export type Tracing = {
@@ -206,9 +206,6 @@ function trimPg(moduleExports: unknown): void {
   Object.assign(query, { __original: plain, __wrapped: true, __unwrap: () => (prototype.query = plain), tracedWorkOnly: true });
   prototype.query = query;
 }
-
-/** Told when spans could not be delivered (at most once a minute) and when delivery works again. */
-export type ExportFailureListener = { failed(failures: ExportFailures): void; recovered(): void };
 
 export async function startTracing(options: {
   endpoint: string;
